@@ -1,0 +1,51 @@
+//! mesh-core: data products as Rust code.
+//!
+//! A domain declares each data product with `#[mesh_macros::data_product(...)]`
+//! on a struct. This crate holds what the declaration becomes:
+//! - [`model`]: the plain product description and the parsers for its values
+//!   (shared with the macro, which validates declarations at compile time);
+//! - [`avro`]: schemas as values, rendered to Avro JSON;
+//! - [`DataProduct`], [`Contract`] and the registry of every linked product.
+#![cfg_attr(not(feature = "runtime"), allow(dead_code))]
+
+pub mod avro;
+pub mod model;
+
+#[cfg(feature = "runtime")]
+pub mod contract;
+#[cfg(feature = "runtime")]
+mod product;
+#[cfg(feature = "runtime")]
+mod values;
+
+#[cfg(feature = "runtime")]
+pub use contract::Contract;
+#[cfg(feature = "runtime")]
+pub use product::{registered_products, AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext};
+#[cfg(feature = "runtime")]
+pub use values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
+
+/// What generated code uses; not part of the public API.
+#[cfg(feature = "runtime")]
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::avro::{EnumSchema, FieldSchema, Name, SchemaNode};
+    pub use crate::model::*;
+    pub use crate::product::{AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext};
+    pub use inventory;
+    pub use std::borrow::Cow;
+    pub use std::boxed::Box;
+    pub use std::option::Option::{None, Some};
+    pub use std::string::String;
+    pub use std::sync::OnceLock;
+    pub use std::vec;
+    pub use std::vec::Vec;
+
+    /// The cached schema of `T`, built on first call.
+    pub fn cached_schema<T: AvroSchema>(
+        cell: &'static OnceLock<Result<ProductSchema, ProductSchemaError>>,
+        product: &str,
+    ) -> Result<&'static ProductSchema, ProductSchemaError> {
+        cell.get_or_init(|| ProductSchema::build::<T>(product)).as_ref().map_err(Clone::clone)
+    }
+}

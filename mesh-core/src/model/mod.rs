@@ -1,0 +1,19 @@
+//! The plain product model: descriptors and the value parsers shared by the
+//! `#[data_product]` macro (at compile time) and the tools (at run time).
+
+mod descriptor;
+mod names;
+mod product_id;
+mod shape;
+mod sla;
+#[cfg(feature = "runtime")]
+mod serde_impls;
+
+pub use descriptor::{
+    Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla, SourceLocation,
+    Text, Visibility,
+};
+pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
+pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};
+pub use shape::TypeShape;
+pub use sla::{Availability, Bound, Freshness, Percent, QualityScore};

@@ -1,0 +1,39 @@
+//! The runtime side of a data product: its trait, schema and registry.
+
+mod registry;
+mod schema;
+
+pub use registry::{registered_products, Registration};
+pub use schema::{AvroSchema, ProductSchema, ProductSchemaError, SchemaContext};
+
+use crate::contract::Contract;
+use crate::model::ProductDescriptor;
+
+/// A data product: a Rust type declared with `#[data_product(...)]`.
+///
+/// The macro implements this trait; read the product's metadata from
+/// [`DataProduct::DESCRIPTOR`] and its schema from [`DataProduct::schema`].
+pub trait DataProduct: AvroSchema + 'static {
+    /// The owning domain.
+    const DOMAIN: &'static str;
+    /// The product's name in its domain.
+    const NAME: &'static str;
+    /// The product's semver version.
+    const VERSION: &'static str;
+    /// Everything the declaration says.
+    const DESCRIPTOR: &'static ProductDescriptor;
+
+    /// The product's Avro schema, built on first use and cached.
+    ///
+    /// # Errors
+    /// The composed schema is not valid Avro, e.g. two nested types share a name.
+    fn schema() -> Result<&'static ProductSchema, ProductSchemaError>;
+
+    /// The product's contract.
+    ///
+    /// # Errors
+    /// As [`DataProduct::schema`].
+    fn contract() -> Result<Contract, ProductSchemaError> {
+        Ok(Contract::new(Self::DESCRIPTOR, Self::schema()?))
+    }
+}
