@@ -43,6 +43,7 @@ pub struct Contract {
     /// Catalog tags.
     pub tags: Vec<String>,
     /// Date from which the product is deprecated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
     /// Upstream products (lineage).
     pub inputs: Vec<ContractInput>,
@@ -110,6 +111,7 @@ pub struct ContractField {
     /// What the field means.
     pub doc: String,
     /// Personal-data classification, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pii: Option<ContractPii>,
 }
 
@@ -168,7 +170,15 @@ impl Contract {
             inputs: descriptor
                 .inputs
                 .iter()
-                .map(|input| ContractInput { product: input.id(), requirement: input.requirement.to_string() })
+                .map(|input| ContractInput {
+                    product: input.id(),
+                    // A linked input's requirement is the linked version, which semver reads as a caret requirement.
+                    requirement: if input.linked {
+                        format!("^{}", input.requirement)
+                    } else {
+                        input.requirement.to_string()
+                    },
+                })
                 .collect(),
             fields: descriptor
                 .fields
@@ -177,7 +187,9 @@ impl Contract {
                     name: field.name.to_string(),
                     avro_type: field.avro_type.to_string(),
                     doc: field.doc.to_string(),
-                    pii: field.pii.map(|pii| ContractPii { class: pii.class, encrypted_at_rest: pii.encrypted_at_rest }),
+                    pii: field
+                        .pii
+                        .map(|pii| ContractPii { class: pii.class, encrypted_at_rest: pii.encrypted_at_rest }),
                 })
                 .collect(),
         }

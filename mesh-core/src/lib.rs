@@ -21,7 +21,9 @@ mod values;
 #[cfg(feature = "runtime")]
 pub use contract::Contract;
 #[cfg(feature = "runtime")]
-pub use product::{registered_products, AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext};
+pub use product::{
+    registered_products, AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext,
+};
 #[cfg(feature = "runtime")]
 pub use values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
 
@@ -40,6 +42,32 @@ pub mod __private {
     pub use std::sync::OnceLock;
     pub use std::vec;
     pub use std::vec::Vec;
+
+    /// Stands in for a product whose declaration did not compile.
+    pub const INVALID_PRODUCT: ProductDescriptor = ProductDescriptor {
+        domain: Cow::Borrowed(""),
+        name: Cow::Borrowed(""),
+        version: Cow::Borrowed("0.0.0"),
+        owner: Cow::Borrowed(""),
+        layer: Layer::Bronze,
+        description: Cow::Borrowed(""),
+        support: None,
+        tags: Cow::Borrowed(&[]),
+        sla: Sla { freshness: None, availability: None, quality_score: None },
+        access: Access { read: None, authentication: None },
+        visibility: Visibility::Domain,
+        compatibility: Compatibility::Full,
+        deprecated: None,
+        inputs: Cow::Borrowed(&[]),
+        fields: Cow::Borrowed(&[]),
+        rust_type: Cow::Borrowed(""),
+        source: SourceLocation { file: Cow::Borrowed(""), line: 0, column: 0 },
+    };
+
+    /// The schema error of a product whose declaration did not compile.
+    pub fn invalid_product_error() -> ProductSchemaError {
+        ProductSchemaError { product: String::new(), reason: "the declaration has compile errors".into() }
+    }
 
     /// The cached schema of `T`, built on first call.
     pub fn cached_schema<T: AvroSchema>(

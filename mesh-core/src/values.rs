@@ -84,7 +84,10 @@ impl<const PRECISION: u32, const SCALE: u32> FromStr for Decimal<PRECISION, SCAL
             None => (false, text),
         };
         let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
-        if whole.is_empty() || fraction.len() > SCALE as usize || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        if whole.is_empty()
+            || fraction.len() > SCALE as usize
+            || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit())
+        {
             return Err(invalid());
         }
         let digits = format!("{whole}{fraction:0<width$}", width = SCALE as usize);

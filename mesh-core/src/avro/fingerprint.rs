@@ -21,9 +21,7 @@ const TABLE: [u64; 256] = {
 
 /// The CRC-64-AVRO fingerprint of `canonical_form`.
 pub fn rabin_fingerprint(canonical_form: &str) -> u64 {
-    canonical_form
-        .bytes()
-        .fold(EMPTY, |fp, byte| (fp >> 8) ^ TABLE[((fp ^ u64::from(byte)) & 0xff) as usize])
+    canonical_form.bytes().fold(EMPTY, |fp, byte| (fp >> 8) ^ TABLE[((fp ^ u64::from(byte)) & 0xff) as usize])
 }
 
 #[cfg(all(test, feature = "runtime"))]

@@ -11,7 +11,20 @@ use super::node::{Name, SchemaError, SchemaNode};
 /// # Errors
 /// Two different definitions of one full name, or a reference to an undefined name.
 pub fn to_json(schema: &SchemaNode) -> Result<String, SchemaError> {
-    let mut writer = JsonWriter::default();
+    render(schema, false)
+}
+
+/// Renders part of a schema for display: references to names defined
+/// elsewhere (e.g. a nested type documented on its own page) are allowed.
+///
+/// # Errors
+/// Two different definitions of one full name.
+pub fn to_json_fragment(schema: &SchemaNode) -> Result<String, SchemaError> {
+    render(schema, true)
+}
+
+fn render(schema: &SchemaNode, allow_undefined: bool) -> Result<String, SchemaError> {
+    let mut writer = JsonWriter { defined: HashMap::new(), allow_undefined };
     let value = writer.node(schema, None)?;
     let mut out = String::new();
     value.write(&mut out, 0);
@@ -25,9 +38,9 @@ enum Json {
     Object(Vec<(&'static str, Json)>),
 }
 
-#[derive(Default)]
 struct JsonWriter<'a> {
     defined: HashMap<String, &'a SchemaNode>,
+    allow_undefined: bool,
 }
 
 impl<'a> JsonWriter<'a> {
@@ -65,7 +78,7 @@ impl<'a> JsonWriter<'a> {
                 Json::Array(branches.iter().map(|b| self.node(b, ns)).collect::<Result<_, _>>()?)
             }
             SchemaNode::Reference(full_name) => {
-                if !self.defined.contains_key(full_name) {
+                if !self.allow_undefined && !self.defined.contains_key(full_name) {
                     return Err(SchemaError::UndefinedReference { full_name: full_name.clone() });
                 }
                 Json::Str(full_name.clone())
@@ -127,11 +140,7 @@ impl<'a> JsonWriter<'a> {
     ) -> Result<Option<Option<String>>, SchemaError> {
         let full_name = name.full_name(enclosing);
         if let Some(previous) = self.defined.get(&full_name) {
-            return if *previous == node {
-                Ok(None)
-            } else {
-                Err(SchemaError::ConflictingDefinitions { full_name })
-            };
+            return if *previous == node { Ok(None) } else { Err(SchemaError::ConflictingDefinitions { full_name }) };
         }
         self.defined.insert(full_name, node);
         let own_ns = name.namespace.clone().or_else(|| enclosing.map(str::to_string));
@@ -257,7 +266,13 @@ mod tests {
             aliases: vec![],
             fields: fields
                 .into_iter()
-                .map(|(name, schema)| FieldSchema { name: name.into(), doc: None, aliases: vec![], default: None, schema })
+                .map(|(name, schema)| FieldSchema {
+                    name: name.into(),
+                    doc: None,
+                    aliases: vec![],
+                    default: None,
+                    schema,
+                })
                 .collect(),
         })
     }

@@ -5,5 +5,5 @@ mod json;
 mod node;
 
 pub use fingerprint::rabin_fingerprint;
-pub use json::{json_string, to_json};
+pub use json::{json_string, to_json, to_json_fragment};
 pub use node::{EnumSchema, FieldSchema, FixedSchema, Name, RecordSchema, SchemaError, SchemaNode};

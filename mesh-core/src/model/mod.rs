@@ -4,14 +4,14 @@
 mod descriptor;
 mod names;
 mod product_id;
-mod shape;
-mod sla;
 #[cfg(feature = "runtime")]
 mod serde_impls;
+mod shape;
+mod sla;
 
 pub use descriptor::{
-    Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla, SourceLocation,
-    Text, Visibility,
+    Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla,
+    SourceLocation, Text, Visibility,
 };
 pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
 pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};

@@ -28,9 +28,7 @@ pub fn check_avro_name(name: &str) -> Result<(), String> {
 /// # Errors
 /// The first component that is not a valid Avro name.
 pub fn check_avro_namespace(namespace: &str) -> Result<(), String> {
-    namespace.split('.').try_for_each(|part| {
-        check_avro_name(part).map_err(|e| format!("namespace `{namespace}`: {e}"))
-    })
+    namespace.split('.').try_for_each(|part| check_avro_name(part).map_err(|e| format!("namespace `{namespace}`: {e}")))
 }
 
 /// Whether `name` is lower snake case: `orders_cleaned`, not `OrdersCleaned` or `orders-cleaned`.
@@ -49,7 +47,8 @@ pub fn to_snake_case(name: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
             let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let acronym_end = i > 0 && chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let acronym_end =
+                i > 0 && chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             if prev_lower || acronym_end {
                 out.push('_');
             }
@@ -79,7 +78,10 @@ pub fn check_owner(owner: &str) -> Result<(), String> {
     }
     let labels: Vec<&str> = domain.split('.').collect();
     let label_ok = |l: &&str| {
-        !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !l.starts_with('-') && !l.ends_with('-')
+        !l.is_empty()
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
     };
     if labels.len() < 2 || !labels.iter().all(label_ok) {
         return Err(format!("owner `{owner}` has an invalid domain after `@`: expected {example}"));
@@ -119,7 +121,14 @@ mod tests {
     fn owners_are_team_addresses() {
         assert!(check_owner("sales-data-team@company.com").is_ok());
         assert!(check_owner("a.b+c@x.co.uk").is_ok());
-        for bad in ["sales team", "@company.com", "team@company", "team@-company.com", "te am@company.com", "team@@company.com"] {
+        for bad in [
+            "sales team",
+            "@company.com",
+            "team@company",
+            "team@-company.com",
+            "te am@company.com",
+            "team@@company.com",
+        ] {
             assert!(check_owner(bad).is_err(), "{bad}");
         }
     }

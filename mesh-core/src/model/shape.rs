@@ -104,10 +104,7 @@ impl TypeShape {
             TypeShape::TimestampMillis => SchemaNode::TimestampMillis,
             TypeShape::TimestampMicros => SchemaNode::TimestampMicros,
             TypeShape::Uuid => SchemaNode::Uuid,
-            TypeShape::Decimal { precision, scale } => SchemaNode::Decimal {
-                precision: *precision,
-                scale: *scale,
-            },
+            TypeShape::Decimal { precision, scale } => SchemaNode::Decimal { precision: *precision, scale: *scale },
             TypeShape::Fixed(size) => SchemaNode::Fixed(crate::avro::FixedSchema {
                 name: crate::avro::Name::new(format!("fixed_{size}"), None),
                 size: *size,
@@ -139,7 +136,10 @@ mod tests {
         let schema = shape.to_schema(&mut || SchemaNode::Reference("sales.X".into()));
         assert_eq!(
             schema,
-            SchemaNode::Map(Box::new(SchemaNode::Union(vec![SchemaNode::Null, SchemaNode::Reference("sales.X".into())])))
+            SchemaNode::Map(Box::new(SchemaNode::Union(vec![
+                SchemaNode::Null,
+                SchemaNode::Reference("sales.X".into())
+            ])))
         );
     }
 }

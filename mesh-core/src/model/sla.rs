@@ -36,9 +36,8 @@ impl FromStr for Freshness {
         let trimmed = text.trim();
         let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
         let (count, unit) = trimmed.split_at(split);
-        let count: u64 = count
-            .parse()
-            .map_err(|_| format!("freshness `{text}` does not start with a whole number: {usage}"))?;
+        let count: u64 =
+            count.parse().map_err(|_| format!("freshness `{text}` does not start with a whole number: {usage}"))?;
         let unit = unit.trim().to_ascii_lowercase();
         let seconds_per_unit = match unit.as_str() {
             "s" | "sec" | "secs" | "second" | "seconds" => 1,
@@ -61,11 +60,7 @@ impl FromStr for Freshness {
 impl fmt::Display for Freshness {
     /// The largest unit that divides the bound exactly: 900 s is `15 minutes`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (unit, size) = UNITS
-            .iter()
-            .copied()
-            .find(|(_, size)| self.seconds % size == 0)
-            .unwrap_or(("second", 1));
+        let (unit, size) = UNITS.iter().copied().find(|(_, size)| self.seconds.is_multiple_of(*size)).unwrap_or(("second", 1));
         let count = self.seconds / size;
         let plural = if count == 1 { "" } else { "s" };
         write!(f, "{count} {unit}{plural}")
@@ -98,17 +93,18 @@ impl Percent {
             .trim();
         let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
         let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || (number.contains('.') && fraction.is_empty()) {
+        if whole.is_empty()
+            || !digits_only(whole)
+            || !digits_only(fraction)
+            || (number.contains('.') && fraction.is_empty())
+        {
             return Err(format!("{what} `{text}` is not a number followed by `%`, e.g. \"99.9%\""));
         }
         if fraction.len() > 3 {
             return Err(format!("{what} `{text}` has more than three decimals"));
         }
-        let whole: u32 = whole
-            .parse()
-            .ok()
-            .filter(|w| *w <= 100)
-            .ok_or_else(|| format!("{what} `{text}` is above 100%"))?;
+        let whole: u32 =
+            whole.parse().ok().filter(|w| *w <= 100).ok_or_else(|| format!("{what} `{text}` is above 100%"))?;
         let fraction: u32 = format!("{fraction:0<3}").parse().unwrap_or(0);
         let thousandths = whole * 1000 + fraction;
         if thousandths > 100_000 {
@@ -270,12 +266,9 @@ mod tests {
         assert_eq!(above.to_string(), ">95%");
         let at_least: QualityScore = ">= 99.5%".parse().unwrap();
         assert_eq!(at_least.to_string(), ">=99.5%");
-        for (text, needle) in [
-            ("95%", "must start with"),
-            (">95", "end with `%`"),
-            (">100%", "never be met"),
-            (">=120%", "above 100%"),
-        ] {
+        for (text, needle) in
+            [("95%", "must start with"), (">95", "end with `%`"), (">100%", "never be met"), (">=120%", "above 100%")]
+        {
             let err = text.parse::<QualityScore>().unwrap_err();
             assert!(err.contains(needle), "{text}: {err}");
         }

@@ -1,0 +1,8 @@
+//! The product domain owns product usage data and publishes it as products:
+//!
+//! `bronze.usage_raw` -> `silver.usage_cleaned` -> `gold.usage_analytics`
+
+pub mod bronze;
+pub mod gold;
+pub mod silver;
+pub mod types;

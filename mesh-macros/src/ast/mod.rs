@@ -1,0 +1,7 @@
+//! Parsing: syn input -> a plain model, recording every error in the context.
+
+pub mod attr;
+pub mod enumeration;
+pub mod product;
+pub mod record;
+pub mod types;

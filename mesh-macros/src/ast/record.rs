@@ -1,0 +1,274 @@
+//! A struct with named fields, read into a plain record model.
+
+use std::collections::HashSet;
+
+use mesh_core::model::{check_avro_name, check_avro_namespace, Pii, PiiClass, TypeShape};
+use syn::{Attribute, Expr, ExprLit, Fields, Lit, Meta};
+
+use super::attr::{doc_comment, key_of, nested_metas, string_list, string_value};
+use super::types::{classify, FieldType};
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// A record field, as generated code needs it.
+pub struct Field {
+    pub name: String,
+    pub doc: String,
+    pub ty: FieldType,
+    pub pii: Option<Pii>,
+    pub aliases: Vec<String>,
+    /// The default as JSON text.
+    pub default: Option<String>,
+}
+
+/// Container-level `#[avro(...)]` settings of a record or enum.
+#[derive(Default)]
+pub struct TypeAttrs {
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// Where the fields come from, which decides what field attributes mean.
+#[derive(Clone, Copy, PartialEq)]
+pub enum FieldContext {
+    Product,
+    NestedRecord,
+}
+
+/// Reads `#[avro(name = "...", namespace = "...", aliases(...))]` on a type.
+pub fn type_attrs(cx: &Ctxt, attrs: &[Attribute]) -> TypeAttrs {
+    let mut out = TypeAttrs::default();
+    let mut seen = HashSet::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident(AVRO)) {
+        let Meta::List(list) = &attr.meta else {
+            cx.error_spanned_by(attr, "write `#[avro(name = \"...\", namespace = \"...\", aliases(\"...\"))]`");
+            continue;
+        };
+        for meta in nested_metas(cx, list) {
+            let Some(key) = key_of(cx, &meta, TYPE_AVRO_KEYS, &mut seen, "#[avro(...)] on a type") else {
+                continue;
+            };
+            match key.as_str() {
+                NAME => {
+                    if let Some(name) = string_value(cx, &meta, NAME, "\"LineItem\"") {
+                        match check_avro_name(&name.value) {
+                            Ok(()) => out.name = Some(name.value),
+                            Err(e) => cx.error_at(name.span, e),
+                        }
+                    }
+                }
+                NAMESPACE => {
+                    if let Some(ns) = string_value(cx, &meta, NAMESPACE, "\"sales\"") {
+                        match check_avro_namespace(&ns.value) {
+                            Ok(()) => out.namespace = Some(ns.value),
+                            Err(e) => cx.error_at(ns.span, e),
+                        }
+                    }
+                }
+                _ => out.aliases = checked_aliases(cx, &meta, true),
+            }
+        }
+    }
+    out
+}
+
+/// Aliases, each a valid Avro name (full names allowed where `dotted`).
+fn checked_aliases(cx: &Ctxt, meta: &Meta, dotted: bool) -> Vec<String> {
+    string_list(cx, meta, ALIASES, "\"old_name\"")
+        .into_iter()
+        .filter_map(|alias| {
+            let check = if dotted { check_avro_namespace(&alias.value) } else { check_avro_name(&alias.value) };
+            match check {
+                Ok(()) => Some(alias.value),
+                Err(e) => {
+                    cx.error_at(alias.span, format!("alias: {e}"));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Reads the named fields of a struct.
+pub fn fields(cx: &Ctxt, fields: &Fields, context: FieldContext, type_span: &syn::Ident) -> Vec<Field> {
+    let Fields::Named(named) = fields else {
+        cx.error_spanned_by(type_span, "an Avro record needs named fields: write `struct Name { field: Type, .. }`");
+        return Vec::new();
+    };
+    if named.named.is_empty() {
+        cx.error_spanned_by(type_span, "an Avro record needs at least one field");
+    }
+    let mut names = HashSet::new();
+    named
+        .named
+        .iter()
+        .filter_map(|field| {
+            let member = field.ident.clone()?;
+            let ty = classify(cx, &field.ty);
+            let attrs = field_attrs(cx, &field.attrs, context, ty.as_ref().map(|t| &t.shape));
+            let name = attrs.rename.unwrap_or_else(|| member.to_string().trim_start_matches("r#").to_string());
+            if let Err(e) = check_avro_name(&name) {
+                cx.error_spanned_by(&member, e);
+            }
+            if !names.insert(name.clone()) {
+                cx.error_spanned_by(
+                    &member,
+                    format!("two fields are named `{name}` in Avro; rename one with #[avro(rename = \"...\")]"),
+                );
+            }
+            let default =
+                attrs.default.or_else(|| ty.as_ref().and_then(|t| t.shape.implicit_default()).map(str::to_string));
+            Some(Field {
+                name,
+                doc: doc_comment(&field.attrs),
+                ty: ty?,
+                pii: attrs.pii,
+                aliases: attrs.aliases,
+                default,
+            })
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct FieldAttrs {
+    rename: Option<String>,
+    aliases: Vec<String>,
+    default: Option<String>,
+    pii: Option<Pii>,
+}
+
+fn field_attrs(cx: &Ctxt, attrs: &[Attribute], context: FieldContext, shape: Option<&TypeShape>) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    let mut seen = HashSet::new();
+    let mut seen_pii = false;
+    for attr in attrs {
+        if attr.path().is_ident(PII) {
+            if seen_pii {
+                cx.error_spanned_by(attr, "duplicate #[pii] attribute: keep one");
+                continue;
+            }
+            seen_pii = true;
+            if context == FieldContext::NestedRecord {
+                cx.error_spanned_by(
+                    attr,
+                    "#[pii] is declared on the fields of a #[data_product] struct; classify the product field that holds this record instead",
+                );
+                continue;
+            }
+            out.pii = pii(cx, attr);
+        } else if attr.path().is_ident(AVRO) {
+            let Meta::List(list) = &attr.meta else {
+                cx.error_spanned_by(attr, "write `#[avro(rename = \"...\", aliases(\"...\"), default = ...)]`");
+                continue;
+            };
+            for meta in nested_metas(cx, list) {
+                let Some(key) = key_of(cx, &meta, FIELD_AVRO_KEYS, &mut seen, "#[avro(...)] on a field") else {
+                    continue;
+                };
+                match key.as_str() {
+                    RENAME => {
+                        if let Some(name) = string_value(cx, &meta, RENAME, "\"order_id\"") {
+                            match check_avro_name(&name.value) {
+                                Ok(()) => out.rename = Some(name.value),
+                                Err(e) => cx.error_at(name.span, e),
+                            }
+                        }
+                    }
+                    ALIASES => out.aliases = checked_aliases(cx, &meta, false),
+                    _ => out.default = default_value(cx, &meta, shape),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `#[pii]`, `#[pii(indirect)]`, `#[pii(direct, encrypted)]`.
+fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
+    let usage = "write `#[pii(CLASS)]` or `#[pii(CLASS, encrypted)]` with CLASS one of direct, indirect, sensitive";
+    let metas = match &attr.meta {
+        Meta::Path(_) => {
+            cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));
+            return None;
+        }
+        Meta::List(list) => nested_metas(cx, list),
+        Meta::NameValue(_) => {
+            cx.error_spanned_by(attr, usage);
+            return None;
+        }
+    };
+    let mut class = None;
+    let mut encrypted_at_rest = false;
+    for meta in metas {
+        let Meta::Path(path) = &meta else {
+            cx.error_spanned_by(&meta, usage);
+            continue;
+        };
+        let word = path.get_ident().map(ToString::to_string).unwrap_or_default();
+        if word == ENCRYPTED {
+            encrypted_at_rest = true;
+        } else {
+            match PiiClass::parse(&word) {
+                Ok(parsed) if class.is_none() => class = Some(parsed),
+                Ok(_) => cx.error_spanned_by(path, "a field has one PII class; keep one"),
+                Err(e) => cx.error_spanned_by(path, format!("{e} (or `encrypted`)")),
+            }
+        }
+    }
+    match class {
+        Some(class) => Some(Pii { class, encrypted_at_rest }),
+        None => {
+            cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));
+            None
+        }
+    }
+}
+
+/// `default = <literal>`, checked against the field's type, as JSON text.
+fn default_value(cx: &Ctxt, meta: &Meta, shape: Option<&TypeShape>) -> Option<String> {
+    let Meta::NameValue(nv) = meta else {
+        cx.error_spanned_by(meta, "write `default = <literal>`, e.g. default = 0 or default = \"EUR\"");
+        return None;
+    };
+    let Expr::Lit(ExprLit { lit, .. }) = &nv.value else {
+        cx.error_spanned_by(&nv.value, "a default is a literal: a number, a string or a bool");
+        return None;
+    };
+    let shape = shape?;
+    let json = match (shape, lit) {
+        (TypeShape::Int | TypeShape::Long, Lit::Int(n)) => n.base10_digits().to_string(),
+        (TypeShape::Float | TypeShape::Double, Lit::Int(n)) => n.base10_digits().to_string(),
+        (TypeShape::Float | TypeShape::Double, Lit::Float(n)) => n.base10_digits().to_string(),
+        (TypeShape::Boolean, Lit::Bool(b)) => b.value.to_string(),
+        (TypeShape::String | TypeShape::Uuid | TypeShape::Named(_), Lit::Str(s)) => {
+            mesh_core::avro::json_string(&s.value())
+        }
+        (TypeShape::Optional(_), _) => {
+            cx.error_spanned_by(
+                lit,
+                "an `Option` field already defaults to null (its union starts with null); remove the default",
+            );
+            return None;
+        }
+        (shape, _) => {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "this default does not fit the field's Avro type `{}`: use a literal of that type",
+                    shape.display()
+                ),
+            );
+            return None;
+        }
+    };
+    Some(json)
+}
+
+/// Removes the field attributes this crate reads, so the compiler never sees them.
+pub fn strip_field_attrs(fields: &mut Fields) {
+    for field in fields.iter_mut() {
+        field.attrs.retain(|a| !a.path().is_ident(PII) && !a.path().is_ident(AVRO));
+    }
+}

@@ -1,0 +1,158 @@
+//! Generates the product's `ProductDescriptor` as a constant.
+
+use mesh_core::model::{Bound, Layer, PiiClass, Sla};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use super::tokens::{cow_list, opt_cow};
+use crate::ast::product::{Input, ProductAttrs, Visibility};
+use crate::ast::record::Field;
+
+/// The `&'static ProductDescriptor` expression, with the helper constants it needs.
+pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) -> TokenStream {
+    let ProductAttrs { domain, name, version, owner, .. } = attrs;
+    let layer = match attrs.layer {
+        Layer::Bronze => quote!(Bronze),
+        Layer::Silver => quote!(Silver),
+        Layer::Gold => quote!(Gold),
+    };
+    let description = attrs.description.clone().unwrap_or_default();
+    let support = opt_cow(attrs.support.as_deref());
+    let tags = cow_list(&attrs.tags);
+    let sla = sla(&attrs.sla);
+    let read = opt_cow(attrs.read.as_deref());
+    let authentication = opt_cow(attrs.authentication.as_deref());
+    let visibility = match &attrs.visibility {
+        Visibility::Domain => quote!(__mesh::Visibility::Domain),
+        Visibility::Public => quote!(__mesh::Visibility::Public),
+        Visibility::Domains(domains) => {
+            let list = cow_list(domains);
+            quote!(__mesh::Visibility::Domains(#list))
+        }
+    };
+    let compatibility = syn::Ident::new(
+        &attrs.compatibility.as_str().split('_').map(capitalise).collect::<String>(),
+        proc_macro2::Span::call_site(),
+    );
+    let deprecated = opt_cow(attrs.deprecated.as_deref());
+    let inputs = attrs.inputs.iter().map(input);
+    let fields = fields.iter().map(field);
+    let rust_name = ident.to_string();
+    let line = quote_spanned!(ident.span()=> ::core::line!());
+    let column = quote_spanned!(ident.span()=> ::core::column!());
+    quote! {{
+        const INPUTS: &[__mesh::InputRef] = &[#(#inputs),*];
+        const FIELDS: &[__mesh::FieldDescriptor] = &[#(#fields),*];
+        const DESCRIPTOR: &__mesh::ProductDescriptor = &__mesh::ProductDescriptor {
+            domain: __mesh::Cow::Borrowed(#domain),
+            name: __mesh::Cow::Borrowed(#name),
+            version: __mesh::Cow::Borrowed(#version),
+            owner: __mesh::Cow::Borrowed(#owner),
+            layer: __mesh::Layer::#layer,
+            description: __mesh::Cow::Borrowed(#description),
+            support: #support,
+            tags: #tags,
+            sla: #sla,
+            access: __mesh::Access { read: #read, authentication: #authentication },
+            visibility: #visibility,
+            compatibility: __mesh::Compatibility::#compatibility,
+            deprecated: #deprecated,
+            inputs: __mesh::Cow::Borrowed(INPUTS),
+            fields: __mesh::Cow::Borrowed(FIELDS),
+            rust_type: __mesh::Cow::Borrowed(::core::concat!(::core::module_path!(), "::", #rust_name)),
+            source: __mesh::SourceLocation {
+                file: __mesh::Cow::Borrowed(::core::file!()),
+                line: #line,
+                column: #column,
+            },
+        };
+        DESCRIPTOR
+    }}
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn percent(thousandths: u32) -> TokenStream {
+    quote!(__mesh::Percent::from_thousandths(#thousandths))
+}
+
+fn sla(sla: &Sla) -> TokenStream {
+    let freshness = match sla.freshness {
+        Some(f) => {
+            let secs = f.as_secs();
+            quote!(__mesh::Some(__mesh::Freshness::from_secs(#secs)))
+        }
+        None => quote!(__mesh::None),
+    };
+    let availability = match sla.availability {
+        Some(a) => {
+            let p = percent(a.0.thousandths());
+            quote!(__mesh::Some(__mesh::Availability(#p)))
+        }
+        None => quote!(__mesh::None),
+    };
+    let quality_score = match sla.quality_score {
+        Some(q) => {
+            let bound = match q.bound {
+                Bound::Above => quote!(Above),
+                Bound::AtLeast => quote!(AtLeast),
+            };
+            let p = percent(q.percent.thousandths());
+            quote!(__mesh::Some(__mesh::QualityScore { bound: __mesh::Bound::#bound, percent: #p }))
+        }
+        None => quote!(__mesh::None),
+    };
+    quote!(__mesh::Sla { freshness: #freshness, availability: #availability, quality_score: #quality_score })
+}
+
+fn input(input: &Input) -> TokenStream {
+    match input {
+        Input::Linked(path) => quote! {
+            __mesh::InputRef {
+                domain: __mesh::Cow::Borrowed(<#path as __mesh::DataProduct>::DOMAIN),
+                name: __mesh::Cow::Borrowed(<#path as __mesh::DataProduct>::NAME),
+                requirement: __mesh::Cow::Borrowed(<#path as __mesh::DataProduct>::VERSION),
+                linked: true,
+            }
+        },
+        Input::Declared { domain, name, requirement } => quote! {
+            __mesh::InputRef {
+                domain: __mesh::Cow::Borrowed(#domain),
+                name: __mesh::Cow::Borrowed(#name),
+                requirement: __mesh::Cow::Borrowed(#requirement),
+                linked: false,
+            }
+        },
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = &field.name;
+    let avro_type = field.ty.shape.display();
+    let doc = &field.doc;
+    let aliases = cow_list(&field.aliases);
+    let pii = match field.pii {
+        Some(pii) => {
+            let class = match pii.class {
+                PiiClass::Direct => quote!(Direct),
+                PiiClass::Indirect => quote!(Indirect),
+                PiiClass::Sensitive => quote!(Sensitive),
+            };
+            let encrypted = pii.encrypted_at_rest;
+            quote!(__mesh::Some(__mesh::Pii { class: __mesh::PiiClass::#class, encrypted_at_rest: #encrypted }))
+        }
+        None => quote!(__mesh::None),
+    };
+    quote! {
+        __mesh::FieldDescriptor {
+            name: __mesh::Cow::Borrowed(#name),
+            avro_type: __mesh::Cow::Borrowed(#avro_type),
+            doc: __mesh::Cow::Borrowed(#doc),
+            pii: #pii,
+            aliases: #aliases,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The rustdoc appended to a product, so `cargo doc` is a browsable catalog.
+
+use mesh_core::avro::{to_json_fragment, FieldSchema, Name, RecordSchema, SchemaNode};
+use quote::ToTokens;
+
+use crate::ast::product::{Input, ProductAttrs, Visibility};
+use crate::ast::record::Field;
+
+/// The doc lines (each becomes a `#[doc = ...]` attribute).
+pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fields: &[Field]) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut push = |line: String| lines.push(line);
+    let id = format!("{}.{}", attrs.domain, attrs.name);
+    push(format!("# Data product `{id}` v{}", attrs.version));
+    push(String::new());
+    push("| Contract | |".into());
+    push("|---|---|".into());
+    let or_none = |value: Option<String>| value.unwrap_or_else(|| "*not promised*".into());
+    for (key, value) in [
+        ("Owner", attrs.owner.clone()),
+        ("Domain", attrs.domain.clone()),
+        ("Layer", attrs.layer.to_string()),
+        ("Freshness", or_none(attrs.sla.freshness.map(|f| f.to_string()))),
+        ("Availability", or_none(attrs.sla.availability.map(|a| a.to_string()))),
+        ("Quality score", or_none(attrs.sla.quality_score.map(|q| q.to_string()))),
+        ("Read access", or_none(attrs.read.clone())),
+        ("Authentication", or_none(attrs.authentication.clone())),
+        ("Visibility", visibility(&attrs.visibility)),
+        ("Compatibility", attrs.compatibility.to_string()),
+        ("Support", or_none(attrs.support.clone())),
+        ("Schema", "Avro (see below)".into()),
+    ] {
+        push(format!("| {key} | {} |", cell(&value)));
+    }
+    if let Some(date) = &attrs.deprecated {
+        push(format!("| Deprecated | since {date} |"));
+    }
+    if !attrs.tags.is_empty() {
+        push(format!("| Tags | {} |", cell(&attrs.tags.join(", "))));
+    }
+    push(String::new());
+    push("## Fields".into());
+    push(String::new());
+    push("| Field | Avro type | PII | Description |".into());
+    push("|---|---|---|---|".into());
+    for field in fields {
+        let pii = match field.pii {
+            Some(pii) if pii.encrypted_at_rest => format!("{} (encrypted)", pii.class),
+            Some(pii) => format!("**{} (NOT encrypted)**", pii.class),
+            None => String::new(),
+        };
+        let ty = field.ty.shape.display();
+        push(format!("| `{}` | `{}` | {pii} | {} |", field.name, cell(&ty), cell(&field.doc)));
+    }
+    push(String::new());
+    push("## Lineage".into());
+    push(String::new());
+    if attrs.inputs.is_empty() {
+        push("A source product: it reads no other data product.".into());
+    }
+    for input in &attrs.inputs {
+        match input {
+            Input::Linked(path) => {
+                let path = path.to_token_stream().to_string().replace(' ', "");
+                push(format!("- [`{path}`]({path}) (linked, this version)"));
+            }
+            Input::Declared { domain, name, requirement } => push(format!("- `{domain}.{name}` `{requirement}`")),
+        }
+    }
+    push(String::new());
+    push("## Avro schema".into());
+    push(String::new());
+    push("Nested records and enums are defined on their own pages.".into());
+    push(String::new());
+    push("```json".into());
+    for line in schema_fragment(record_name, namespace, fields).lines() {
+        push(line.to_string());
+    }
+    push("```".into());
+    lines
+}
+
+fn visibility(visibility: &Visibility) -> String {
+    match visibility {
+        Visibility::Domain => "its domain only".into(),
+        Visibility::Public => "every domain".into(),
+        Visibility::Domains(domains) => format!("its domain and {}", domains.join(", ")),
+    }
+}
+
+/// Markdown table cells cannot hold `|` or line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn schema_fragment(record_name: &str, namespace: &str, fields: &[Field]) -> String {
+    let record = SchemaNode::Record(RecordSchema {
+        name: Name::new(record_name, Some(namespace.to_string())),
+        doc: None,
+        aliases: Vec::new(),
+        fields: fields
+            .iter()
+            .map(|field| FieldSchema {
+                name: field.name.clone(),
+                doc: Some(field.doc.clone()),
+                aliases: field.aliases.clone(),
+                default: field.default.clone(),
+                schema: field
+                    .ty
+                    .shape
+                    .to_schema(&mut || SchemaNode::Reference(field.ty.shape.named().unwrap_or_default().to_string())),
+            })
+            .collect(),
+    });
+    to_json_fragment(&record).unwrap_or_else(|e| e.to_string())
+}

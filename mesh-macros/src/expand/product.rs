@@ -1,0 +1,118 @@
+//! `#[data_product(...)]`: validate the declaration, then generate the schema,
+//! the descriptor, the registration and the docs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::descriptor::descriptor;
+use super::docs::product_docs;
+use super::schema::{record_impl, NamedType};
+use crate::ast::product::product_attrs;
+use crate::ast::record::{fields, strip_field_attrs, type_attrs, FieldContext};
+use crate::ctxt::Ctxt;
+use crate::symbol::AVRO;
+
+/// Expands the attribute on `input`.
+pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut item: syn::ItemStruct = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let error = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "#[data_product] goes on a struct with named fields: `struct Orders { order_id: Uuid, .. }`",
+            )
+            .to_compile_error();
+            return quote!(#error #input);
+        }
+    };
+    let cx = Ctxt::default();
+    if !item.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &item.generics,
+            "a data product cannot be generic: it has exactly one schema; use concrete types",
+        );
+    }
+    let attrs = product_attrs(&cx, args, &item.ident);
+    let container = type_attrs(&cx, &item.attrs);
+    let record_fields = fields(&cx, &item.fields, FieldContext::Product, &item.ident);
+    strip_field_attrs(&mut item.fields);
+    item.attrs.retain(|a| !a.path().is_ident(AVRO));
+
+    let mut attrs = match (cx.check(), attrs) {
+        (Ok(()), Some(attrs)) => attrs,
+        (result, _) => return fallback(&item, result.err()),
+    };
+    let ident = &item.ident;
+    let record_name = container.name.clone().unwrap_or_else(|| ident.to_string());
+    let namespace = container.namespace.clone().unwrap_or_else(|| attrs.domain.clone());
+    let doc = attrs.description.clone().unwrap_or_else(|| crate::ast::attr::doc_comment(&item.attrs));
+    attrs.description = Some(doc.clone());
+
+    for line in product_docs(&attrs, &record_name, &namespace, &record_fields) {
+        item.attrs.push(syn::parse_quote!(#[doc = #line]));
+    }
+    let schema = record_impl(
+        &NamedType { ident, name: &record_name, namespace: Some(&namespace), doc: &doc, aliases: &container.aliases },
+        &record_fields,
+    );
+    let descriptor = descriptor(&attrs, ident, &record_fields);
+    let (domain, name, version) = (&attrs.domain, &attrs.name, &attrs.version);
+    let id = format!("{domain}.{name}");
+    quote! {
+        #item
+
+        const _: () = {
+            use ::mesh_core::__private as __mesh;
+
+            #schema
+
+            impl __mesh::DataProduct for #ident {
+                const DOMAIN: &'static str = #domain;
+                const NAME: &'static str = #name;
+                const VERSION: &'static str = #version;
+                const DESCRIPTOR: &'static __mesh::ProductDescriptor = #descriptor;
+
+                fn schema() -> ::core::result::Result<&'static __mesh::ProductSchema, __mesh::ProductSchemaError> {
+                    static SCHEMA: __mesh::OnceLock<::core::result::Result<__mesh::ProductSchema, __mesh::ProductSchemaError>> =
+                        __mesh::OnceLock::new();
+                    __mesh::cached_schema::<Self>(&SCHEMA, #id)
+                }
+            }
+
+            __mesh::inventory::submit! {
+                __mesh::Registration {
+                    descriptor: <#ident as __mesh::DataProduct>::DESCRIPTOR,
+                    schema: <#ident as __mesh::DataProduct>::schema,
+                }
+            }
+        };
+    }
+}
+
+/// The struct as written plus the errors, and placeholder impls so that code
+/// using the product does not drown the real errors in follow-on ones.
+fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
+    let error = error.map(|e| e.to_compile_error());
+    let ident = &item.ident;
+    quote! {
+        #error
+        #item
+        const _: () = {
+            use ::mesh_core::__private as __mesh;
+            impl __mesh::AvroSchema for #ident {
+                fn avro_schema(_: &mut __mesh::SchemaContext) -> __mesh::SchemaNode {
+                    __mesh::SchemaNode::Null
+                }
+            }
+            impl __mesh::DataProduct for #ident {
+                const DOMAIN: &'static str = "";
+                const NAME: &'static str = "";
+                const VERSION: &'static str = "0.0.0";
+                const DESCRIPTOR: &'static __mesh::ProductDescriptor = &__mesh::INVALID_PRODUCT;
+                fn schema() -> ::core::result::Result<&'static __mesh::ProductSchema, __mesh::ProductSchemaError> {
+                    ::core::result::Result::Err(__mesh::invalid_product_error())
+                }
+            }
+        };
+    }
+}

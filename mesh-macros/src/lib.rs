@@ -1,0 +1,47 @@
+//! Procedural macros of mesh-as-code.
+//!
+//! - `#[data_product(...)]` on a struct declares a data product: it validates
+//!   the declaration at compile time (all mistakes at once, each at its token)
+//!   and generates the Avro schema, the descriptor behind the contract, the
+//!   registration that makes the product discoverable, and rustdoc.
+//! - `#[derive(AvroRecord)]` and `#[derive(AvroEnum)]` give nested types a schema.
+//!
+//! The attribute reference is in the workspace README. Parsing (`ast`) is kept
+//! apart from generation (`expand`); the value parsers live in `mesh_core::model`
+//! so tools share them.
+
+mod ast;
+mod ctxt;
+mod expand;
+mod symbol;
+
+use proc_macro::TokenStream;
+
+/// Declares a data product. See the workspace README for every key.
+///
+/// ```ignore
+/// #[data_product(domain = "sales", version = "1.0.0", owner = "sales-data-team@company.com", layer = "bronze")]
+/// pub struct SalesRaw { /* fields */ }
+/// ```
+#[proc_macro_attribute]
+pub fn data_product(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::product::expand(args.into(), input.into()).into()
+}
+
+/// Gives a struct with named fields an Avro record schema, for use inside products.
+#[proc_macro_derive(AvroRecord, attributes(avro, pii))]
+pub fn derive_avro_record(input: TokenStream) -> TokenStream {
+    match syn::parse(input) {
+        Ok(input) => expand::record::derive_record(input).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Gives an enum of unit variants an Avro enum schema, for use inside products.
+#[proc_macro_derive(AvroEnum, attributes(avro))]
+pub fn derive_avro_enum(input: TokenStream) -> TokenStream {
+    match syn::parse(input) {
+        Ok(input) => expand::record::derive_enum(input).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}

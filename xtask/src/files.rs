@@ -1,0 +1,37 @@
+//! Writes generated files: atomically, and only when their bytes change.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// Whether a write changed the file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Written {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Writes `contents` to `path` via a temporary file and a rename, so readers
+/// never see a half-written file and an interrupted write leaves the old one.
+pub fn write_if_changed(path: &Path, contents: &str) -> Result<Written, String> {
+    let existing = fs::read(path).ok();
+    if existing.as_deref() == Some(contents.as_bytes()) {
+        return Ok(Written::Unchanged);
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create directory {}: {e}", dir.display()))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", path.display())
+    })?;
+    Ok(if existing.is_some() { Written::Updated } else { Written::Created })
+}
