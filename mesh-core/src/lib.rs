@@ -14,6 +14,8 @@ pub mod model;
 #[cfg(feature = "runtime")]
 pub mod contract;
 #[cfg(feature = "runtime")]
+pub mod diagnostic;
+#[cfg(feature = "runtime")]
 mod product;
 #[cfg(feature = "runtime")]
 mod values;

@@ -7,7 +7,7 @@ mod files;
 mod mesh;
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +28,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+/// The workspace root: `MESH_ROOT` if set (tests point it at fixtures),
+/// else the directory above this crate.
+pub fn workspace_root() -> PathBuf {
+    std::env::var_os("MESH_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf())
 }
 
 /// Runs the command line on `args` (the first is the program name).

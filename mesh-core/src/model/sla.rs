@@ -60,7 +60,8 @@ impl FromStr for Freshness {
 impl fmt::Display for Freshness {
     /// The largest unit that divides the bound exactly: 900 s is `15 minutes`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (unit, size) = UNITS.iter().copied().find(|(_, size)| self.seconds.is_multiple_of(*size)).unwrap_or(("second", 1));
+        let (unit, size) =
+            UNITS.iter().copied().find(|(_, size)| self.seconds.is_multiple_of(*size)).unwrap_or(("second", 1));
         let count = self.seconds / size;
         let plural = if count == 1 { "" } else { "s" };
         write!(f, "{count} {unit}{plural}")
