@@ -13,6 +13,11 @@ use crate::model::ProductDescriptor;
 ///
 /// The macro implements this trait; read the product's metadata from
 /// [`DataProduct::DESCRIPTOR`] and its schema from [`DataProduct::schema`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a data product",
+    label = "not declared with #[data_product(...)]",
+    note = "`inputs(...)` takes types declared with #[data_product(...)], or \"domain.product@requirement\" for a product this crate does not link"
+)]
 pub trait DataProduct: AvroSchema + 'static {
     /// The owning domain.
     const DOMAIN: &'static str;

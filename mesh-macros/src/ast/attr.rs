@@ -38,23 +38,40 @@ pub fn nested_metas(cx: &Ctxt, list: &syn::MetaList) -> Vec<Meta> {
     }
 }
 
+/// The keys met so far in one attribute.
+#[derive(Default)]
+pub struct Keys {
+    seen: HashSet<String>,
+    /// Keys suggested for a misspelt key: not reported missing on top of the typo.
+    suggested: HashSet<&'static str>,
+}
+
+impl Keys {
+    /// Whether `key` was written, or a misspelling of it was reported.
+    pub fn mentioned(&self, key: &str) -> bool {
+        self.seen.contains(key) || self.suggested.contains(key)
+    }
+}
+
 /// The key of a meta, checked against `allowed` and against earlier keys.
 /// Records an error and returns `None` for an unknown or repeated key.
-pub fn key_of(cx: &Ctxt, meta: &Meta, allowed: &[&str], seen: &mut HashSet<String>, context: &str) -> Option<String> {
+pub fn key_of(cx: &Ctxt, meta: &Meta, allowed: &[&'static str], keys: &mut Keys, context: &str) -> Option<String> {
     let Some(ident) = meta.path().get_ident() else {
         cx.error_spanned_by(meta.path(), format!("expected a key in {context}, one of: {}", allowed.join(", ")));
         return None;
     };
     let key = ident.to_string();
     if !allowed.contains(&key.as_str()) {
-        let hint = closest(&key, allowed).map(|k| format!("did you mean `{k}`? ")).unwrap_or_default();
+        let suggestion = closest(&key, allowed);
+        keys.suggested.extend(suggestion);
+        let hint = suggestion.map(|k| format!("did you mean `{k}`? ")).unwrap_or_default();
         cx.error_spanned_by(
             ident,
             format!("unknown key `{key}` in {context}: {hint}expected one of: {}", allowed.join(", ")),
         );
         return None;
     }
-    if !seen.insert(key.clone()) {
+    if !keys.seen.insert(key.clone()) {
         cx.error_spanned_by(ident, format!("duplicate key `{key}` in {context}: it is already set; remove one"));
         return None;
     }
@@ -62,7 +79,7 @@ pub fn key_of(cx: &Ctxt, meta: &Meta, allowed: &[&str], seen: &mut HashSet<Strin
 }
 
 /// The closest allowed key, for "did you mean" hints.
-fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+fn closest(key: &str, allowed: &[&'static str]) -> Option<&'static str> {
     allowed
         .iter()
         .map(|candidate| (edit_distance(key, candidate), *candidate))

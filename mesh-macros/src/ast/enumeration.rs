@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use mesh_core::model::check_avro_name;
 use syn::{Meta, Variant};
 
-use super::attr::{key_of, nested_metas, string_value};
+use super::attr::{Keys, key_of, nested_metas, string_value};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
@@ -36,7 +36,7 @@ pub fn symbols<'a>(cx: &Ctxt, variants: impl Iterator<Item = &'a Variant>, enum_
             continue;
         }
         let mut name = variant.ident.to_string();
-        let mut seen = HashSet::new();
+        let mut seen = Keys::default();
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident(AVRO)) {
             let Meta::List(list) = &attr.meta else {
                 cx.error_spanned_by(attr, "write `#[avro(rename = \"...\")]` or `#[avro(default)]`");

@@ -1,6 +1,5 @@
 //! The `#[data_product(...)]` arguments, read into a plain model.
 
-use std::collections::HashSet;
 
 use mesh_core::model::{
     check_avro_name, check_owner, is_snake_case, parse_input_ref, parse_version, to_snake_case, Availability,
@@ -11,7 +10,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{LitStr, Meta, Token};
 
-use super::attr::{key_of, key_span, nested_metas, parse_metas, string_list, string_value, Spanned};
+use super::attr::{Keys, key_of, key_span, nested_metas, parse_metas, string_list, string_value, Spanned};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
@@ -68,7 +67,7 @@ impl Parse for InputArg {
 /// Reads the arguments; `None` when something required is missing or invalid
 /// (every problem is recorded in `cx`).
 pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) -> Option<ProductAttrs> {
-    let mut seen = HashSet::new();
+    let mut seen = Keys::default();
     let mut domain = None;
     let mut name = None;
     let mut version = None;
@@ -143,16 +142,16 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
     let missing = |what: &str, example: &str, why: &str| {
         cx.error_at(Span::call_site(), format!("missing `{what} = {example}` in #[data_product(...)]: {why}"));
     };
-    if domain.is_none() && !seen.contains(DOMAIN) {
+    if domain.is_none() && !seen.mentioned(DOMAIN) {
         missing(DOMAIN, "\"sales\"", "every product belongs to the domain that owns it");
     }
-    if version.is_none() && !seen.contains(VERSION) {
+    if version.is_none() && !seen.mentioned(VERSION) {
         missing(VERSION, "\"1.0.0\"", "consumers pin products by semver version");
     }
-    if owner.is_none() && !seen.contains(OWNER) {
+    if owner.is_none() && !seen.mentioned(OWNER) {
         missing(OWNER, "\"sales-data-team@company.com\"", "every product has an accountable owning team");
     }
-    if layer.is_none() && !seen.contains(LAYER) {
+    if layer.is_none() && !seen.mentioned(LAYER) {
         missing(LAYER, "\"silver\"", "one of bronze, silver, gold decides which inputs the product may read");
     }
     Some(ProductAttrs {
@@ -216,7 +215,7 @@ fn sla_attrs(cx: &Ctxt, meta: &Meta) -> Sla {
         );
         return sla;
     };
-    let mut seen = HashSet::new();
+    let mut seen = Keys::default();
     for meta in nested_metas(cx, list) {
         let Some(key) = key_of(cx, &meta, SLA_KEYS, &mut seen, "sla(...)") else {
             continue;
@@ -240,7 +239,7 @@ fn access_attrs(cx: &Ctxt, meta: &Meta) -> (Option<String>, Option<String>) {
         cx.error_spanned_by(meta, "write `access(read = \"SELECT on sales.orders\", authentication = \"OAuth2\")`");
         return (None, None);
     };
-    let mut seen = HashSet::new();
+    let mut seen = Keys::default();
     let (mut read, mut authentication) = (None, None);
     for meta in nested_metas(cx, list) {
         let Some(key) = key_of(cx, &meta, ACCESS_KEYS, &mut seen, "access(...)") else {

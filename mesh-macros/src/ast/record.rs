@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use mesh_core::model::{check_avro_name, check_avro_namespace, Pii, PiiClass, TypeShape};
 use syn::{Attribute, Expr, ExprLit, Fields, Lit, Meta};
 
-use super::attr::{doc_comment, key_of, nested_metas, string_list, string_value};
+use super::attr::{Keys, doc_comment, key_of, nested_metas, string_list, string_value};
 use super::types::{classify, FieldType};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
@@ -39,7 +39,7 @@ pub enum FieldContext {
 /// Reads `#[avro(name = "...", namespace = "...", aliases(...))]` on a type.
 pub fn type_attrs(cx: &Ctxt, attrs: &[Attribute]) -> TypeAttrs {
     let mut out = TypeAttrs::default();
-    let mut seen = HashSet::new();
+    let mut seen = Keys::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident(AVRO)) {
         let Meta::List(list) = &attr.meta else {
             cx.error_spanned_by(attr, "write `#[avro(name = \"...\", namespace = \"...\", aliases(\"...\"))]`");
@@ -141,7 +141,7 @@ struct FieldAttrs {
 
 fn field_attrs(cx: &Ctxt, attrs: &[Attribute], context: FieldContext, shape: Option<&TypeShape>) -> FieldAttrs {
     let mut out = FieldAttrs::default();
-    let mut seen = HashSet::new();
+    let mut seen = Keys::default();
     let mut seen_pii = false;
     for attr in attrs {
         if attr.path().is_ident(PII) {
@@ -201,6 +201,7 @@ fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
     };
     let mut class = None;
     let mut encrypted_at_rest = false;
+    let mut reported = false;
     for meta in metas {
         let Meta::Path(path) = &meta else {
             cx.error_spanned_by(&meta, usage);
@@ -213,14 +214,19 @@ fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
             match PiiClass::parse(&word) {
                 Ok(parsed) if class.is_none() => class = Some(parsed),
                 Ok(_) => cx.error_spanned_by(path, "a field has one PII class; keep one"),
-                Err(e) => cx.error_spanned_by(path, format!("{e} (or `encrypted`)")),
+                Err(e) => {
+                    cx.error_spanned_by(path, format!("{e} (or `encrypted`)"));
+                    reported = true;
+                }
             }
         }
     }
     match class {
         Some(class) => Some(Pii { class, encrypted_at_rest }),
         None => {
-            cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));
+            if !reported {
+                cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));
+            }
             None
         }
     }

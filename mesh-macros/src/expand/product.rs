@@ -94,6 +94,10 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
     let error = error.map(|e| e.to_compile_error());
     let ident = &item.ident;
+    if !item.generics.params.is_empty() {
+        // Placeholder impls would only add "missing generics" errors.
+        return quote!(#error #item);
+    }
     quote! {
         #error
         #item

@@ -1,0 +1,8 @@
+use mesh_macros::data_product;
+
+#[data_product(domain = "sales", version = "1.0.0", owner = "team@company.com", layer = "silver")]
+pub struct Orders<T> {
+    pub id: T,
+}
+
+fn main() {}
