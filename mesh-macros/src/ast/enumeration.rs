@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use mesh_core::model::check_avro_name;
 use syn::{Meta, Variant};
 
-use super::attr::{Keys, key_of, nested_metas, string_value};
+use super::attr::{key_of, nested_metas, string_value, Keys};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
 

@@ -1,6 +1,5 @@
 //! The `#[data_product(...)]` arguments, read into a plain model.
 
-
 use mesh_core::model::{
     check_avro_name, check_owner, is_snake_case, parse_input_ref, parse_version, to_snake_case, Availability,
     Compatibility, Freshness, Layer, QualityScore, Sla,
@@ -10,7 +9,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{LitStr, Meta, Token};
 
-use super::attr::{Keys, key_of, key_span, nested_metas, parse_metas, string_list, string_value, Spanned};
+use super::attr::{key_of, key_span, nested_metas, parse_metas, string_list, string_value, Keys, Spanned};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
 

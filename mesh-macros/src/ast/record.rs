@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use mesh_core::model::{check_avro_name, check_avro_namespace, Pii, PiiClass, TypeShape};
 use syn::{Attribute, Expr, ExprLit, Fields, Lit, Meta};
 
-use super::attr::{Keys, doc_comment, key_of, nested_metas, string_list, string_value};
+use super::attr::{doc_comment, key_of, nested_metas, string_list, string_value, Keys};
 use super::types::{classify, FieldType};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
