@@ -41,7 +41,13 @@ pub fn version(product: &ProductDescriptor, diagnostics: &mut Vec<Diagnostic>) -
 }
 
 pub fn unknown_input(consumer: &ProductDescriptor, input: &InputRef, products: &[&ProductDescriptor]) -> Diagnostic {
-    let same_name: Vec<String> = products.iter().filter(|p| p.name == input.name).map(|p| p.id()).collect();
+    let wanted = input.id();
+    let mut same_name: Vec<String> = products.iter().filter(|p| p.name == input.name).map(|p| p.id()).collect();
+    if same_name.is_empty() {
+        // A typo: ids within a few edits of the one written.
+        let tolerance = (wanted.len() / 5).clamp(1, 3);
+        same_name = products.iter().map(|p| p.id()).filter(|id| edit_distance(id, &wanted) <= tolerance).collect();
+    }
     let in_domain = products.iter().filter(|p| p.domain == input.domain).count();
     let help = if !same_name.is_empty() {
         format!("did you mean `{}`? Otherwise declare the product or remove the input", same_name.join("` or `"))
@@ -210,4 +216,20 @@ pub fn cycle(cycle: &[NodeIndex], products: &[&ProductDescriptor]) -> Diagnostic
             first.id()
         )),
     )
+}
+
+/// Levenshtein distance between `a` and `b`, in bytes (ids are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }

@@ -57,6 +57,10 @@ fn an_input_naming_no_product_is_reported_with_a_suggestion() {
     let diagnostic = &lineage.diagnostics()[0];
     assert_eq!(diagnostic.message, "`finance.ledger` reads `finance.analytics`, which is not a product of the mesh");
     assert!(diagnostic.help.as_ref().unwrap().contains("did you mean `sales.analytics`?"));
+    // A typo in the name suggests the product meant.
+    mesh[4].inputs = vec![input("sales.claened", "^1")].into();
+    let lineage = Lineage::build(&mesh);
+    assert!(lineage.diagnostics()[0].help.as_ref().unwrap().starts_with("did you mean `sales.cleaned`?"));
 }
 
 #[test]
