@@ -81,8 +81,7 @@ fn an_expired_waiver_is_an_error_and_no_longer_excuses() {
     insta::assert_snapshot!("expired_waiver_text", output);
     // Before its expiry date the same waiver holds; the other waiver still covers the misnamed product.
     let root = workspace_root().join("tests/fixtures/meshes/expired_waiver");
-    let (code, output) =
-        run(env!("CARGO_BIN_EXE_fixture_expired_waiver"), &root, &["check", "--today", "2026-03-31"]);
+    let (code, output) = run(env!("CARGO_BIN_EXE_fixture_expired_waiver"), &root, &["check", "--today", "2026-03-31"]);
     assert_eq!(code, 0, "{output}");
     assert!(output.contains("2 findings waived"), "{output}");
 }
@@ -131,7 +130,8 @@ fn the_example_lineage_renders_and_answers_upstream_and_downstream() {
         ids,
         ["customer.customer_360", "marketing.marketing_analytics", "sales.sales_analytics", "sales.sales_cleaned"]
     );
-    let (_, upstream) = run(binary, &root, &["graph", "--format", "json", "--product", "customer.customer_360", "--upstream"]);
+    let (_, upstream) =
+        run(binary, &root, &["graph", "--format", "json", "--product", "customer.customer_360", "--upstream"]);
     insta::assert_snapshot!("example_upstream_of_customer_360", upstream);
     let (code, _) = run(binary, &root, &["graph", "--product", "sales.nothing", "--upstream"]);
     assert_eq!(code, 1, "an unknown product is an error");

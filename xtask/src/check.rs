@@ -43,10 +43,13 @@ pub fn run(format: Format, today: Option<CalendarDate>) -> Result<(), String> {
         if let Err(e) = (registration.schema)() {
             let product = registration.descriptor;
             report.diagnostics.push(
-                Diagnostic::error(SCHEMA_ERROR, format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason))
-                    .product(product.id())
-                    .at(&product.source)
-                    .help("fix the field types named in the message; `cargo xtask export` reports the same"),
+                Diagnostic::error(
+                    SCHEMA_ERROR,
+                    format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
+                )
+                .product(product.id())
+                .at(&product.source)
+                .help("fix the field types named in the message; `cargo xtask export` reports the same"),
             );
         }
     }

@@ -96,7 +96,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         ),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
-            product.as_deref().map(|id| (id, if downstream { graph::Direction::Downstream } else { graph::Direction::Upstream })),
+            product
+                .as_deref()
+                .map(|id| (id, if downstream { graph::Direction::Downstream } else { graph::Direction::Upstream })),
         ),
     };
     match result {

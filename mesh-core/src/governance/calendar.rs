@@ -81,9 +81,12 @@ mod tests {
     fn dates_parse_validate_and_display() {
         assert_eq!(CalendarDate::parse("2027-01-31").unwrap().to_string(), "2027-01-31");
         assert_eq!(CalendarDate::parse("2024-02-29").unwrap(), CalendarDate::new(2024, 2, 29).unwrap());
-        for (bad, needle) in
-            [("2027-1-31", "YYYY-MM-DD"), ("31.01.2027", "YYYY-MM-DD"), ("2023-02-29", "does not exist"), ("2027-13-01", "does not exist")]
-        {
+        for (bad, needle) in [
+            ("2027-1-31", "YYYY-MM-DD"),
+            ("31.01.2027", "YYYY-MM-DD"),
+            ("2023-02-29", "does not exist"),
+            ("2027-13-01", "does not exist"),
+        ] {
             assert!(CalendarDate::parse(bad).unwrap_err().contains(needle), "{bad}");
         }
         assert!(CalendarDate::parse("2026-12-31").unwrap() < CalendarDate::parse("2027-01-01").unwrap());

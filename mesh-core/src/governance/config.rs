@@ -221,7 +221,8 @@ impl MeshConfig {
             );
             return None;
         }
-        let (domain, policy, reason, expires) = (domain.clone()?, policy.as_deref()?, reason.clone()?, expires.as_ref()?);
+        let (domain, policy, reason, expires) =
+            (domain.clone()?, policy.as_deref()?, reason.clone()?, expires.as_ref()?);
         let Some(found) = Policy::find(policy) else {
             let diagnostic = if policy.starts_with("MESH0") {
                 Diagnostic::error(codes::INVALID_WAIVER, format!("`{policy}` is not a policy and cannot be waived"))
@@ -252,10 +253,7 @@ impl MeshConfig {
 
     /// The level of `policy` for products of `domain`: the domain's own if it set one, else the global one.
     pub fn level(&self, policy: Policy, domain: &str) -> Level {
-        self.local
-            .get(domain)
-            .and_then(|levels| levels[policy as usize])
-            .unwrap_or(self.global[policy as usize])
+        self.local.get(domain).and_then(|levels| levels[policy as usize]).unwrap_or(self.global[policy as usize])
     }
 
     /// The strictest level of `policy` in any domain: whether the check must run at all.
@@ -321,7 +319,10 @@ mod tests {
         assert_eq!(config.waivers[0].policy, Policy::PublishedDocs);
         assert_eq!(config.waivers[0].expires.to_string(), "2027-01-31");
         assert_eq!(config.waivers[0].location.line, 1);
-        assert_eq!(codes(&config), [(codes::INVALID_WAIVER, 7), (codes::INVALID_WAIVER, 11), (codes::INVALID_WAIVER, 17)]);
+        assert_eq!(
+            codes(&config),
+            [(codes::INVALID_WAIVER, 7), (codes::INVALID_WAIVER, 11), (codes::INVALID_WAIVER, 17)]
+        );
         assert_eq!(config.problems[0].message, "waiver is missing `reason`, `expires`");
         assert_eq!(config.problems[1].message, "`MESH0004` is not a policy and cannot be waived");
     }

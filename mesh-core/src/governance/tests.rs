@@ -52,7 +52,10 @@ fn pii_must_be_encrypted_at_rest() {
     mesh[0].fields = vec![pii_field("email", PiiClass::Direct, false)].into();
     let report = run(&mesh);
     assert_eq!(codes(&report), ["MESH0101"]);
-    assert_eq!(report.diagnostics[0].message, "field `email` of `sales.orders_raw` holds direct PII but is not encrypted at rest");
+    assert_eq!(
+        report.diagnostics[0].message,
+        "field `email` of `sales.orders_raw` holds direct PII but is not encrypted at rest"
+    );
     assert_eq!(report.diagnostics[0].location.as_ref().unwrap().to_string(), "domains/sales/src/lib.rs:1:1");
 }
 
@@ -187,7 +190,10 @@ fn levels_come_from_mesh_toml_and_domains_may_be_stricter() {
     let report = check(&mesh, &off, today());
     assert_eq!(codes(&report), Vec::<&str>::new());
     assert_eq!(report.summary.policies_checked, POLICIES.len() - 1);
-    let strict = MeshConfig::parse("[policies]\nlayer-names = \"off\"\n[domains.sales.policies]\nlayer-names = \"error\"\n", "mesh.toml");
+    let strict = MeshConfig::parse(
+        "[policies]\nlayer-names = \"off\"\n[domains.sales.policies]\nlayer-names = \"error\"\n",
+        "mesh.toml",
+    );
     let report = check(&mesh, &strict, today());
     assert_eq!(codes(&report), ["MESH0108"]);
     assert!(report.has_errors());

@@ -89,8 +89,11 @@ pub fn requirement<'a>(
         Err(e) => {
             diagnostics.push(at(
                 consumer,
-                Diagnostic::error(codes::INVALID_VERSION, format!("input `{}` of `{}`: {e}", input.id(), consumer.id()))
-                    .help(format!("write the input as \"{}@^MAJOR\"", input.id())),
+                Diagnostic::error(
+                    codes::INVALID_VERSION,
+                    format!("input `{}` of `{}`: {e}", input.id(), consumer.id()),
+                )
+                .help(format!("write the input as \"{}@^MAJOR\"", input.id())),
             ));
             return;
         }
@@ -112,7 +115,10 @@ pub fn requirement<'a>(
             .help(format!(
                 "update the requirement to accept {} (e.g. \"{}@^{}\") after checking the changes, \
                  or ask the owner ({}) for a compatible version",
-                producer.version, input.id(), version.major, producer.owner
+                producer.version,
+                input.id(),
+                version.major,
+                producer.owner
             )),
         ));
     }

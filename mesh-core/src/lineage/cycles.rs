@@ -39,8 +39,10 @@ pub fn find(graph: &DiGraph<(), Flow>) -> (Vec<Vec<NodeIndex>>, Vec<bool>, Vec<N
 
 fn component_cycles(graph: &DiGraph<(), Flow>, component: &[NodeIndex], in_cycle: &[bool]) -> Vec<Vec<NodeIndex>> {
     let members: HashSet<NodeIndex> = component.iter().copied().collect();
-    let mut edges: Vec<(NodeIndex, NodeIndex)> =
-        component.iter().flat_map(|&u| graph.neighbors(u).filter(|v| members.contains(v)).map(move |v| (u, v))).collect();
+    let mut edges: Vec<(NodeIndex, NodeIndex)> = component
+        .iter()
+        .flat_map(|&u| graph.neighbors(u).filter(|v| members.contains(v)).map(move |v| (u, v)))
+        .collect();
     edges.sort();
     edges.dedup();
     let mut covered = HashSet::new();

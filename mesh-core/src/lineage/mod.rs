@@ -84,7 +84,8 @@ impl<'a> Lineage<'a> {
         let mut domains: Vec<&str> = products.iter().map(|p| &*p.domain).collect::<HashSet<_>>().into_iter().collect();
         domains.sort_unstable();
 
-        let versions: Vec<Option<semver::Version>> = products.iter().map(|p| checks::version(p, &mut diagnostics)).collect();
+        let versions: Vec<Option<semver::Version>> =
+            products.iter().map(|p| checks::version(p, &mut diagnostics)).collect();
         let mut requirements = checks::Requirements::default();
         for (position, consumer) in products.iter().enumerate() {
             for (slot, input) in consumer.inputs.iter().enumerate() {

@@ -72,7 +72,8 @@ pub fn dot(lineage: &Lineage<'_>, selection: Selection) -> String {
         }
         let (producer, consumer) = (lineage.product(from), lineage.product(to));
         let style = if producer.domain != consumer.domain { ", style=bold, color=\"#1f6feb\"" } else { "" };
-        let _ = writeln!(out, "  \"{}\" -> \"{}\" [label=\"{}\"{style}];", producer.id(), consumer.id(), input.requirement);
+        let _ =
+            writeln!(out, "  \"{}\" -> \"{}\" [label=\"{}\"{style}];", producer.id(), consumer.id(), input.requirement);
     }
     out.push_str("}\n");
     out
@@ -137,7 +138,6 @@ pub fn json(lineage: &Lineage<'_>, selection: Selection) -> serde_json::Value {
         .collect();
     let mut domains: Vec<&str> =
         lineage.products().iter().enumerate().filter(|(i, _)| keep[*i]).map(|(_, p)| &*p.domain).collect();
-    domains.dedup();
     domains.sort_unstable();
     domains.dedup();
     let edges: Vec<_> = lineage

@@ -9,7 +9,12 @@ pub fn encrypted_at_rest(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
             let Some(pii) = field.pii.filter(|pii| !pii.encrypted_at_rest) else { continue };
             findings.push(Finding::new(
                 node,
-                format!("field `{}` of `{}` holds {} PII but is not encrypted at rest", field.name, product.id(), pii.class),
+                format!(
+                    "field `{}` of `{}` holds {} PII but is not encrypted at rest",
+                    field.name,
+                    product.id(),
+                    pii.class
+                ),
                 format!(
                     "encrypt the stored column and declare it: `#[pii({}, encrypted)]` on field `{}`",
                     pii.class, field.name
