@@ -172,3 +172,79 @@ fn renderings_show_domains_layers_and_cross_domain_edges() {
     let upstream = Selection::Upstream(lineage.find_id("sales.analytics").unwrap());
     insta::assert_json_snapshot!("lineage_json_upstream", render::json(&lineage, upstream));
 }
+
+mod cycle_properties {
+    use std::collections::{BTreeSet, HashSet};
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Whether `to` is reachable from `from` along `edges`.
+    fn reaches(edges: &BTreeSet<(usize, usize)>, from: usize, to: usize) -> bool {
+        let mut seen = HashSet::from([from]);
+        let mut stack = vec![from];
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            for &(_, next) in edges.range((node, 0)..=(node, usize::MAX)) {
+                if seen.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+        false
+    }
+
+    proptest! {
+        /// Reported cycles are real, every input that closes a cycle lies on one, and the
+        /// rest of the graph comes out in topological order.
+        #[test]
+        fn cycles_are_real_and_cover_every_cyclic_input(
+            (count, edges) in (1usize..10).prop_flat_map(|n| (Just(n), proptest::collection::btree_set((0..n, 0..n), 0..30)))
+        ) {
+            let mesh: Vec<ProductDescriptor> = (0..count)
+                .map(|i| {
+                    let inputs: Vec<String> =
+                        edges.iter().filter(|(_, to)| *to == i).map(|(from, _)| format!("d.p{from}")).collect();
+                    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+                    reading(product(&format!("d.p{i}"), Layer::Silver, i as u32 + 1), &inputs)
+                })
+                .collect();
+            let lineage = Lineage::build(&mesh);
+            let node = |i: usize| lineage.find_id(&format!("d.p{i}")).unwrap();
+            let cyclic: BTreeSet<(usize, usize)> =
+                edges.iter().copied().filter(|&(from, to)| reaches(&edges, to, from)).collect();
+
+            let mut covered = BTreeSet::new();
+            for cycle in lineage.cycles() {
+                let distinct: HashSet<_> = cycle.iter().collect();
+                prop_assert_eq!(distinct.len(), cycle.len(), "a cycle visits each product once");
+                for (k, from) in cycle.iter().enumerate() {
+                    let to = cycle[(k + 1) % cycle.len()];
+                    let pair = (from.index(), to.index());
+                    prop_assert!(edges.contains(&pair), "{:?} is not an input", pair);
+                    covered.insert(pair);
+                }
+            }
+            prop_assert_eq!(&covered, &cyclic);
+            prop_assert_eq!(
+                lineage.diagnostics().iter().filter(|d| d.code == codes::DEPENDENCY_CYCLE).count(),
+                lineage.cycles().len()
+            );
+            for i in 0..count {
+                let on_cycle = cyclic.iter().any(|&(from, to)| from == i || to == i);
+                prop_assert_eq!(lineage.in_cycle(node(i)), on_cycle);
+            }
+            let order = lineage.topological_order();
+            prop_assert_eq!(order.len(), (0..count).filter(|&i| !lineage.in_cycle(node(i))).count());
+            let position = |i: usize| order.iter().position(|n| *n == node(i));
+            for &(from, to) in &edges {
+                if let (Some(a), Some(b)) = (position(from), position(to)) {
+                    prop_assert!(a < b, "p{} feeds p{} but comes after it", from, to);
+                }
+            }
+        }
+    }
+}
