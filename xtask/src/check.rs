@@ -10,6 +10,17 @@ use mesh_core::registered_products;
 
 use crate::workspace_root;
 
+/// How `cargo xtask check` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Like rustc, with a summary line.
+    Text,
+    /// One JSON document for machines.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+}
+
 /// The product's Avro schema cannot be built (reported by the front end, which builds the schemas).
 const SCHEMA_ERROR: &str = "MESH0008";
 
@@ -34,7 +45,12 @@ pub fn load_config() -> MeshConfig {
 }
 
 /// Checks the mesh and prints the report; fails when it has errors.
-pub fn run(format: Format, today: Option<CalendarDate>) -> Result<(), String> {
+pub fn run(format: CheckFormat, today: Option<CalendarDate>) -> Result<(), String> {
+    let format = match format {
+        CheckFormat::Text => Format::Text,
+        CheckFormat::Json => Format::Json,
+        CheckFormat::Github => Format::Github,
+    };
     let registrations = registered_products();
     let lineage = Lineage::build(registrations.iter().map(|r| r.descriptor));
     let config = load_config();

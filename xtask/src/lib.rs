@@ -33,8 +33,8 @@ enum Command {
     /// Check the lineage graph and the mesh's policies (mesh.toml); exits non-zero on any error.
     Check {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
+        format: check::CheckFormat,
         /// The date waivers are checked against, YYYY-MM-DD (default: today, UTC).
         #[arg(long, value_name = "DATE", value_parser = mesh_core::governance::CalendarDate::parse)]
         today: Option<mesh_core::governance::CalendarDate>,
@@ -56,17 +56,6 @@ enum Command {
     },
 }
 
-/// How `cargo xtask check` prints its report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum CheckFormat {
-    /// Like rustc, with a summary line.
-    Text,
-    /// One JSON document for machines.
-    Json,
-    /// GitHub Actions annotations.
-    Github,
-}
-
 /// The workspace root: `MESH_ROOT` if set (tests point it at fixtures),
 /// else the directory above this crate.
 pub fn workspace_root() -> PathBuf {
@@ -86,14 +75,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match cli.command {
         Command::Export { out } => export::run(&out),
-        Command::Check { format, today } => check::run(
-            match format {
-                CheckFormat::Text => mesh_core::governance::Format::Text,
-                CheckFormat::Json => mesh_core::governance::Format::Json,
-                CheckFormat::Github => mesh_core::governance::Format::Github,
-            },
-            today,
-        ),
+        Command::Check { format, today } => check::run(format, today),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
             product
