@@ -136,3 +136,14 @@ fn the_example_lineage_renders_and_answers_upstream_and_downstream() {
     let (code, _) = run(binary, &root, &["graph", "--product", "sales.nothing", "--upstream"]);
     assert_eq!(code, 1, "an unknown product is an error");
 }
+
+#[test]
+fn policies_lists_every_policy_with_the_workspace_level() {
+    let (code, table) = run(env!("CARGO_BIN_EXE_fixture_example"), &workspace_root(), &["policies"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("example_policies", table);
+    // Without a mesh.toml the built-in levels apply.
+    let (_, defaults) =
+        run(env!("CARGO_BIN_EXE_fixture_clean"), &workspace_root().join("tests/fixtures/meshes/clean"), &["policies"]);
+    assert_eq!(table, defaults, "the workspace mesh.toml states the built-in levels");
+}

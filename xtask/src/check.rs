@@ -4,7 +4,7 @@ use std::fs;
 use std::io::ErrorKind;
 
 use mesh_core::diagnostic::Diagnostic;
-use mesh_core::governance::{self, CalendarDate, Format, MeshConfig};
+use mesh_core::governance::{self, CalendarDate, Format, MeshConfig, POLICIES};
 use mesh_core::lineage::Lineage;
 use mesh_core::registered_products;
 
@@ -75,4 +75,18 @@ pub fn run(format: CheckFormat, today: Option<CalendarDate>) -> Result<(), Strin
         1 => Err("the mesh check found 1 error".into()),
         n => Err(format!("the mesh check found {n} errors")),
     }
+}
+
+/// Prints every policy with its level in this workspace (`mesh.toml`, else the built-in default).
+pub fn list_policies() -> Result<(), String> {
+    let config = load_config();
+    for problem in &config.problems {
+        eprintln!("{problem}\n");
+    }
+    println!("{:<10} {:<26} {:<8} purpose", "code", "policy", "level");
+    for info in POLICIES {
+        let level = config.global_level(info.policy);
+        println!("{:<10} {:<26} {:<8} {}", info.code, info.name, level.to_string(), info.purpose);
+    }
+    Ok(())
 }

@@ -39,6 +39,8 @@ enum Command {
         #[arg(long, value_name = "DATE", value_parser = mesh_core::governance::CalendarDate::parse)]
         today: Option<mesh_core::governance::CalendarDate>,
     },
+    /// List the mesh's policies: code, name, global level (from mesh.toml) and purpose.
+    Policies,
     /// Print the lineage graph: domains as clusters, layers shown, cross-domain inputs bold.
     Graph {
         /// Output format.
@@ -76,6 +78,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Export { out } => export::run(&out),
         Command::Check { format, today } => check::run(format, today),
+        Command::Policies => check::list_policies(),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
             product

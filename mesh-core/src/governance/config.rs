@@ -256,6 +256,11 @@ impl MeshConfig {
         self.local.get(domain).and_then(|levels| levels[policy as usize]).unwrap_or(self.global[policy as usize])
     }
 
+    /// The global level of `policy`: `mesh.toml`'s `[policies]`, else the built-in default.
+    pub fn global_level(&self, policy: Policy) -> Level {
+        self.global[policy as usize]
+    }
+
     /// The strictest level of `policy` in any domain: whether the check must run at all.
     pub fn strictest(&self, policy: Policy) -> Level {
         self.local
