@@ -40,18 +40,50 @@ pub fn version(product: &ProductDescriptor, diagnostics: &mut Vec<Diagnostic>) -
         .ok()
 }
 
-pub fn unknown_input(consumer: &ProductDescriptor, input: &InputRef, products: &[&ProductDescriptor]) -> Diagnostic {
-    let wanted = input.id();
-    let mut same_name: Vec<String> = products.iter().filter(|p| p.name == input.name).map(|p| p.id()).collect();
-    if same_name.is_empty() {
-        // A typo: ids within a few edits of the one written.
-        let tolerance = (wanted.len() / 5).clamp(1, 3);
-        same_name = products.iter().map(|p| p.id()).filter(|id| edit_distance(id, &wanted) <= tolerance).collect();
+/// Products by domain and by name, built once when some input names no product, for suggestions.
+pub struct Suggestions<'a> {
+    by_domain: HashMap<&'a str, Vec<&'a ProductDescriptor>>,
+    by_name: HashMap<&'a str, Vec<&'a ProductDescriptor>>,
+}
+
+impl<'a> Suggestions<'a> {
+    pub fn new(products: &[&'a ProductDescriptor]) -> Self {
+        let mut by_domain: HashMap<&str, Vec<&ProductDescriptor>> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<&ProductDescriptor>> = HashMap::new();
+        for product in products {
+            by_domain.entry(&product.domain).or_default().push(product);
+            by_name.entry(&product.name).or_default().push(product);
+        }
+        Self { by_domain, by_name }
     }
-    let in_domain = products.iter().filter(|p| p.domain == input.domain).count();
-    let help = if !same_name.is_empty() {
-        format!("did you mean `{}`? Otherwise declare the product or remove the input", same_name.join("` or `"))
-    } else if in_domain == 0 {
+
+    /// What the input probably meant: the same name in another domain, or a near name in the same domain.
+    fn meant(&self, input: &InputRef) -> Vec<String> {
+        if let Some(same_name) = self.by_name.get(&*input.name) {
+            return same_name.iter().map(|p| p.id()).collect();
+        }
+        let near =
+            |written: &str, candidate: &str| edit_distance(written, candidate) <= (written.len() / 4).clamp(1, 3);
+        if let Some(in_domain) = self.by_domain.get(&*input.domain) {
+            return in_domain.iter().filter(|p| near(&input.name, &p.name)).map(|p| p.id()).collect();
+        }
+        self.by_domain
+            .keys()
+            .filter(|domain| near(&input.domain, domain))
+            .filter_map(|domain| {
+                self.by_domain[domain].iter().find(|p| near(&input.name, &p.name) || p.name == input.name)
+            })
+            .map(|p| p.id())
+            .collect()
+    }
+}
+
+pub fn unknown_input(consumer: &ProductDescriptor, input: &InputRef, suggestions: &Suggestions<'_>) -> Diagnostic {
+    let mut meant = suggestions.meant(input);
+    meant.sort();
+    let help = if !meant.is_empty() {
+        format!("did you mean `{}`? Otherwise declare the product or remove the input", meant.join("` or `"))
+    } else if !suggestions.by_domain.contains_key(&*input.domain) {
         format!(
             "no domain `{}` is linked into this mesh: link its crate (`use {} as _;`), or fix the domain name",
             input.domain, input.domain
@@ -224,18 +256,44 @@ pub fn cycle(cycle: &[NodeIndex], products: &[&ProductDescriptor]) -> Diagnostic
     )
 }
 
-/// Levenshtein distance between `a` and `b`, in bytes (ids are ASCII).
+/// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`, in bytes (ids are ASCII):
+/// the optimal string alignment distance, so the common typo `slaes` is one edit from `sales`.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.bytes().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            current[j] = (previous[j - 1] + cost).min(previous[j] + 1).min(current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = current[j].min(before[j - 2] + 1);
+            }
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one_edit() {
+        for (a, b, distance) in [
+            ("sales", "sales", 0),
+            ("slaes", "sales", 1),
+            ("order_cleaned", "orders_cleaned", 1),
+            ("claened", "cleaned", 1),
+            ("kitten", "sitting", 3),
+            ("", "abc", 3),
+        ] {
+            assert_eq!(edit_distance(a, b), distance, "{a} -> {b}");
+            assert_eq!(edit_distance(b, a), distance, "{b} -> {a}");
         }
     }
-    row[b.len()]
 }

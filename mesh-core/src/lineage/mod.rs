@@ -87,10 +87,11 @@ impl<'a> Lineage<'a> {
         let versions: Vec<Option<semver::Version>> =
             products.iter().map(|p| checks::version(p, &mut diagnostics)).collect();
         let mut requirements = checks::Requirements::default();
+        let mut unknown = Vec::new();
         for (position, consumer) in products.iter().enumerate() {
             for (slot, input) in consumer.inputs.iter().enumerate() {
                 let Some(&producer) = index.get(&(&*input.domain, &*input.name)) else {
-                    diagnostics.push(checks::unknown_input(consumer, input, &products));
+                    unknown.push((*consumer, input));
                     continue;
                 };
                 let producer_descriptor = products[position_of(producer)];
@@ -108,6 +109,12 @@ impl<'a> Lineage<'a> {
             }
         }
 
+        if !unknown.is_empty() {
+            let suggestions = checks::Suggestions::new(&products);
+            diagnostics.extend(
+                unknown.into_iter().map(|(consumer, input)| checks::unknown_input(consumer, input, &suggestions)),
+            );
+        }
         let (cycles, in_cycle, topological) = cycles::find(&graph);
         for cycle in &cycles {
             diagnostics.push(checks::cycle(cycle, &products));

@@ -61,6 +61,14 @@ fn an_input_naming_no_product_is_reported_with_a_suggestion() {
     mesh[4].inputs = vec![input("sales.claened", "^1")].into();
     let lineage = Lineage::build(&mesh);
     assert!(lineage.diagnostics()[0].help.as_ref().unwrap().starts_with("did you mean `sales.cleaned`?"));
+    // So does a typo in the domain.
+    mesh[4].inputs = vec![input("slaes.cleaned", "^1")].into();
+    let lineage = Lineage::build(&mesh);
+    assert!(lineage.diagnostics()[0].help.as_ref().unwrap().starts_with("did you mean `sales.cleaned`?"));
+    // Nothing near: say what is missing.
+    mesh[4].inputs = vec![input("billing.invoices", "^1")].into();
+    let lineage = Lineage::build(&mesh);
+    assert!(lineage.diagnostics()[0].help.as_ref().unwrap().starts_with("no domain `billing` is linked"));
 }
 
 #[test]
