@@ -25,6 +25,42 @@ use crate::lineage::Lineage;
 use crate::model::ProductDescriptor;
 
 /// Checks `products`: the lineage graph, then every policy enabled by `config`, with waivers valid on `today`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use mesh_core::governance::{check, CalendarDate, MeshConfig};
+/// use mesh_core::model::*;
+///
+/// let raw = ProductDescriptor {
+///     domain: Cow::Borrowed("sales"),
+///     name: Cow::Borrowed("sales_raw"),
+///     version: Cow::Borrowed("1.0.0"),
+///     owner: Cow::Borrowed("sales-data@company.com"),
+///     layer: Layer::Bronze,
+///     description: Cow::Borrowed("Order events as the shop emitted them."),
+///     support: Some(Cow::Borrowed("#sales-data on Slack")),
+///     tags: Cow::Borrowed(&[]),
+///     sla: Sla::default(),
+///     access: Access::default(),
+///     visibility: Visibility::Domain,
+///     compatibility: Compatibility::Full,
+///     deprecated: None,
+///     inputs: Cow::Borrowed(&[]),
+///     fields: Cow::Owned(vec![FieldDescriptor {
+///         name: Cow::Borrowed("email"),
+///         avro_type: Cow::Borrowed("string"),
+///         doc: Cow::Borrowed("The buyer's address."),
+///         pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
+///         aliases: Cow::Borrowed(&[]),
+///     }]),
+///     rust_type: Cow::Borrowed("sales::SalesRaw"),
+///     source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 7, column: 12 },
+/// };
+/// let config = MeshConfig::parse("[policies]\nlayer-names = \"error\"\n", "mesh.toml");
+/// let report = check([&raw], &config, CalendarDate::parse("2026-06-01").unwrap());
+/// assert!(report.has_errors());
+/// assert_eq!(report.diagnostics[0].code, "MESH0101"); // pii-encrypted-at-rest
+/// ```
 pub fn check<'a>(
     products: impl IntoIterator<Item = &'a ProductDescriptor>,
     config: &MeshConfig,

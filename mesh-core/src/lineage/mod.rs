@@ -16,7 +16,9 @@ pub mod render;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+/// A product's node in the [`Lineage`] graph.
+pub use petgraph::graph::NodeIndex;
+use petgraph::graph::{DiGraph, EdgeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
