@@ -69,6 +69,7 @@ pub fn run(format: CheckFormat, today: Option<CalendarDate>) -> Result<(), Strin
             );
         }
     }
+    report.sort();
     print!("{}", report.render(format));
     match report.errors() {
         0 => Ok(()),

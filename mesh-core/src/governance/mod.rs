@@ -116,10 +116,6 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
         }
     }
 
-    diagnostics.sort_by(|a, b| {
-        let place = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column));
-        (place(a).is_none(), place(a), &a.code, &a.message).cmp(&(place(b).is_none(), place(b), &b.code, &b.message))
-    });
     let summary = Summary {
         domains: lineage.domains().len(),
         products: lineage.products().len(),
@@ -128,7 +124,9 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
         policies_checked,
         waived,
     };
-    Report { diagnostics, summary }
+    let mut report = Report { diagnostics, summary };
+    report.sort();
+    report
 }
 
 fn expired(waiver: &Waiver) -> Diagnostic {

@@ -46,6 +46,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// Orders the diagnostics by file, line, column, code and message (those without a location last),
+    /// so output is stable; call it after adding diagnostics of your own.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            let place = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column));
+            (place(a).is_none(), place(a), &a.code, &a.message).cmp(&(
+                place(b).is_none(),
+                place(b),
+                &b.code,
+                &b.message,
+            ))
+        });
+    }
+
     /// Number of errors.
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
