@@ -5,7 +5,8 @@
 //! - [`model`]: the plain product description and the parsers for its values
 //!   (shared with the macro, which validates declarations at compile time);
 //! - [`avro`]: schemas as values, rendered to Avro JSON;
-//! - [`DataProduct`], [`Contract`] and the registry of every linked product.
+//! - [`DataProduct`], [`Contract`] and the registry of every linked product;
+//! - [`lineage`] and [`governance`]: the graph of products and the checks of `cargo xtask check`.
 #![cfg_attr(not(feature = "runtime"), allow(dead_code))]
 
 pub mod avro;
@@ -16,7 +17,13 @@ pub mod contract;
 #[cfg(feature = "runtime")]
 pub mod diagnostic;
 #[cfg(feature = "runtime")]
+pub mod governance;
+#[cfg(feature = "runtime")]
+pub mod lineage;
+#[cfg(feature = "runtime")]
 mod product;
+#[cfg(all(test, feature = "runtime"))]
+mod sample;
 #[cfg(feature = "runtime")]
 mod values;
 

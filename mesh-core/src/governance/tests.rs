@@ -1,0 +1,240 @@
+use super::*;
+use crate::model::{Layer, PiiClass, Visibility};
+use crate::sample::{field, pii_field, product, reading, sla};
+
+fn today() -> CalendarDate {
+    CalendarDate::parse("2026-06-01").unwrap()
+}
+
+fn run(mesh: &[ProductDescriptor]) -> Report {
+    check(mesh, &MeshConfig::default(), today())
+}
+
+/// (code, product, message) of every diagnostic.
+fn found(report: &Report) -> Vec<(String, String, String)> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.clone(), d.product.clone().unwrap_or_default(), d.message.clone()))
+        .collect()
+}
+
+fn codes(report: &Report) -> Vec<&str> {
+    report.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+/// sales.orders_raw (bronze) -> sales.orders_cleaned (silver) -> sales.orders_analytics (gold, public).
+fn clean_mesh() -> Vec<ProductDescriptor> {
+    let mut analytics = reading(product("sales.orders_analytics", Layer::Gold, 3), &["sales.orders_cleaned"]);
+    analytics.visibility = Visibility::Public;
+    analytics.sla = sla("1 hour", "99.5%");
+    vec![
+        product("sales.orders_raw", Layer::Bronze, 1),
+        reading(product("sales.orders_cleaned", Layer::Silver, 2), &["sales.orders_raw"]),
+        analytics,
+    ]
+}
+
+#[test]
+fn a_clean_mesh_passes_every_policy() {
+    let report = run(&clean_mesh());
+    assert_eq!(found(&report), []);
+    assert_eq!(report.summary.policies_checked, POLICIES.len());
+    assert_eq!((report.summary.products, report.summary.edges, report.summary.domains), (3, 2, 1));
+    assert!(!report.has_errors());
+}
+
+#[test]
+fn pii_must_be_encrypted_at_rest() {
+    let mut mesh = clean_mesh();
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, true)].into();
+    assert_eq!(found(&run(&mesh)), []);
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, false)].into();
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0101"]);
+    assert_eq!(
+        report.diagnostics[0].message,
+        "field `email` of `sales.orders_raw` holds direct PII but is not encrypted at rest"
+    );
+    assert_eq!(report.diagnostics[0].location.as_ref().unwrap().to_string(), "domains/sales/src/lib.rs:1:1");
+}
+
+#[test]
+fn products_need_an_owner_address_and_a_support_channel() {
+    let mut mesh = clean_mesh();
+    mesh[1].owner = "the sales team".into();
+    mesh[1].support = None;
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0102", "MESH0102"]);
+    assert!(found(&report).iter().all(|(_, product, _)| product == "sales.orders_cleaned"));
+}
+
+#[test]
+fn published_products_declare_a_complete_sla() {
+    let mut mesh = clean_mesh();
+    mesh[2].sla.quality_score = None;
+    mesh[2].sla.freshness = None;
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0103"]);
+    assert_eq!(
+        report.diagnostics[0].message,
+        "`sales.orders_analytics` is published (gold) but its SLA lacks freshness, quality_score"
+    );
+    // A silver product visible to another domain is published too; a domain-internal one is not.
+    let mut mesh = clean_mesh();
+    mesh[1].sla.quality_score = None;
+    assert_eq!(codes(&run(&mesh)), Vec::<&str>::new());
+    mesh[1].visibility = Visibility::Domains(vec!["marketing".into()].into());
+    assert_eq!(codes(&run(&mesh)), ["MESH0103"]);
+}
+
+#[test]
+fn published_products_document_themselves_and_every_field() {
+    let mut mesh = clean_mesh();
+    mesh[2].description = "".into();
+    let mut undocumented = field("amount");
+    undocumented.doc = "".into();
+    mesh[2].fields.to_mut().push(undocumented);
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0104", "MESH0104"]);
+    assert!(report.diagnostics.iter().any(|d| d.message.ends_with("but field `amount` has no documentation")));
+    // Unpublished products may stay terse.
+    mesh[0].description = "".into();
+    assert_eq!(codes(&run(&mesh)), ["MESH0104", "MESH0104"]);
+}
+
+#[test]
+fn no_product_promises_fresher_data_than_its_inputs_deliver() {
+    let mut mesh = clean_mesh();
+    // orders_raw delivers within 1 hour; orders_cleaned promises nothing, so the bound passes through it.
+    mesh[1].sla.freshness = None;
+    mesh[2].sla = sla("15 minutes", "99.5%");
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0105"]);
+    assert_eq!(
+        report.diagnostics[0].message,
+        "`sales.orders_analytics` promises fresher data (15 minutes) than its inputs deliver (1 hour): \
+         sales.orders_raw (1 hour) -> sales.orders_cleaned -> sales.orders_analytics"
+    );
+    mesh[2].sla = sla("1 hour", "99.5%");
+    assert_eq!(codes(&run(&mesh)), Vec::<&str>::new());
+}
+
+#[test]
+fn no_product_promises_higher_availability_than_its_inputs_offer() {
+    let mut mesh = clean_mesh();
+    mesh[1].sla = sla("1 hour", "99%");
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0106"]);
+    assert_eq!(
+        report.diagnostics[0].message,
+        "`sales.orders_analytics` promises higher availability (99.5%) than its inputs deliver (99%): \
+         sales.orders_cleaned (99%) -> sales.orders_analytics"
+    );
+}
+
+#[test]
+fn domains_products_and_fields_are_snake_case() {
+    let mut mesh = clean_mesh();
+    mesh[0].fields = vec![field("CustomerId"), field("order_id")].into();
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0107"]);
+    assert!(report.diagnostics[0].help.as_ref().unwrap().contains("rename it `customer_id`"));
+}
+
+#[test]
+fn product_names_match_their_layer() {
+    let mut mesh = clean_mesh();
+    mesh[0].name = "orders".into();
+    mesh[1].inputs = vec![crate::sample::input("sales.orders", "^1")].into();
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0108"]);
+    assert_eq!(report.diagnostics[0].severity, Severity::Warning, "a warning unless mesh.toml says otherwise");
+    assert!(!report.has_errors());
+    mesh[0].name = "orders_raw".into();
+    mesh[1].inputs = vec![crate::sample::input("sales.orders_raw", "^1")].into();
+    mesh[2].name = "orders_cleaned_v2".into();
+    assert_eq!(codes(&run(&mesh)), Vec::<&str>::new());
+    mesh[2].name = "orders_raw_cleaned".into();
+    assert_eq!(codes(&run(&mesh)), ["MESH0108"]);
+}
+
+#[test]
+fn a_copied_pii_field_stays_classified() {
+    let mut mesh = clean_mesh();
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, true)].into();
+    mesh[1].fields = vec![field("email")].into();
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0109"]);
+    assert_eq!(
+        report.diagnostics[0].message,
+        "field `email` of `sales.orders_cleaned` copies direct PII field `email` of `sales.orders_raw` but is not classified"
+    );
+    mesh[1].fields = vec![pii_field("email", PiiClass::Indirect, true)].into();
+    assert!(run(&mesh).diagnostics[0].message.ends_with("but is classified only as indirect"));
+    // A rename through an alias is still a copy.
+    let mut renamed = field("contact");
+    renamed.aliases = vec!["email".into()].into();
+    mesh[1].fields = vec![renamed].into();
+    assert_eq!(codes(&run(&mesh)), ["MESH0109"]);
+    mesh[1].fields = vec![pii_field("email", PiiClass::Sensitive, true)].into();
+    assert_eq!(codes(&run(&mesh)), Vec::<&str>::new());
+}
+
+#[test]
+fn levels_come_from_mesh_toml_and_domains_may_be_stricter() {
+    let mut mesh = clean_mesh();
+    mesh[0].name = "orders".into();
+    mesh[1].inputs = vec![crate::sample::input("sales.orders", "^1")].into();
+    let off = MeshConfig::parse("[policies]\nlayer-names = \"off\"\n", "mesh.toml");
+    let report = check(&mesh, &off, today());
+    assert_eq!(codes(&report), Vec::<&str>::new());
+    assert_eq!(report.summary.policies_checked, POLICIES.len() - 1);
+    let strict = MeshConfig::parse(
+        "[policies]\nlayer-names = \"off\"\n[domains.sales.policies]\nlayer-names = \"error\"\n",
+        "mesh.toml",
+    );
+    let report = check(&mesh, &strict, today());
+    assert_eq!(codes(&report), ["MESH0108"]);
+    assert!(report.has_errors());
+}
+
+#[test]
+fn a_valid_waiver_excuses_its_domain_an_expired_one_is_an_error() {
+    let mut mesh = clean_mesh();
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, false)].into();
+    let waiver = |expires: &str| {
+        MeshConfig::parse(
+            &format!(
+                "[[waivers]]\ndomain = \"sales\"\npolicy = \"pii-encrypted-at-rest\"\nreason = \"key rotation, DATA-7\"\nexpires = \"{expires}\"\n"
+            ),
+            "mesh.toml",
+        )
+    };
+    let report = check(&mesh, &waiver("2026-06-01"), today());
+    assert_eq!(codes(&report), Vec::<&str>::new(), "valid through its expiry day");
+    assert_eq!(report.summary.waived, 1);
+    let report = check(&mesh, &waiver("2026-05-31"), today());
+    assert_eq!(codes(&report), ["MESH0101", "MESH0203"], "the expired waiver no longer excuses");
+    assert_eq!(
+        report.diagnostics[1].message,
+        "the waiver of pii-encrypted-at-rest (MESH0101) for domain `sales` expired on 2026-05-31 \
+         (reason given: key rotation, DATA-7)"
+    );
+    // Once the domain complies, the waiver is reported as removable.
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, true)].into();
+    let report = check(&mesh, &waiver("2027-01-01"), today());
+    assert_eq!(codes(&report), ["MESH0205"]);
+    assert!(!report.has_errors());
+}
+
+#[test]
+fn reports_render_as_text_json_and_github_annotations() {
+    let mut mesh = clean_mesh();
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, false)].into();
+    mesh[0].name = "orders".into();
+    let report = run(&mesh);
+    insta::assert_snapshot!("report_text", report.render(Format::Text));
+    insta::assert_snapshot!("report_json", report.render(Format::Json));
+    insta::assert_snapshot!("report_github", report.render(Format::Github));
+}
