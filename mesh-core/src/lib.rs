@@ -12,6 +12,8 @@ pub mod avro;
 pub mod model;
 
 #[cfg(feature = "runtime")]
+pub mod compat;
+#[cfg(feature = "runtime")]
 pub mod contract;
 #[cfg(feature = "runtime")]
 pub mod diagnostic;
