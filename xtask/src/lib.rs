@@ -2,9 +2,12 @@
 //! works on whatever products are registered, so other binaries (test
 //! fixtures, other meshes) reuse it by linking their own domains.
 
+mod compat;
+mod evolution;
 mod export;
 mod files;
 mod mesh;
+mod publish;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,28 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Check schema evolution against `contracts/`, then publish every product's schema and contract there.
+    Publish {
+        /// Only report the evolution diagnostics (and whether `contracts/` is up to date); write nothing.
+        #[arg(long)]
+        check: bool,
+        /// With --check: compare with `contracts/` as they are at this git ref (e.g. `origin/main`).
+        #[arg(long, value_name = "GIT_REF", requires = "check")]
+        against: Option<String>,
+    },
+    /// Classify the change between two Avro schemas: identical, doc-only, compatible or breaking.
+    Compat {
+        /// The previous schema (.avsc).
+        old: PathBuf,
+        /// The new schema (.avsc).
+        new: PathBuf,
+        /// Which readers must keep working.
+        #[arg(long, value_enum, default_value = "full")]
+        mode: compat::ModeArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: compat::Format,
+    },
 }
 
 /// The workspace root: `MESH_ROOT` if set (tests point it at fixtures),
@@ -49,6 +74,25 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match cli.command {
         Command::Export { out } => export::run(&out),
+        Command::Publish { check, against } => {
+            let root = workspace_root();
+            let passed = if check { publish::check(&root, against.as_deref()) } else { publish::run(&root) };
+            match passed {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Compat { old, new, mode, format } => match compat::run(&old, &new, mode, format) {
+            Ok((text, breaking)) => {
+                print!("{text}");
+                return if breaking { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -200,7 +200,10 @@ mod tests {
         assert_ne!(theirs, ours);
         // Without those attributes the two agree.
         let plain = r#"{"type":"record","name":"a.B","doc":"d","fields":[{"name":"x","type":["null","string"],"default":null}]}"#;
-        assert_eq!(apache_avro::Schema::parse_str(plain).unwrap().canonical_form(), Schema::parse(plain).unwrap().canonical_form());
+        assert_eq!(
+            apache_avro::Schema::parse_str(plain).unwrap().canonical_form(),
+            Schema::parse(plain).unwrap().canonical_form()
+        );
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
         let Some(after) = current.fields.iter().find(|f| f.name == before.name) else { continue };
         let path = format!("{root}.{}", before.name);
         let rank = |pii: &Option<crate::contract::ContractPii>| pii.as_ref().map_or(0, |p| pii_rank(p.class));
-        let show = |pii: &Option<crate::contract::ContractPii>| pii.as_ref().map_or("none".to_string(), |p| p.class.to_string());
+        let show = |pii: &Option<crate::contract::ContractPii>| {
+            pii.as_ref().map_or("none".to_string(), |p| p.class.to_string())
+        };
         if rank(&after.pii) < rank(&before.pii) {
             report(
                 Rule::PiiClassWeakened,
@@ -70,14 +72,22 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
         report(
             Rule::AccessChanged,
             format!("{root} (access.read)"),
-            format!("read access changed from `{}` to `{}`", before.read.as_deref().unwrap_or_default(), shown(after.read.clone())),
+            format!(
+                "read access changed from `{}` to `{}`",
+                before.read.as_deref().unwrap_or_default(),
+                shown(after.read.clone())
+            ),
         );
     }
     if before.authentication != after.authentication {
         report(
             Rule::AccessChanged,
             format!("{root} (access.authentication)"),
-            format!("authentication changed from {} to {}", shown(before.authentication.clone()), shown(after.authentication.clone())),
+            format!(
+                "authentication changed from {} to {}",
+                shown(before.authentication.clone()),
+                shown(after.authentication.clone())
+            ),
         );
     }
     let (b, a) = (guarantees(previous.schema.compatibility), guarantees(current.schema.compatibility));
@@ -85,7 +95,10 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
         report(
             Rule::CompatibilityLoosened,
             format!("{root} (schema.compatibility)"),
-            format!("compatibility loosened from {} to {}", previous.schema.compatibility, current.schema.compatibility),
+            format!(
+                "compatibility loosened from {} to {}",
+                previous.schema.compatibility, current.schema.compatibility
+            ),
         );
     }
     changes
@@ -117,9 +130,9 @@ fn admitted(visibility: &str) -> Option<BTreeSet<String>> {
     match visibility.trim() {
         "public" => None,
         "domain" => Some(BTreeSet::new()),
-        other => Some(
-            other.strip_prefix("domain and ").unwrap_or(other).split(',').map(|d| d.trim().to_string()).collect(),
-        ),
+        other => {
+            Some(other.strip_prefix("domain and ").unwrap_or(other).split(',').map(|d| d.trim().to_string()).collect())
+        }
     }
 }
 

@@ -23,4 +23,6 @@ pub use classify::{classify, Classification, Mode, Verdict};
 pub use contract::compare_contracts;
 pub use parse::ParseError;
 pub use rules::{Breaks, Change, Rule};
-pub use schema::{simple_name, Enum, Field, Fixed, Kind, Logical, Named, Order, Record, Schema, Type, TypeDisplay, TypeId};
+pub use schema::{
+    simple_name, Enum, Field, Fixed, Kind, Logical, Named, Order, Record, Schema, Type, TypeDisplay, TypeId,
+};

@@ -58,8 +58,8 @@ impl Schema {
     /// # Errors
     /// The tree is not valid Avro (e.g. two types share a name).
     pub fn from_node(node: &crate::avro::SchemaNode) -> Result<Schema, ParseError> {
-        let json = crate::avro::to_json(node)
-            .map_err(|e| ParseError { context: String::new(), message: e.to_string() })?;
+        let json =
+            crate::avro::to_json(node).map_err(|e| ParseError { context: String::new(), message: e.to_string() })?;
         Self::parse(&json)
     }
 }
@@ -413,25 +413,38 @@ mod tests {
     #[test]
     fn ignores_invalid_logical_types_and_keeps_unknown_ones() {
         let field_type = |ty: &str| {
-            let schema = Schema::parse(&format!(r#"{{"type":"record","name":"R","fields":[{{"name":"f","type":{ty}}}]}}"#))
-                .unwrap();
+            let schema =
+                Schema::parse(&format!(r#"{{"type":"record","name":"R","fields":[{{"name":"f","type":{ty}}}]}}"#))
+                    .unwrap();
             let Kind::Record(r) = &schema.get(schema.root()).kind else { panic!() };
             schema.display(r.fields[0].ty).to_string()
         };
         assert_eq!(field_type(r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#), "decimal(4,2)");
         assert_eq!(field_type(r#"{"type":"bytes","logicalType":"decimal","precision":2,"scale":4}"#), "bytes");
         assert_eq!(field_type(r#"{"type":"string","logicalType":"date"}"#), "string");
-        assert_eq!(field_type(r#"{"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":5}"#), "fixed D(2)");
-        assert_eq!(field_type(r#"{"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":4}"#), "decimal(4,0)");
+        assert_eq!(
+            field_type(r#"{"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":5}"#),
+            "fixed D(2)"
+        );
+        assert_eq!(
+            field_type(r#"{"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":4}"#),
+            "decimal(4,0)"
+        );
         assert_eq!(field_type(r#"{"type":"long","logicalType":"my-clock"}"#), "long");
     }
 
     #[test]
     fn rejects_invalid_schemas_with_their_location() {
         for (text, needle) in [
-            (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]}"#, "record R, field a: unknown type `Nope`"),
+            (
+                r#"{"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]}"#,
+                "record R, field a: unknown type `Nope`",
+            ),
             (r#"{"type":"enum","name":"E","symbols":["A","A"]}"#, "symbol `A` appears twice"),
-            (r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#, "default `\"B\"` is not one of its symbols"),
+            (
+                r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#,
+                "default `\"B\"` is not one of its symbols",
+            ),
             (r#"["null",["int"]]"#, "cannot nest"),
             (r#"["int","int"]"#, "holds `int` twice"),
             (r#"{"type":"fixed","name":"F"}"#, "integer `size`"),

@@ -213,7 +213,10 @@ impl<'a> Resolver<'a> {
         let before = known(&self.previous.get(prev).logical);
         let after = known(&self.current.get(cur).logical);
         match (before, after) {
-            (Some(Logical::Decimal { precision: p1, scale: s1 }), Some(Logical::Decimal { precision: p2, scale: s2 })) => {
+            (
+                Some(Logical::Decimal { precision: p1, scale: s1 }),
+                Some(Logical::Decimal { precision: p2, scale: s2 }),
+            ) => {
                 if p1 != p2 {
                     self.report(
                         Rule::DecimalPrecisionChanged,
@@ -225,7 +228,9 @@ impl<'a> Resolver<'a> {
                     self.report(
                         Rule::DecimalScaleChanged,
                         path,
-                        format!("decimal scale changed from {s1} to {s2} (was decimal({p1},{s1}), now decimal({p2},{s2}))"),
+                        format!(
+                            "decimal scale changed from {s1} to {s2} (was decimal({p1},{s1}), now decimal({p2},{s2}))"
+                        ),
                     );
                 }
             }
@@ -238,7 +243,11 @@ impl<'a> Resolver<'a> {
         let (pk, ck) = (&self.previous.get(prev).kind, &self.current.get(cur).kind);
         if matches!((pk, ck), (Kind::String, Kind::Bytes) | (Kind::Bytes, Kind::String)) && self.backward() {
             let (before, after) = self.show(prev, cur);
-            self.report(Rule::TypePromoted, path, format!("type changed from {before} to {after} (promotable both ways)"));
+            self.report(
+                Rule::TypePromoted,
+                path,
+                format!("type changed from {before} to {after} (promotable both ways)"),
+            );
         }
     }
 
