@@ -220,7 +220,7 @@ fn check_product(
                     "{id} changed under the published version {before} ({verdict} under {mode} compatibility):{}{}",
                     listed(false),
                     if verdict == Verdict::Breaking {
-                        impact(&id, Some(&version), descriptors, baseline)
+                        impact(&id, Some((&version, false)), descriptors, baseline)
                     } else {
                         String::new()
                     }
@@ -233,7 +233,7 @@ fn check_product(
             )),
         ),
         Verdict::Breaking if !is_major_bump(before, &version) => {
-            let consumers = impact(&id, Some(&version), descriptors, baseline);
+            let consumers = impact(&id, Some((&version, false)), descriptors, baseline);
             out.push(
                 diagnostic(
                     "MESH1004",
@@ -249,7 +249,7 @@ fn check_product(
             );
         }
         Verdict::Breaking => {
-            let consumers = impact(&id, Some(&version), descriptors, baseline);
+            let consumers = impact(&id, Some((&version, true)), descriptors, baseline);
             if !consumers.is_empty() {
                 out.push(
                     Diagnostic::warning(
@@ -299,12 +299,13 @@ fn next(before: &semver::Version, verdict: Verdict) -> semver::Version {
 }
 
 /// The consumers of `id` (from the current declarations, as the lineage graph
-/// has them) and, for a new `version`, whether their requirement accepts it.
+/// has them) and, for a new `version` (and whether it is a new major), whether
+/// their requirement accepts it.
 /// A linked input's requirement is the one its consumer published, since the
 /// linked version always equals the producer's current one.
 fn impact(
     id: &str,
-    version: Option<&semver::Version>,
+    version: Option<(&semver::Version, bool)>,
     descriptors: &[&ProductDescriptor],
     baseline: &Baseline,
 ) -> String {
@@ -322,10 +323,15 @@ fn impact(
                 (false, _) => input.requirement.to_string(),
             };
             let verdict = match (version, parse_requirement(&requirement)) {
-                (Some(version), Ok(req)) if req.matches(version) => {
+                // After a new major version, the consumers still on the old one must migrate.
+                (Some((version, true)), Ok(req)) if req.matches(version) => continue,
+                (Some((version, true)), Ok(_)) => {
+                    format!("requires {requirement}, which {version} does not satisfy: it must migrate")
+                }
+                // Without one, every consumer that accepts the version would read incompatible data.
+                (Some((version, false)), Ok(req)) if req.matches(version) => {
                     format!("requires {requirement}, which accepts {version}, so it would read incompatible data")
                 }
-                (Some(version), Ok(_)) => format!("requires {requirement}, which {version} does not satisfy"),
                 _ => format!("requires {requirement}"),
             };
             direct.push((consumer.id(), verdict));

@@ -212,7 +212,7 @@ impl<'a> Resolver<'a> {
         let known = |logical: &Option<Logical>| logical.clone().filter(|l| !matches!(l, Logical::Other(_)));
         let before = known(&self.previous.get(prev).logical);
         let after = known(&self.current.get(cur).logical);
-        match (before, after) {
+        match (&before, &after) {
             (
                 Some(Logical::Decimal { precision: p1, scale: s1 }),
                 Some(Logical::Decimal { precision: p2, scale: s2 }),
@@ -234,9 +234,17 @@ impl<'a> Resolver<'a> {
                     );
                 }
             }
-            (before, after) if before != after => {
+            (Some(_), Some(_)) if before != after => {
                 let (before, after) = self.show(prev, cur);
                 self.report(Rule::LogicalTypeChanged, path, format!("logical type changed: {before} is now {after}"));
+            }
+            _ if before != after => {
+                let (before, after) = self.show(prev, cur);
+                self.report(
+                    Rule::LogicalTypeAnnotationChanged,
+                    path,
+                    format!("type changed from {before} to {after} (a logical type annotation; resolution ignores it)"),
+                );
             }
             _ => {}
         }

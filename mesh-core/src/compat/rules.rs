@@ -64,9 +64,9 @@ rules! {
     /// Forward.
     FieldTypeWidened = "FIELD_TYPE_WIDENED", true,
         "A type widened (e.g. int to long): readers of the previous schema cannot read the wider values.";
-    /// Both directions.
+    /// Both directions; stricter than the specification, whose resolution ignores logical types.
     LogicalTypeChanged = "LOGICAL_TYPE_CHANGED", true,
-        "A logical type changed (e.g. timestamp-millis to timestamp-micros): the bytes resolve but mean something else.";
+        "A logical type became another (e.g. timestamp-millis to timestamp-micros): the bytes resolve but mean something else.";
     /// Both directions (the specification matches decimals only with equal precision and scale).
     DecimalPrecisionChanged = "DECIMAL_PRECISION_CHANGED", true,
         "A decimal's precision changed; decimals resolve only when precision and scale are equal.";
@@ -124,6 +124,9 @@ rules! {
     /// Information.
     EnumSymbolChangedWithDefault = "ENUM_SYMBOL_CHANGED_WITH_DEFAULT", false,
         "Enum symbols changed where the reader's enum default absorbs unknown symbols: compatible.";
+    /// Information.
+    LogicalTypeAnnotationChanged = "LOGICAL_TYPE_ANNOTATION_CHANGED", false,
+        "A logical type was added to or removed from a type (e.g. long to timestamp-millis): resolution ignores it.";
     /// Information.
     TypePromoted = "TYPE_PROMOTED", false,
         "A type changed along a promotion that works both ways (string and bytes): compatible.";
