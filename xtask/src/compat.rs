@@ -61,12 +61,15 @@ pub fn run(old: &Path, new: &Path, mode: ModeArg, format: Format) -> Result<(Str
 
 fn text(classification: &Classification, old: &Path, new: &Path) -> String {
     let breaking = classification.breaking().count();
+    let needs = match classification.verdict.bump() {
+        "none" => "no new version needed".to_string(),
+        bump => format!("needs a new {bump} version"),
+    };
     let mut out = format!(
-        "{} -> {}: {} ({} version) under {} compatibility",
+        "{} -> {}: {} ({needs}) under {} compatibility",
         old.display(),
         new.display(),
         classification.verdict,
-        classification.verdict.bump(),
         classification.mode
     );
     if !classification.changes.is_empty() {
