@@ -1,0 +1,151 @@
+//! End to end, in a temporary copy of the workspace: change an example
+//! product incompatibly and see the evolution check fail with the rule, the
+//! path and the consumers; bump only the minor and see it still fail; bump
+//! the major, publish, and see it pass. Runs the real `cargo xtask` of the
+//! copy (rebuilt after each edit, sharing this build's target directory so
+//! only the workspace's own crates compile).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const COPIED: &[&str] =
+    &["Cargo.toml", "Cargo.lock", "rustfmt.toml", ".cargo", "mesh-core/Cargo.toml", "mesh-core/src", "mesh-macros", "domains", "xtask/Cargo.toml", "xtask/src", "tests/Cargo.toml", "tests/src", "contracts"];
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(from, to).unwrap();
+    }
+}
+
+struct Workspace {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Workspace {
+    fn copy() -> Self {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("mesh");
+        for path in COPIED {
+            copy(&source.join(path), &root.join(path));
+        }
+        let workspace = Self { _dir: dir, root };
+        workspace.git(&["init", "--quiet"]);
+        workspace.git(&["add", "."]);
+        workspace.git(&["commit", "--quiet", "-m", "published"]);
+        workspace
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .current_dir(&self.root)
+            .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.root.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no `{from}`");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn xtask(&self, args: &[&str]) -> (bool, String) {
+        // The test binary is <target>/debug/deps/<name>: share that target directory.
+        let target = std::env::current_exe().unwrap().ancestors().nth(3).unwrap().to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let Output { status, stdout, stderr } = Command::new(cargo)
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", target)
+            .env_remove("MESH_ROOT")
+            .args(["run", "--offline", "--quiet", "--package", "xtask", "--"])
+            .args(args)
+            .output()
+            .unwrap();
+        let output = String::from_utf8_lossy(&stdout).into_owned() + &String::from_utf8_lossy(&stderr);
+        (status.success(), output)
+    }
+
+    fn contracts(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![self.root.join("contracts")];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push((path.clone(), fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+}
+
+#[test]
+fn breaking_change_needs_a_major_version_then_publishes() {
+    let ws = Workspace::copy();
+    let (ok, output) = ws.xtask(&["publish", "--check"]);
+    assert!(ok, "the example mesh matches its published contracts:\n{output}");
+
+    // An incompatible change: the SKU of every order line becomes a number.
+    ws.edit("domains/sales/src/types.rs", "pub sku: String,", "pub sku: i64,");
+    let (ok, output) = ws.xtask(&["publish", "--check"]);
+    assert!(!ok);
+    insta::assert_snapshot!("same_version", output);
+
+    // A failed publish writes nothing.
+    let before = ws.contracts();
+    let (ok, output) = ws.xtask(&["publish"]);
+    assert!(!ok && output.contains("nothing published"), "{output}");
+    assert!(ws.contracts() == before, "a refused publish changed contracts/");
+
+    // A minor version is not enough.
+    ws.edit("domains/sales/src/silver.rs", r#"version = "1.2.0""#, r#"version = "1.3.0""#);
+    ws.edit("domains/sales/src/gold.rs", r#"version = "2.1.0""#, r#"version = "2.2.0""#);
+    let (ok, output) = ws.xtask(&["publish", "--check"]);
+    assert!(!ok);
+    insta::assert_snapshot!("minor_bump", output);
+
+    // A major version passes; the consumers still on the old major are listed.
+    ws.edit("domains/sales/src/silver.rs", r#"version = "1.3.0""#, r#"version = "2.0.0""#);
+    ws.edit("domains/sales/src/gold.rs", r#"version = "2.2.0""#, r#"version = "3.0.0""#);
+    ws.edit("domains/marketing/src/gold.rs", "sales.sales_cleaned@^1.2", "sales.sales_cleaned@^2");
+    let (ok, output) = ws.xtask(&["publish"]);
+    assert!(ok, "{output}");
+    insta::assert_snapshot!("major_bump_publish", output);
+    let history = ws.root.join("contracts/sales/history/sales_cleaned@1.2.0.avsc");
+    let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/sales/sales_cleaned.avsc");
+    assert_eq!(fs::read_to_string(history).unwrap(), fs::read_to_string(original).unwrap());
+    let index = fs::read_to_string(ws.root.join("contracts/index.yaml")).unwrap();
+    assert!(index.contains("- id: sales.sales_cleaned\n  version: \"2.0.0\""), "{index}");
+
+    // Published: the check passes, and publishing again rewrites nothing.
+    let (ok, output) = ws.xtask(&["publish", "--check"]);
+    assert!(ok, "{output}");
+    let published = ws.contracts();
+    let (ok, output) = ws.xtask(&["publish"]);
+    assert!(ok && output.contains("0 files written, 0 removed"), "{output}");
+    assert!(ws.contracts() == published);
+
+    // A pull request is compared with the baseline of its target branch.
+    let (ok, output) = ws.xtask(&["publish", "--check", "--against", "HEAD"]);
+    assert!(ok, "{output}");
+    assert!(output.contains("warning[MESH1008]: sales.sales_cleaned 2.0.0 is a new major version (1.2.0 -> 2.0.0)"), "{output}");
+    let (ok, output) = ws.xtask(&["publish", "--check", "--against", "no-such-ref"]);
+    assert!(!ok && output.contains("`no-such-ref` is not a commit of the repository"), "{output}");
+}
