@@ -280,8 +280,14 @@ fn check_product(
     out
 }
 
+/// Whether two versions are in one semver-compatible series (same major; for 0.x the same minor, as in Cargo).
 fn same_major(a: &semver::Version, b: &semver::Version) -> bool {
-    !is_major_bump(a, b) && !is_major_bump(b, a)
+    let series = |v: &semver::Version| match (v.major, v.minor) {
+        (0, 0) => (0, 0, Some(v.patch)),
+        (0, minor) => (0, minor, None),
+        (major, _) => (major, 0, None),
+    };
+    series(a) == series(b)
 }
 
 /// Whether `after` is outside the caret range of `before` (so 0.2 -> 0.3 counts, as in Cargo).

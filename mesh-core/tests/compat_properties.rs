@@ -33,7 +33,8 @@ fn leaf() -> impl Strategy<Value = Gen> {
             ("string", "uuid")
         ])
         .prop_map(|(base, logical)| Gen::Logical(base, logical)),
-        (prop::sample::select(vec![10u32, 12]), prop::sample::select(vec![0u32, 2])).prop_map(|(p, s)| Gen::Decimal(p, s)),
+        (prop::sample::select(vec![10u32, 12]), prop::sample::select(vec![0u32, 2]))
+            .prop_map(|(p, s)| Gen::Decimal(p, s)),
         (prop::sample::subsequence(vec!["A", "B", "C", "D"], 1..=4), any::<bool>()).prop_map(|(s, d)| Gen::Enum(s, d)),
         prop::sample::select(vec![4u64, 8]).prop_map(Gen::Fixed),
     ]
@@ -51,7 +52,10 @@ fn gen_type() -> impl Strategy<Value = Gen> + Clone {
         prop_oneof![
             inner.clone().prop_map(|g| Gen::Array(Box::new(g))),
             inner.clone().prop_map(|g| Gen::Map(Box::new(g))),
-            inner.clone().prop_filter("no nested unions", |g| !matches!(g, Gen::Optional(_) | Gen::Primitive("null"))).prop_map(|g| Gen::Optional(Box::new(g))),
+            inner
+                .clone()
+                .prop_filter("no nested unions", |g| !matches!(g, Gen::Optional(_) | Gen::Primitive("null")))
+                .prop_map(|g| Gen::Optional(Box::new(g))),
             record_fields(inner).prop_map(Gen::Record),
         ]
     })
@@ -193,4 +197,3 @@ proptest! {
         prop_assert_eq!(ours_breaking, !theirs_full, "ours {:?}\ntheirs {:?}", ours.changes, theirs);
     }
 }
-

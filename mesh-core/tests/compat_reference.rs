@@ -62,14 +62,12 @@ const A_DINT_B_DFIXED_4_RECORD1: &str = r#"{"type":"record","name":"Record1","fi
 const A_DINT_B_DFIXED_8_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"fixed","name":"Fixed","size":8},"default":"\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000"}]}"#;
 const A_DINT_B_DENUM_1_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"enum","name":"Enum1","symbols":["A","B"]},"default":"A"}]}"#;
 const A_DINT_B_DENUM_2_RECORD1: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"a","type":"int","default":0},{"name":"b","type":{"type":"enum","name":"Enum2","symbols":["A","B"]},"default":"A"}]}"#;
-const RECORD1_WITH_ENUM_AB: &str =
-    r#"{"type":"record","name":"Record1","fields":[{"name":"field1","type":{"type":"enum","name":"Enum1","symbols":["A","B"]}}]}"#;
+const RECORD1_WITH_ENUM_AB: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"field1","type":{"type":"enum","name":"Enum1","symbols":["A","B"]}}]}"#;
 const RECORD1_WITH_ENUM_ABC: &str = r#"{"type":"record","name":"Record1","fields":[{"name":"field1","type":{"type":"enum","name":"Enum1","symbols":["A","B","C"]}}]}"#;
 // Java's INT_LIST_RECORD / LONG_LIST_RECORD: recursive lists.
 const INT_LIST_RECORD: &str =
     r#"{"type":"record","name":"List","fields":[{"name":"head","type":"int"},{"name":"tail","type":["null","List"]}]}"#;
-const LONG_LIST_RECORD: &str =
-    r#"{"type":"record","name":"List","fields":[{"name":"head","type":"long"},{"name":"tail","type":["null","List"]}]}"#;
+const LONG_LIST_RECORD: &str = r#"{"type":"record","name":"List","fields":[{"name":"head","type":"long"},{"name":"tail","type":["null","List"]}]}"#;
 const NS_RECORD1: &str = r#"{"type":"record","name":"Record1","namespace":"ns1","fields":[{"name":"f","type":["null",{"type":"array","items":{"type":"record","name":"InnerRecord1","namespace":"ns1","fields":[{"name":"a","type":"int"}]}}]}]}"#;
 const NS_RECORD2: &str = r#"{"type":"record","name":"Record1","namespace":"ns2","fields":[{"name":"f","type":["null",{"type":"array","items":{"type":"record","name":"InnerRecord1","namespace":"ns2","fields":[{"name":"a","type":"int"}]}}]}]}"#;
 const NESTED_RECORD: &str = r#"{"type":"record","name":"parent","fields":[{"name":"attribute","type":{"type":"record","name":"child","fields":[{"name":"id","type":"string"}]}}]}"#;

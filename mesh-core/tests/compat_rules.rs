@@ -120,6 +120,9 @@ fn recursive_types_are_followed_once() {
     assert_eq!(result.changes[0].path, "tree.value");
 }
 
+/// A change to a contract.
+type Edit = Box<dyn Fn(&mut Contract)>;
+
 fn published_contract() -> Contract {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/sales/sales_cleaned.contract.yaml");
     Contract::from_yaml(&read(&path)).unwrap()
@@ -129,7 +132,7 @@ fn published_contract() -> Contract {
 fn every_contract_rule_finds_its_change() {
     let previous = published_contract();
     let email = previous.fields.iter().position(|f| f.name == "customer_email").unwrap();
-    let cases: Vec<(Rule, &str, Box<dyn Fn(&mut Contract)>)> = vec![
+    let cases: Vec<(Rule, &str, Edit)> = vec![
         (
             Rule::PiiClassWeakened,
             "sales.sales_cleaned.customer_email",
@@ -160,7 +163,11 @@ fn every_contract_rule_finds_its_change() {
             "sales.sales_cleaned (access.visibility)",
             Box::new(|c| c.access.visibility = "domain and customer".into()),
         ),
-        (Rule::AccessChanged, "sales.sales_cleaned (access.read)", Box::new(|c| c.access.read = Some("GET /orders".into()))),
+        (
+            Rule::AccessChanged,
+            "sales.sales_cleaned (access.read)",
+            Box::new(|c| c.access.read = Some("GET /orders".into())),
+        ),
         (
             Rule::CompatibilityLoosened,
             "sales.sales_cleaned (schema.compatibility)",

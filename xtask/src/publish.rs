@@ -118,3 +118,58 @@ pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(
     }
     Ok((staged.len(), removed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        entries.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect()
+    }
+
+    fn on_disk(dir: &Path) -> Files {
+        let mut found = Files::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(current) = stack.pop() {
+            for entry in fs::read_dir(current).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let relative = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                    found.insert(relative, fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn writes_changes_removes_stale_files_and_leaves_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = files(&[("index.yaml", "v1"), ("a/kept.avsc", "same"), ("b/stale.avsc", "gone")]);
+        write_baseline(dir.path(), &old, &Files::new()).unwrap();
+        #[cfg(unix)]
+        let inode = |p: &str| std::os::unix::fs::MetadataExt::ino(&fs::metadata(dir.path().join(p)).unwrap());
+        #[cfg(unix)]
+        let kept_before = inode("a/kept.avsc");
+        let new = files(&[("index.yaml", "v2"), ("a/kept.avsc", "same"), ("a/new.avsc", "new")]);
+        assert_eq!(write_baseline(dir.path(), &new, &old).unwrap(), (2, 1));
+        assert_eq!(on_disk(dir.path()), new);
+        assert!(!dir.path().join("b").exists(), "the emptied directory is removed");
+        #[cfg(unix)]
+        assert_eq!(inode("a/kept.avsc"), kept_before, "an unchanged file is not rewritten");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_baseline() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = files(&[("index.yaml", "v1"), ("z", "a file where the new baseline wants a directory")]);
+        write_baseline(dir.path(), &old, &Files::new()).unwrap();
+        // `index.yaml` is staged before `z/` fails, so its temporary file must be cleaned up.
+        let new = files(&[("index.yaml", "v2"), ("z/product.avsc", "x")]);
+        let error = write_baseline(dir.path(), &new, &old).unwrap_err();
+        assert!(error.contains("nothing was published"), "{error}");
+        assert_eq!(on_disk(dir.path()), old, "no file changed and no temporary file is left");
+    }
+}

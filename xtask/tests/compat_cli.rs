@@ -54,7 +54,8 @@ fn compatible_and_identical_exit_zero() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stdout).contains(": identical (no new version needed) under full compatibility"));
+    assert!(String::from_utf8_lossy(&output.stdout)
+        .contains(": identical (no new version needed) under full compatibility"));
 }
 
 #[test]

@@ -9,8 +9,21 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const COPIED: &[&str] =
-    &["Cargo.toml", "Cargo.lock", "rustfmt.toml", ".cargo", "mesh-core/Cargo.toml", "mesh-core/src", "mesh-macros", "domains", "xtask/Cargo.toml", "xtask/src", "tests/Cargo.toml", "tests/src", "contracts"];
+const COPIED: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "rustfmt.toml",
+    ".cargo",
+    "mesh-core/Cargo.toml",
+    "mesh-core/src",
+    "mesh-macros",
+    "domains",
+    "xtask/Cargo.toml",
+    "xtask/src",
+    "tests/Cargo.toml",
+    "tests/src",
+    "contracts",
+];
 
 fn copy(from: &Path, to: &Path) {
     if from.is_dir() {
@@ -45,14 +58,15 @@ impl Workspace {
         workspace
     }
 
-    fn git(&self, args: &[&str]) {
-        let status = Command::new("git")
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
             .current_dir(&self.root)
             .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
             .args(args)
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success(), "git {args:?}");
+        assert!(output.status.success(), "git {args:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
     }
 
     fn edit(&self, file: &str, from: &str, to: &str) {
@@ -145,7 +159,15 @@ fn breaking_change_needs_a_major_version_then_publishes() {
     // A pull request is compared with the baseline of its target branch.
     let (ok, output) = ws.xtask(&["publish", "--check", "--against", "HEAD"]);
     assert!(ok, "{output}");
-    assert!(output.contains("warning[MESH1008]: sales.sales_cleaned 2.0.0 is a new major version (1.2.0 -> 2.0.0)"), "{output}");
+    assert!(
+        output.contains("warning[MESH1008]: sales.sales_cleaned 2.0.0 is a new major version (1.2.0 -> 2.0.0)"),
+        "{output}"
+    );
+    let empty_tree = ws.git(&["hash-object", "-t", "tree", "/dev/null"]);
+    let before_contracts = ws.git(&["commit-tree", &empty_tree, "-m", "before any publish"]);
+    let (ok, output) = ws.xtask(&["publish", "--check", "--against", &before_contracts]);
+    assert!(ok, "{output}");
+    assert!(output.contains(&format!("warning[MESH1010]: `{before_contracts}` has no published baseline")), "{output}");
     let (ok, output) = ws.xtask(&["publish", "--check", "--against", "no-such-ref"]);
     assert!(!ok && output.contains("`no-such-ref` is not a commit of the repository"), "{output}");
 }
