@@ -265,3 +265,16 @@ fn an_unreadable_baseline_names_the_file() {
     assert_eq!(files_named, ["contracts/product/usage_raw.contract.yaml", "contracts/sales/sales_cleaned.avsc"]);
     assert!(found[1].message.contains("not JSON"), "{}", found[1]);
 }
+
+/// Every published `.avsc` reads back into the tree the product's code builds
+/// (equal up to namespaces written out where the code inherits them).
+#[test]
+fn published_schemas_read_back_into_the_generated_tree() {
+    let files = published_files();
+    for registration in registered_products() {
+        let d = registration.descriptor;
+        let published = &files[&format!("{}/{}.avsc", d.domain, d.name)];
+        let node = mesh_core::compat::Schema::parse(published).unwrap().to_node().unwrap();
+        assert_eq!(mesh_core::avro::to_json(&node).unwrap(), (registration.schema)().unwrap().json, "{}", d.id());
+    }
+}

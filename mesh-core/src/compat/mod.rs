@@ -1,7 +1,7 @@
 //! Schema evolution: is a new Avro schema compatible with the published one?
 //!
-//! - [`Schema`]: any `.avsc`, parsed with named types resolved (also from a
-//!   [`crate::avro::SchemaNode`]).
+//! - [`Schema`]: any `.avsc`, parsed with named types resolved; converts
+//!   from and (where representable) to the [`crate::avro::SchemaNode`] tree.
 //! - [`Schema::canonical_form`]: the specification's Parsing Canonical Form.
 //! - [`classify`]: identical / doc-only / compatible / breaking under a
 //!   [`Mode`], with every [`Change`] found by a [`Rule`] and its path.
@@ -14,6 +14,7 @@
 mod canonical;
 mod classify;
 mod contract;
+mod node;
 mod parse;
 mod resolve;
 mod rules;
@@ -21,6 +22,7 @@ mod schema;
 
 pub use classify::{classify, Classification, Mode, Verdict};
 pub use contract::compare_contracts;
+pub use node::Unrepresentable;
 pub use parse::ParseError;
 pub use rules::{Breaks, Change, Rule};
 pub use schema::{
