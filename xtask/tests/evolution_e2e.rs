@@ -2,18 +2,17 @@
 //! product incompatibly and see the evolution check fail with the rule, the
 //! path and the consumers; bump only the minor and see it still fail; bump
 //! the major, publish, and see it pass. Runs the real `cargo xtask` of the
-//! copy (rebuilt after each edit, sharing this build's target directory so
-//! only the workspace's own crates compile).
+//! copy, rebuilt after each edit (only the copy's own crates compile; see
+//! `Workspace::copy`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// What the copy needs to build `xtask`: everything but the tests and the build output.
 const COPIED: &[&str] = &[
-    "Cargo.toml",
     "Cargo.lock",
     "rustfmt.toml",
-    ".cargo",
     "mesh-core/Cargo.toml",
     "mesh-core/src",
     "mesh-macros",
@@ -44,13 +43,30 @@ struct Workspace {
 }
 
 impl Workspace {
+    /// Copies the workspace into `<temp>/ws/mesh/` under a workspace root `<temp>/ws/`. Cargo names
+    /// a workspace crate's artifacts after its path relative to the workspace root, so the copy's
+    /// crates get names of their own and can share this build's directory without overwriting
+    /// our artifacts, while the registry dependencies built there are reused. The git repository
+    /// is `<temp>/ws`, so `--against` also runs from a subdirectory of its repository.
     fn copy() -> Self {
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("mesh");
+        let root = dir.path().join("ws/mesh");
         for path in COPIED {
             copy(&source.join(path), &root.join(path));
         }
+        let manifest = fs::read_to_string(source.join("Cargo.toml")).unwrap();
+        let (head, rest) = manifest.split_once("members = [").unwrap();
+        let (members, tail) = rest.split_once(']').unwrap();
+        let members: Vec<String> = members
+            .split(',')
+            .map(str::trim)
+            .filter(|member| !member.is_empty())
+            .map(|member| format!("\"mesh/{}", member.trim_start_matches('"')))
+            .collect();
+        let manifest = format!("{head}members = [{}]{tail}", members.join(", ")).replace("path = \"", "path = \"mesh/");
+        fs::write(dir.path().join("ws/Cargo.toml"), manifest).unwrap();
+        fs::rename(root.join("Cargo.lock"), dir.path().join("ws/Cargo.lock")).unwrap();
         let workspace = Self { _dir: dir, root };
         workspace.git(&["init", "--quiet"]);
         workspace.git(&["add", "."]);
@@ -77,12 +93,14 @@ impl Workspace {
     }
 
     fn xtask(&self, args: &[&str]) -> (bool, String) {
-        // The test binary is <target>/debug/deps/<name>: share that target directory.
-        let target = std::env::current_exe().unwrap().ancestors().nth(3).unwrap().to_path_buf();
+        // The test binary is <target>/debug/deps/<name>: build in that directory (see `copy`), but
+        // put the copy's `xtask` binary in a target directory of its own.
+        let build = std::env::current_exe().unwrap().ancestors().nth(3).unwrap().to_path_buf();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let Output { status, stdout, stderr } = Command::new(cargo)
             .current_dir(&self.root)
-            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_BUILD_BUILD_DIR", build)
+            .env("CARGO_TARGET_DIR", self.root.parent().unwrap().join("target"))
             .env_remove("MESH_ROOT")
             .args(["run", "--offline", "--quiet", "--package", "xtask", "--"])
             .args(args)
@@ -112,6 +130,9 @@ impl Workspace {
 
 #[test]
 fn breaking_change_needs_a_major_version_then_publishes() {
+    // Our own `cargo xtask` binary must survive the copy's builds untouched.
+    let own_xtask = Path::new(env!("CARGO_BIN_EXE_xtask"));
+    let own_before = fs::metadata(own_xtask).and_then(|m| m.modified()).ok();
     let ws = Workspace::copy();
     let (ok, output) = ws.xtask(&["publish", "--check"]);
     assert!(ok, "the example mesh matches its published contracts:\n{output}");
@@ -170,4 +191,6 @@ fn breaking_change_needs_a_major_version_then_publishes() {
     assert!(output.contains(&format!("warning[MESH1010]: `{before_contracts}` has no published baseline")), "{output}");
     let (ok, output) = ws.xtask(&["publish", "--check", "--against", "no-such-ref"]);
     assert!(!ok && output.contains("`no-such-ref` is not a commit of the repository"), "{output}");
+
+    assert_eq!(fs::metadata(own_xtask).and_then(|m| m.modified()).ok(), own_before, "our xtask binary was replaced");
 }
