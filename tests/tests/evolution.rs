@@ -278,3 +278,24 @@ fn published_schemas_read_back_into_the_generated_tree() {
         assert_eq!(mesh_core::avro::to_json(&node).unwrap(), (registration.schema)().unwrap().json, "{}", d.id());
     }
 }
+
+/// The impact of a breaking change reaches past the direct consumers.
+#[test]
+fn impact_lists_direct_consumers_and_everything_downstream() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = json.replacen(r#""fields": ["#, r#""fields": [{"name": "region", "type": "string"},"#, 1);
+    mesh.set_version("sales.sales_raw", "1.1.0");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"]);
+    assert!(
+        found[0].message.ends_with(
+            "[FIELD_ADDED_WITHOUT_DEFAULT] sales.sales_raw.region: field added (string) without a default, so previous data, which lacks it, cannot be read
+  consumers affected:
+    sales.sales_cleaned (requires ^1.0.0, which accepts 1.1.0, so it would read incompatible data)
+  downstream of them: customer.customer_360, marketing.marketing_analytics, sales.sales_analytics"
+        ),
+        "{}",
+        found[0].message
+    );
+}
