@@ -31,7 +31,9 @@ pub fn baseline_errors(errors: &[BaselineError]) -> Vec<Diagnostic> {
         .map(|e| {
             Diagnostic::error("MESH1000", format!("the published baseline is unreadable: {e}"))
                 .at(Location { file: e.file.clone(), line: 1, column: 1 })
-                .help(format!("restore the file from version control, or regenerate it with `{PUBLISH_COMMAND}`"))
+                .help(format!(
+                    "`contracts/` is generated: restore it from version control (`git checkout -- contracts/`), then run `{PUBLISH_COMMAND}`; publish will not overwrite a baseline it cannot read, as it could not check evolution against it"
+                ))
         })
         .collect()
 }

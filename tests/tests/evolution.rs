@@ -263,7 +263,13 @@ fn an_unreadable_baseline_names_the_file() {
     assert_eq!(codes(&found), ["MESH1000", "MESH1000"]);
     let files_named: Vec<_> = found.iter().map(|d| d.location.as_ref().unwrap().file.as_str()).collect();
     assert_eq!(files_named, ["contracts/product/usage_raw.contract.yaml", "contracts/sales/sales_cleaned.avsc"]);
+    assert!(
+        found[0].message.ends_with("usage_raw.contract.yaml: missing, though `contracts/index.yaml` lists it"),
+        "{}",
+        found[0]
+    );
     assert!(found[1].message.contains("not JSON"), "{}", found[1]);
+    assert!(found[0].help.as_deref().unwrap().contains("git checkout -- contracts/"));
 }
 
 /// Every published `.avsc` reads back into the tree the product's code builds
