@@ -13,9 +13,15 @@ pub mod avro;
 pub mod model;
 
 #[cfg(feature = "runtime")]
+pub mod baseline;
+#[cfg(feature = "runtime")]
+pub mod compat;
+#[cfg(feature = "runtime")]
 pub mod contract;
 #[cfg(feature = "runtime")]
 pub mod diagnostic;
+#[cfg(feature = "runtime")]
+pub mod evolution;
 #[cfg(feature = "runtime")]
 pub mod governance;
 #[cfg(feature = "runtime")]

@@ -3,12 +3,14 @@
 use std::fs;
 use std::io::ErrorKind;
 
+use mesh_core::baseline::{CONTRACTS_DIR, PUBLISH_COMMAND};
 use mesh_core::diagnostic::Diagnostic;
-use mesh_core::governance::{self, CalendarDate, Format, MeshConfig, POLICIES};
+use mesh_core::governance::{self, CalendarDate, Format, MeshConfig, Report, POLICIES};
 use mesh_core::lineage::Lineage;
 use mesh_core::registered_products;
 
-use crate::workspace_root;
+use crate::mesh::LoadedProduct;
+use crate::{evolution, workspace_root};
 
 /// How `cargo xtask check` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,6 +22,9 @@ pub enum CheckFormat {
     /// GitHub Actions annotations.
     Github,
 }
+
+/// No published baseline to compare with (shared with the evolution checks).
+const NO_BASELINE: &str = "MESH1010";
 
 /// The product's Avro schema cannot be built (reported by the front end, which builds the schemas).
 const SCHEMA_ERROR: &str = "MESH0008";
@@ -45,20 +50,38 @@ pub fn load_config() -> MeshConfig {
 }
 
 /// Checks the mesh and prints the report; fails when it has errors.
-pub fn run(format: CheckFormat, today: Option<CalendarDate>) -> Result<(), String> {
+pub fn run(format: CheckFormat, today: Option<CalendarDate>, against: Option<&str>) -> Result<(), String> {
     let format = match format {
         CheckFormat::Text => Format::Text,
         CheckFormat::Json => Format::Json,
         CheckFormat::Github => Format::Github,
     };
+    let report = analyse(today, against)?;
+    print!("{}", report.render(format));
+    match report.errors() {
+        0 => Ok(()),
+        1 => Err("the mesh check found 1 error".into()),
+        n => Err(format!("the mesh check found {n} errors")),
+    }
+}
+
+/// Every check over the registered products: lineage, policies, schemas, and
+/// schema evolution against the published baseline (`contracts/`, or its
+/// state at `against`).
+///
+/// # Errors
+/// `contracts/` cannot be read, or `against` is not a git ref.
+pub fn analyse(today: Option<CalendarDate>, against: Option<&str>) -> Result<Report, String> {
     let registrations = registered_products();
     let lineage = Lineage::build(registrations.iter().map(|r| r.descriptor));
     let config = load_config();
     let mut report = governance::check_lineage(&lineage, &config, today.unwrap_or_else(CalendarDate::today));
+    let mut loaded = Vec::with_capacity(registrations.len());
     for registration in &registrations {
-        if let Err(e) = (registration.schema)() {
-            let product = registration.descriptor;
-            report.diagnostics.push(
+        let product = registration.descriptor;
+        match (registration.schema)() {
+            Ok(schema) => loaded.push(LoadedProduct { descriptor: product, schema }),
+            Err(e) => report.diagnostics.push(
                 Diagnostic::error(
                     SCHEMA_ERROR,
                     format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
@@ -66,16 +89,25 @@ pub fn run(format: CheckFormat, today: Option<CalendarDate>) -> Result<(), Strin
                 .product(product.id())
                 .at(&product.source)
                 .help("fix the field types named in the message; `cargo xtask export` reports the same"),
-            );
+            ),
         }
     }
-    report.sort();
-    print!("{}", report.render(format));
-    match report.errors() {
-        0 => Ok(()),
-        1 => Err("the mesh check found 1 error".into()),
-        n => Err(format!("the mesh check found {n} errors")),
+    let root = workspace_root();
+    if against.is_some() || root.join(CONTRACTS_DIR).is_dir() {
+        report.diagnostics.extend(evolution::diagnostics(&loaded, &root, against)?);
+    } else {
+        report.diagnostics.push(
+            Diagnostic::warning(
+                NO_BASELINE,
+                format!(
+                    "this workspace has no published baseline (`{CONTRACTS_DIR}/`), so schema evolution is not checked"
+                ),
+            )
+            .help(format!("run `{PUBLISH_COMMAND}` to publish the current schemas and contracts as the baseline")),
+        );
     }
+    report.sort();
+    Ok(report)
 }
 
 /// Prints every policy with its level in this workspace (`mesh.toml`, else the built-in default).

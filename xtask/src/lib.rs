@@ -3,10 +3,13 @@
 //! fixtures, other meshes) reuse it by linking their own domains.
 
 mod check;
+mod compat;
+mod evolution;
 mod export;
 mod files;
 mod graph;
 mod mesh;
+mod publish;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,9 @@ enum Command {
         /// The date waivers are checked against, YYYY-MM-DD (default: today, UTC).
         #[arg(long, value_name = "DATE", value_parser = mesh_core::governance::CalendarDate::parse)]
         today: Option<mesh_core::governance::CalendarDate>,
+        /// Compare schemas with `contracts/` as they are at this git ref (e.g. `origin/main`) instead of on disk.
+        #[arg(long, value_name = "GIT_REF")]
+        against: Option<String>,
     },
     /// List the mesh's policies: code, name, global level (from mesh.toml) and purpose.
     Policies,
@@ -55,6 +61,28 @@ enum Command {
         /// With --product: everything the product feeds, i.e. who breaks if it changes.
         #[arg(long, group = "direction", requires = "product")]
         downstream: bool,
+    },
+    /// Check schema evolution against `contracts/`, then publish every product's schema and contract there.
+    Publish {
+        /// Only report the evolution diagnostics (and whether `contracts/` is up to date); write nothing.
+        #[arg(long)]
+        check: bool,
+        /// With --check: compare with `contracts/` as they are at this git ref (e.g. `origin/main`).
+        #[arg(long, value_name = "GIT_REF", requires = "check")]
+        against: Option<String>,
+    },
+    /// Classify the change between two Avro schemas: identical, doc-only, compatible or breaking.
+    Compat {
+        /// The previous schema (.avsc).
+        old: PathBuf,
+        /// The new schema (.avsc).
+        new: PathBuf,
+        /// Which readers must keep working.
+        #[arg(long, value_enum, default_value = "full")]
+        mode: compat::ModeArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: compat::Format,
     },
 }
 
@@ -77,7 +105,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match cli.command {
         Command::Export { out } => export::run(&out),
-        Command::Check { format, today } => check::run(format, today),
+        Command::Check { format, today, against } => check::run(format, today, against.as_deref()),
         Command::Policies => check::list_policies(),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
@@ -85,6 +113,25 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 .as_deref()
                 .map(|id| (id, if downstream { graph::Direction::Downstream } else { graph::Direction::Upstream })),
         ),
+        Command::Publish { check, against } => {
+            let root = workspace_root();
+            let passed = if check { publish::check(&root, against.as_deref()) } else { publish::run(&root) };
+            match passed {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Compat { old, new, mode, format } => match compat::run(&old, &new, mode, format) {
+            Ok((text, breaking)) => {
+                print!("{text}");
+                return if breaking { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

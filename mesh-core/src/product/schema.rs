@@ -74,7 +74,7 @@ pub struct ProductSchema {
     pub json: String,
     /// The schema as parsed by apache-avro, for reading and writing data.
     pub avro: apache_avro::Schema,
-    /// The Parsing Canonical Form.
+    /// The Parsing Canonical Form, as the Avro specification defines it.
     pub canonical_form: String,
 }
 
@@ -97,7 +97,8 @@ impl ProductSchema {
         let json = avro::to_json(&node).map_err(|e: SchemaError| error(e.to_string()))?;
         let parsed = apache_avro::Schema::parse_str(&json)
             .map_err(|e| error(format!("apache-avro rejects the generated schema: {e}")))?;
-        let canonical_form = parsed.canonical_form();
+        // The specification's canonical form: apache-avro's keeps `order`, `precision` and `scale`.
+        let canonical_form = crate::compat::Schema::parse(&json).map_err(|e| error(e.to_string()))?.canonical_form();
         Ok(Self { node, json, avro: parsed, canonical_form })
     }
 }

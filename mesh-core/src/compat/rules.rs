@@ -1,0 +1,189 @@
+//! The compatibility rules: one per kind of change, each with a stable id and
+//! a one-line purpose (like buf's breaking-change rules).
+//!
+//! Schema rules follow the Avro specification's schema-resolution rules in
+//! both directions: *backward* (readers using the current schema read data
+//! written with the previous one) and *forward* (readers still on the
+//! previous schema read data written with the current one). Contract rules
+//! catch promises that weaken although the data still resolves.
+
+use std::fmt;
+
+macro_rules! rules {
+    ($($(#[$doc:meta])* $variant:ident = $id:literal, $breaking:literal, $purpose:literal;)+) => {
+        /// A kind of change between two schemas or contracts.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl Rule {
+            /// Every rule, in documentation order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),+];
+
+            /// The stable id, e.g. `FIELD_REMOVED_WITHOUT_DEFAULT`.
+            pub const fn id(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $id,)+
+                }
+            }
+
+            /// What the rule protects, in one line.
+            pub const fn purpose(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $purpose,)+
+                }
+            }
+
+            /// Whether a change of this kind can break consumers (else it is reported for information).
+            pub const fn can_break(self) -> bool {
+                match self {
+                    $(Rule::$variant => $breaking,)+
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    /// Backward.
+    FieldAddedWithoutDefault = "FIELD_ADDED_WITHOUT_DEFAULT", true,
+        "A field added without a default cannot be filled in when reading data written before it existed.";
+    /// Forward.
+    FieldRemovedWithoutDefault = "FIELD_REMOVED_WITHOUT_DEFAULT", true,
+        "A field removed that had no default leaves readers of the previous schema without a value for it.";
+    /// Forward: the field got a new name (with an alias), which only new readers understand.
+    FieldRenamed = "FIELD_RENAMED", true,
+        "A renamed field (alias to its old name) is found by new readers, but readers of the previous schema look for the old name.";
+    /// Both directions.
+    FieldTypeChanged = "FIELD_TYPE_CHANGED", true,
+        "A value's type changed to one Avro cannot resolve in either direction (no promotion applies).";
+    /// Backward.
+    FieldTypeNarrowed = "FIELD_TYPE_NARROWED", true,
+        "A type narrowed (e.g. long to int): previous data cannot be read with the narrower type.";
+    /// Forward.
+    FieldTypeWidened = "FIELD_TYPE_WIDENED", true,
+        "A type widened (e.g. int to long): readers of the previous schema cannot read the wider values.";
+    /// Both directions; stricter than the specification, whose resolution ignores logical types.
+    LogicalTypeChanged = "LOGICAL_TYPE_CHANGED", true,
+        "A logical type became another (e.g. timestamp-millis to timestamp-micros): the bytes resolve but mean something else.";
+    /// Both directions (the specification matches decimals only with equal precision and scale).
+    DecimalPrecisionChanged = "DECIMAL_PRECISION_CHANGED", true,
+        "A decimal's precision changed; decimals resolve only when precision and scale are equal.";
+    /// Both directions.
+    DecimalScaleChanged = "DECIMAL_SCALE_CHANGED", true,
+        "A decimal's scale changed; the same unscaled bytes would mean another amount.";
+    /// Backward.
+    EnumSymbolRemovedWithoutDefault = "ENUM_SYMBOL_REMOVED_WITHOUT_DEFAULT", true,
+        "An enum symbol removed while the enum has no default: previous data holding it cannot be read.";
+    /// Forward.
+    EnumSymbolAddedWithoutDefault = "ENUM_SYMBOL_ADDED_WITHOUT_DEFAULT", true,
+        "An enum symbol added while the previous enum has no default: readers of the previous schema cannot read it.";
+    /// Both directions.
+    FixedSizeChanged = "FIXED_SIZE_CHANGED", true,
+        "A fixed type's size changed; fixed values resolve only with equal sizes.";
+    /// Backward without an alias; forward always.
+    NameChanged = "NAME_CHANGED", true,
+        "A record, enum or fixed was renamed: readers match named types by name or by the reader's aliases.";
+    /// Backward.
+    UnionBranchRemoved = "UNION_BRANCH_REMOVED", true,
+        "A union branch was removed (e.g. a field made required): previous data using it cannot be read.";
+    /// Forward.
+    UnionBranchAdded = "UNION_BRANCH_ADDED", true,
+        "A union branch was added (e.g. a field made optional): readers of the previous schema cannot read it.";
+    /// Contract.
+    PiiClassWeakened = "PII_CLASS_WEAKENED", true,
+        "A field's personal-data classification was weakened or dropped, so consumers would stop protecting it.";
+    /// Contract.
+    PiiEncryptionRemoved = "PII_ENCRYPTION_REMOVED", true,
+        "A personal-data field is no longer encrypted at rest.";
+    /// Contract.
+    SlaFreshnessLoosened = "SLA_FRESHNESS_LOOSENED", true,
+        "The promised freshness got longer or was dropped; consumers' own freshness promises rely on it.";
+    /// Contract.
+    SlaAvailabilityLowered = "SLA_AVAILABILITY_LOWERED", true,
+        "The promised availability got lower or was dropped.";
+    /// Contract.
+    SlaQualityLowered = "SLA_QUALITY_LOWERED", true,
+        "The promised quality score got lower or was dropped.";
+    /// Contract.
+    VisibilityNarrowed = "VISIBILITY_NARROWED", true,
+        "A domain that could consume the product no longer may.";
+    /// Contract.
+    AccessChanged = "ACCESS_CHANGED", true,
+        "The read grant or authentication changed, so consumers' existing access stops working.";
+    /// Contract.
+    CompatibilityLoosened = "COMPATIBILITY_LOOSENED", true,
+        "The compatibility mode promises less (e.g. full to backward), so some consumers lose their guarantee.";
+    /// Information.
+    FieldAddedWithDefault = "FIELD_ADDED_WITH_DEFAULT", false,
+        "A field was added with a default: compatible.";
+    /// Information.
+    FieldRemovedWithDefault = "FIELD_REMOVED_WITH_DEFAULT", false,
+        "A field was removed that had a default: compatible.";
+    /// Information.
+    EnumSymbolChangedWithDefault = "ENUM_SYMBOL_CHANGED_WITH_DEFAULT", false,
+        "Enum symbols changed where the reader's enum default absorbs unknown symbols: compatible.";
+    /// Information.
+    LogicalTypeAnnotationChanged = "LOGICAL_TYPE_ANNOTATION_CHANGED", false,
+        "A logical type was added to or removed from a type (e.g. long to timestamp-millis): resolution ignores it.";
+    /// Information.
+    TypePromoted = "TYPE_PROMOTED", false,
+        "A type changed along a promotion that works both ways (string and bytes): compatible.";
+    /// Information.
+    OtherChange = "OTHER_CHANGE", false,
+        "Defaults, aliases or sort order changed without affecting resolution: compatible.";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The directions in which a change breaks readers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Breaks {
+    /// Readers using the current schema cannot read data written with the previous one.
+    pub backward: bool,
+    /// Readers using the previous schema cannot read data written with the current one.
+    pub forward: bool,
+}
+
+/// One change found between a previous and a current schema (or contract).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Change {
+    /// Which rule found it.
+    pub rule: Rule,
+    /// Where: `sales.sales_analytics.line_items[].sku`.
+    pub path: String,
+    /// What was there before and what is there now.
+    pub message: String,
+    /// Which directions it breaks.
+    pub breaks: Breaks,
+    /// Whether it breaks the compatibility mode it was checked under.
+    pub breaking: bool,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}: {}", self.rule, self.path, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_upper_snake_case_and_every_rule_has_a_purpose() {
+        let mut ids: Vec<_> = Rule::ALL.iter().map(|r| r.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Rule::ALL.len());
+        for rule in Rule::ALL {
+            assert!(rule.id().bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{rule}");
+            assert!(rule.purpose().ends_with('.'), "{rule}");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The evolution check on the example mesh against its published baseline
+//! (`contracts/` as committed), with one change at a time.
+
+use std::fs;
+use std::path::Path;
+
+use mesh_core::baseline::{Baseline, CurrentProduct, Files};
+use mesh_core::diagnostic::{Diagnostic, Severity};
+use mesh_core::evolution::{baseline_errors, check_evolution, check_published};
+use mesh_core::model::{Compatibility, ProductDescriptor};
+use mesh_core::{registered_products, Contract};
+use mesh_tests as _;
+
+fn published_files() -> Files {
+    fn walk(dir: &Path, prefix: &str, files: &mut Files) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.path().is_dir() {
+                walk(&entry.path(), &format!("{name}/"), files);
+            } else {
+                files.insert(name, fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+    }
+    let mut files = Files::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts"), "", &mut files);
+    files
+}
+
+/// The example mesh, owned so that tests can change a product.
+struct Mesh {
+    products: Vec<(ProductDescriptor, String, Contract)>,
+}
+
+impl Mesh {
+    fn example() -> Self {
+        let products = registered_products()
+            .into_iter()
+            .map(|r| {
+                let schema = (r.schema)().unwrap();
+                (r.descriptor.clone(), schema.json.clone(), Contract::new(r.descriptor, schema))
+            })
+            .collect();
+        Self { products }
+    }
+
+    fn current(&self) -> Vec<CurrentProduct<'_>> {
+        self.products
+            .iter()
+            .map(|(descriptor, json, contract)| CurrentProduct {
+                descriptor,
+                schema_json: json,
+                contract: contract.clone(),
+            })
+            .collect()
+    }
+
+    fn product(&mut self, id: &str) -> &mut (ProductDescriptor, String, Contract) {
+        self.products.iter_mut().find(|(d, _, _)| d.id() == id).unwrap()
+    }
+
+    fn set_version(&mut self, id: &str, version: &str) {
+        let (descriptor, _, contract) = self.product(id);
+        descriptor.version = version.to_string().into();
+        contract.schema.version = version.parse().unwrap();
+    }
+
+    /// Adds an optional field with a default to the product's record: a compatible change.
+    fn add_optional_field(&mut self, id: &str) {
+        let (_, json, _) = self.product(id);
+        *json = json.replacen(
+            r#""fields": ["#,
+            r#""fields": [{"name": "region", "type": ["null", "string"], "default": null},"#,
+            1,
+        );
+    }
+
+    fn check(&self, baseline: &Baseline) -> Vec<Diagnostic> {
+        check_evolution(&self.current(), baseline)
+    }
+}
+
+fn baseline() -> Baseline {
+    Baseline::from_files(&published_files()).unwrap()
+}
+
+fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
+    diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+#[test]
+fn the_example_mesh_matches_its_published_contracts() {
+    let mesh = Mesh::example();
+    let files = published_files();
+    let baseline = Baseline::from_files(&files).unwrap();
+    assert_eq!(baseline.products.len(), mesh.products.len());
+    assert_eq!(mesh.check(&baseline), []);
+    assert_eq!(check_published(&mesh.current(), &files, &baseline), [], "run `cargo xtask publish`");
+}
+
+#[test]
+fn a_compatible_change_needs_a_minor_version() {
+    let mut mesh = Mesh::example();
+    mesh.add_optional_field("sales.sales_cleaned");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1003"]);
+    assert!(found[0].message.contains("[FIELD_ADDED_WITH_DEFAULT] sales.sales_cleaned.region"), "{}", found[0]);
+    mesh.set_version("sales.sales_cleaned", "1.2.1");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1005"]);
+    assert_eq!(found[0].help.as_deref(), Some("declare version 1.3.0"));
+    mesh.set_version("sales.sales_cleaned", "1.3.0");
+    assert_eq!(mesh.check(&baseline()), []);
+}
+
+#[test]
+fn documentation_changes_need_no_new_version() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_cleaned");
+    *json = json.replace("Unique order identifier.", "The order's unique identifier.");
+    assert_eq!(mesh.check(&baseline()), []);
+}
+
+#[test]
+fn a_version_lower_than_published_is_an_error() {
+    let mut mesh = Mesh::example();
+    mesh.set_version("sales.sales_analytics", "2.0.9");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1002"]);
+    assert_eq!(found[0].message, "sales.sales_analytics has version 2.0.9, lower than the published 2.1.0");
+    assert_eq!(found[0].location.as_ref().unwrap().file, "domains/sales/src/gold.rs");
+}
+
+#[test]
+fn weaker_contract_promises_need_a_major_version() {
+    let mut mesh = Mesh::example();
+    mesh.set_version("sales.sales_cleaned", "1.3.0");
+    let (_, _, contract) = mesh.product("sales.sales_cleaned");
+    contract.sla.availability = Some("99%".parse().unwrap());
+    contract.fields.iter_mut().find(|f| f.name == "customer_email").unwrap().pii.as_mut().unwrap().encrypted_at_rest =
+        false;
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"]);
+    let message = &found[0].message;
+    assert!(
+        message.contains(
+            "[SLA_AVAILABILITY_LOWERED] sales.sales_cleaned (sla.availability): availability lowered from 99.9% to 99%"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("[PII_ENCRYPTION_REMOVED] sales.sales_cleaned.customer_email"), "{message}");
+    assert!(message.contains("marketing.marketing_analytics (requires ^1.2, which accepts 1.3.0"), "{message}");
+    mesh.set_version("sales.sales_cleaned", "2.0.0");
+    assert_eq!(codes(&mesh.check(&baseline())), ["MESH1008"]);
+}
+
+#[test]
+fn removing_a_published_product_needs_a_deprecation_first() {
+    let mut mesh = Mesh::example();
+    mesh.products.retain(|(d, _, _)| d.id() != "sales.sales_raw");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1007"]);
+    assert!(found[0]
+        .message
+        .starts_with("published product sales.sales_raw 1.0.0 was removed without being deprecated first"));
+    assert!(found[0].message.contains("sales.sales_cleaned (requires ^1.0.0)"), "{}", found[0]);
+
+    // Deprecated in the published contract: removal is fine.
+    let mut files = published_files();
+    let contract = files.get_mut("sales/sales_raw.contract.yaml").unwrap();
+    *contract = contract.replace("\n  inputs:", "\n  deprecated: 2026-01-31\n  inputs:");
+    assert_eq!(mesh.check(&Baseline::from_files(&files).unwrap()), []);
+}
+
+#[test]
+fn deprecating_a_consumed_product_warns_its_consumers() {
+    let mut mesh = Mesh::example();
+    let (descriptor, _, contract) = mesh.product("sales.sales_raw");
+    descriptor.deprecated = Some("2026-12-31".into());
+    contract.deprecated = Some("2026-12-31".into());
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1009"]);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(found[0].message.contains("sales.sales_cleaned (requires ^1.0.0)"), "{}", found[0]);
+}
+
+/// Transitive modes check against every published version of the same major.
+#[test]
+fn transitive_modes_check_every_version_of_the_major() {
+    let mut files = published_files();
+    // Pretend 1.1.0 was published before with `coupon_code` required (no default, no null).
+    let current = files["sales/sales_cleaned.avsc"].clone();
+    let older = current.replace(r#""type": ["null", "string"]"#, r#""type": "string""#);
+    assert_ne!(older, current);
+    files.insert("sales/history/sales_cleaned@1.1.0.avsc".into(), older);
+    let index = files.get_mut("index.yaml").unwrap();
+    *index = index.replacen(
+        "  contract: sales/sales_cleaned.contract.yaml\n  history: []",
+        "  contract: sales/sales_cleaned.contract.yaml\n  history:\n  - version: 1.1.0\n    fingerprint: '0'\n    schema: sales/history/sales_cleaned@1.1.0.avsc",
+        1,
+    );
+    let baseline = Baseline::from_files(&files).unwrap();
+    assert_eq!(baseline.products["sales.sales_cleaned"].history.len(), 1);
+
+    // Adding a field against 1.2.0 alone is compatible; the mode decides whether 1.1.0 counts.
+    let mut mesh = Mesh::example();
+    mesh.add_optional_field("sales.sales_cleaned");
+    mesh.set_version("sales.sales_cleaned", "1.3.0");
+    assert_eq!(mesh.check(&baseline), []);
+    for (descriptor, _, contract) in mesh.products.iter_mut().filter(|(d, _, _)| d.id() == "sales.sales_cleaned") {
+        descriptor.compatibility = Compatibility::FullTransitive;
+        contract.schema.compatibility = Compatibility::FullTransitive;
+    }
+    let found = mesh.check(&baseline);
+    let codes: Vec<_> = codes(&found);
+    assert_eq!(codes, ["MESH1004"], "{found:#?}");
+    assert!(
+        found[0].message.contains("[UNION_BRANCH_ADDED] sales.sales_cleaned.coupon_code: type changed from string to union[null, string]: readers of the previous schema cannot read null values (against 1.1.0)"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn contracts_out_of_date_say_to_publish() {
+    let mut mesh = Mesh::example();
+    mesh.add_optional_field("sales.sales_cleaned");
+    mesh.set_version("sales.sales_cleaned", "1.3.0");
+    let mut files = published_files();
+    files.insert("sales/stray.avsc".into(), "{}".into());
+    let baseline = Baseline::from_files(&files).unwrap();
+    let found = check_published(&mesh.current(), &files, &baseline);
+    assert_eq!(codes(&found), ["MESH1001", "MESH1001"]);
+    assert_eq!(
+        found[0].message,
+        "the published contract of sales.sales_cleaned is out of date: contracts/sales/history/sales_cleaned@1.2.0.avsc, contracts/sales/sales_cleaned.avsc, contracts/sales/sales_cleaned.contract.yaml"
+    );
+    assert_eq!(found[0].help.as_deref(), Some("run `cargo xtask publish` and commit `contracts/`"));
+    assert_eq!(found[1].message, "`contracts/` is out of date: contracts/index.yaml, contracts/sales/stray.avsc");
+
+    // A product that was never published.
+    files.remove("sales/sales_raw.avsc");
+    files.remove("sales/sales_raw.contract.yaml");
+    let index = files.get_mut("index.yaml").unwrap();
+    let start = index.find("- id: sales.sales_raw").unwrap();
+    index.truncate(start);
+    let baseline = Baseline::from_files(&files).unwrap();
+    let found = check_published(&Mesh::example().current(), &files, &baseline);
+    assert!(
+        found.iter().any(|d| d.code == "MESH1006" && d.message == "product sales.sales_raw 1.0.0 is not published yet"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_unreadable_baseline_names_the_file() {
+    let mut files = published_files();
+    files.insert("sales/sales_cleaned.avsc".into(), r#"{"type": "record""#.into());
+    files.remove("product/usage_raw.contract.yaml");
+    let errors = Baseline::from_files(&files).unwrap_err();
+    let found = baseline_errors(&errors);
+    assert_eq!(codes(&found), ["MESH1000", "MESH1000"]);
+    let files_named: Vec<_> = found.iter().map(|d| d.location.as_ref().unwrap().file.as_str()).collect();
+    assert_eq!(files_named, ["contracts/product/usage_raw.contract.yaml", "contracts/sales/sales_cleaned.avsc"]);
+    assert!(
+        found[0].message.ends_with("usage_raw.contract.yaml: missing, though `contracts/index.yaml` lists it"),
+        "{}",
+        found[0]
+    );
+    assert!(found[1].message.contains("not JSON"), "{}", found[1]);
+    assert!(found[0].help.as_deref().unwrap().contains("git checkout -- contracts/"));
+}
+
+/// Every published `.avsc` reads back into the tree the product's code builds
+/// (equal up to namespaces written out where the code inherits them).
+#[test]
+fn published_schemas_read_back_into_the_generated_tree() {
+    let files = published_files();
+    for registration in registered_products() {
+        let d = registration.descriptor;
+        let published = &files[&format!("{}/{}.avsc", d.domain, d.name)];
+        let node = mesh_core::compat::Schema::parse(published).unwrap().to_node().unwrap();
+        assert_eq!(mesh_core::avro::to_json(&node).unwrap(), (registration.schema)().unwrap().json, "{}", d.id());
+    }
+}
+
+/// The impact of a breaking change reaches past the direct consumers.
+#[test]
+fn impact_lists_direct_consumers_and_everything_downstream() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = json.replacen(r#""fields": ["#, r#""fields": [{"name": "region", "type": "string"},"#, 1);
+    mesh.set_version("sales.sales_raw", "1.1.0");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"]);
+    assert!(
+        found[0].message.ends_with(
+            "[FIELD_ADDED_WITHOUT_DEFAULT] sales.sales_raw.region: field added (string) without a default, so previous data, which lacks it, cannot be read
+  consumers affected:
+    sales.sales_cleaned (requires ^1.0.0, which accepts 1.1.0, so it would read incompatible data)
+  downstream of them: customer.customer_360, marketing.marketing_analytics, sales.sales_analytics"
+        ),
+        "{}",
+        found[0].message
+    );
+}
