@@ -24,7 +24,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::calendar::CalendarDate;
+use crate::model::CalendarDate;
 use super::policy::{Level, Policy, POLICIES};
 use crate::diagnostic::{Diagnostic, Location};
 

@@ -7,7 +7,6 @@
 //! and an expiry date. [`check`] runs the lineage checks and every enabled
 //! policy and returns a [`Report`] of diagnostics.
 
-mod calendar;
 mod config;
 pub mod policy;
 mod report;
@@ -15,7 +14,7 @@ mod rules;
 
 use std::collections::HashMap;
 
-pub use calendar::CalendarDate;
+pub use crate::model::CalendarDate;
 pub use config::{codes, MeshConfig, Waiver};
 pub use policy::{Level, Policy, PolicyInfo, POLICIES};
 pub use report::{Format, Report, Summary};

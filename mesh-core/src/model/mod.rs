@@ -1,6 +1,7 @@
 //! The plain product model: descriptors and the value parsers shared by the
 //! `#[data_product]` macro (at compile time) and the tools (at run time).
 
+mod calendar;
 mod descriptor;
 mod names;
 mod product_id;
@@ -9,6 +10,7 @@ mod serde_impls;
 mod shape;
 mod sla;
 
+pub use calendar::CalendarDate;
 pub use descriptor::{
     Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla,
     SourceLocation, Text, Visibility,

@@ -2,7 +2,7 @@
 
 use mesh_core::model::{
     check_avro_name, check_owner, is_snake_case, parse_input_ref, parse_version, to_snake_case, Availability,
-    Compatibility, Freshness, Layer, QualityScore, Sla,
+    CalendarDate, Compatibility, Freshness, Layer, QualityScore, Sla,
 };
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
@@ -193,16 +193,7 @@ fn check_snake_name(name: &str) -> Result<(), String> {
 }
 
 fn check_date(text: &str) -> Result<(), String> {
-    let parts: Vec<&str> = text.split('-').collect();
-    let ok = matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("`{text}` is not a date: write YYYY-MM-DD, e.g. \"2027-01-31\""))
-    }
+    CalendarDate::parse(text).map(|_| ())
 }
 
 fn sla_attrs(cx: &Ctxt, meta: &Meta) -> Sla {

@@ -1,4 +1,5 @@
-//! Calendar dates for waiver expiry: parsed from `YYYY-MM-DD`, and today's from the system clock.
+//! Calendar dates (`YYYY-MM-DD`): deprecation dates in declarations, waiver expiry
+//! in `mesh.toml`, and today's date from the system clock.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
