@@ -5,7 +5,7 @@
 //! [policies]                      # global level of each policy: "error", "warning" or "off"
 //! layer-names = "error"
 //!
-//! [domains.sales.policies]        # a domain may only be stricter than the global level
+//! [domains.sales.policies]        # a domain of the mesh may only be stricter than the global level
 //! layer-names = "error"
 //!
 //! [[waivers]]                     # a domain's time-limited exception to a global policy
@@ -15,8 +15,9 @@
 //! expires = "2027-01-31"
 //! ```
 //!
-//! Every problem in the file becomes a diagnostic pointing at its line; the
-//! valid rest still applies, so one typo does not hide the mesh's findings.
+//! A table sets each policy once, by name or by code. Every problem in the
+//! file becomes a diagnostic pointing at its line; the valid rest still
+//! applies, so one typo does not hide the mesh's findings.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -30,9 +31,9 @@ use crate::diagnostic::{Diagnostic, Location};
 
 /// Stable codes of the `mesh.toml` diagnostics (documented in the README).
 pub mod codes {
-    /// `mesh.toml` is not valid: syntax, unknown keys, unknown policies or levels.
+    /// `mesh.toml` is not valid: syntax, unknown keys, unknown policies or levels, a policy set twice in one table.
     pub const INVALID_CONFIG: &str = "MESH0201";
-    /// A waiver lacks a domain, policy, reason or expiry date, or names an unknown policy.
+    /// A waiver lacks a domain, policy, reason or expiry date, names an unknown policy, or repeats another waiver.
     pub const INVALID_WAIVER: &str = "MESH0202";
     /// A waiver's expiry date has passed.
     pub const EXPIRED_WAIVER: &str = "MESH0203";
@@ -40,6 +41,8 @@ pub mod codes {
     pub const LAX_LOCAL_POLICY: &str = "MESH0204";
     /// A waiver that waives nothing.
     pub const UNUSED_WAIVER: &str = "MESH0205";
+    /// Local policies for a domain that has no product in the mesh (a typo of a domain's name, or a removed domain).
+    pub const UNKNOWN_DOMAIN: &str = "MESH0206";
 }
 
 /// A domain's time-limited exception to a global policy.
@@ -62,6 +65,7 @@ pub struct Waiver {
 pub struct MeshConfig {
     global: Vec<Level>,
     local: HashMap<String, Vec<Option<Level>>>,
+    domain_tables: Vec<(String, Location)>,
     /// The waivers declared.
     pub waivers: Vec<Waiver>,
     /// What was wrong in the file.
@@ -73,6 +77,7 @@ impl Default for MeshConfig {
         Self {
             global: POLICIES.iter().map(|info| info.default_level).collect(),
             local: HashMap::new(),
+            domain_tables: Vec::new(),
             waivers: Vec::new(),
             problems: Vec::new(),
         }
@@ -85,7 +90,7 @@ struct RawConfig {
     #[serde(default)]
     policies: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
-    domains: BTreeMap<String, RawDomain>,
+    domains: BTreeMap<Spanned<String>, RawDomain>,
     #[serde(default)]
     waivers: Vec<Spanned<RawWaiver>>,
 }
@@ -140,15 +145,13 @@ impl MeshConfig {
                 return config;
             }
         };
-        for (key, level) in &raw.policies {
-            if let Some((policy, level)) = config.policy_level(&source, key, level) {
-                config.global[policy as usize] = level;
-            }
+        for (policy, level, _) in config.table_levels(&source, &raw.policies, "policies") {
+            config.global[policy as usize] = level;
         }
         for (domain, raw_domain) in &raw.domains {
             let mut levels = vec![None; POLICIES.len()];
-            for (key, level) in &raw_domain.policies {
-                let Some((policy, level)) = config.policy_level(&source, key, level) else { continue };
+            let table = format!("domains.{}.policies", domain.get_ref());
+            for (policy, level, span) in config.table_levels(&source, &raw_domain.policies, &table) {
                 let global = config.global[policy as usize];
                 if level < global {
                     config.problems.push(
@@ -158,7 +161,7 @@ impl MeshConfig {
                                 "domain `{domain}` sets policy {policy} to `{level}`, laxer than the global `{global}`"
                             ),
                         )
-                        .at(source.location(level_span(raw_domain, key)))
+                        .at(source.location(span))
                         .help(format!(
                             "local policies may only be stricter; to excuse `{domain}` for a while, add a [[waivers]] \
                              entry with a reason and an expiry date"
@@ -168,7 +171,8 @@ impl MeshConfig {
                 }
                 levels[policy as usize] = Some(level);
             }
-            config.local.insert(domain.clone(), levels);
+            config.domain_tables.push((domain.get_ref().clone(), source.location(domain.span())));
+            config.local.insert(domain.get_ref().clone(), levels);
         }
         for waiver in &raw.waivers {
             if let Some(waiver) = config.waiver(&source, waiver) {
@@ -178,23 +182,48 @@ impl MeshConfig {
         config
     }
 
-    fn policy_level(&mut self, source: &Source<'_>, key: &str, level: &Spanned<String>) -> Option<(Policy, Level)> {
-        let location = source.location(level.span());
-        let Some(policy) = Policy::find(key) else {
-            self.problems.push(unknown_policy(codes::INVALID_CONFIG, key).at(location));
-            return None;
-        };
-        match Level::parse(level.get_ref()) {
-            Ok(level) => Some((policy, level)),
-            Err(e) => {
+    /// The valid `(policy, level, span of the level)` entries of one policies table, in file order; reports
+    /// unknown policies, unknown levels and a policy set twice (once by name, once by code).
+    fn table_levels(
+        &mut self,
+        source: &Source<'_>,
+        entries: &BTreeMap<String, Spanned<String>>,
+        table: &str,
+    ) -> Vec<(Policy, Level, Range<usize>)> {
+        let mut entries: Vec<(&String, &Spanned<String>)> = entries.iter().collect();
+        entries.sort_by_key(|(_, level)| level.span().start);
+        let mut first: Vec<Option<(&str, u32)>> = vec![None; POLICIES.len()];
+        let mut levels = Vec::new();
+        for (key, level) in entries {
+            let location = source.location(level.span());
+            let Some(policy) = Policy::find(key) else {
+                self.problems.push(unknown_policy(codes::INVALID_CONFIG, key).at(location));
+                continue;
+            };
+            if let Some((first_key, first_line)) = first[policy as usize] {
                 self.problems.push(
+                    Diagnostic::error(
+                        codes::INVALID_CONFIG,
+                        format!(
+                            "policy {policy} is set twice in [{table}]: as `{first_key}` on line {first_line} and as `{key}`"
+                        ),
+                    )
+                    .at(location)
+                    .help(format!("keep one: remove `{key}` or `{first_key}`; until then the first applies")),
+                );
+                continue;
+            }
+            first[policy as usize] = Some((key, location.line));
+            match Level::parse(level.get_ref()) {
+                Ok(parsed) => levels.push((policy, parsed, level.span())),
+                Err(e) => self.problems.push(
                     Diagnostic::error(codes::INVALID_CONFIG, format!("policy `{key}`: {e}"))
                         .at(location)
                         .help(format!("write `{key} = \"error\"`")),
-                );
-                None
+                ),
             }
         }
+        levels
     }
 
     fn waiver(&mut self, source: &Source<'_>, raw: &Spanned<RawWaiver>) -> Option<Waiver> {
@@ -261,6 +290,11 @@ impl MeshConfig {
         self.global[policy as usize]
     }
 
+    /// The domains `mesh.toml` has a `[domains.<domain>]` table for, with where the domain is named, in name order.
+    pub fn domain_tables(&self) -> impl Iterator<Item = (&str, &Location)> {
+        self.domain_tables.iter().map(|(domain, location)| (domain.as_str(), location))
+    }
+
     /// The strictest level of `policy` in any domain: whether the check must run at all.
     pub fn strictest(&self, policy: Policy) -> Level {
         self.local
@@ -270,10 +304,6 @@ impl MeshConfig {
             .max()
             .unwrap_or(Level::Off)
     }
-}
-
-fn level_span(domain: &RawDomain, key: &str) -> Range<usize> {
-    domain.policies.get(key).map_or(0..0, |level| level.span())
 }
 
 fn unknown_policy(code: &str, key: &str) -> Diagnostic {
@@ -312,6 +342,38 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_set_twice_by_name_and_code_is_reported_on_the_second_line() {
+        // Key order (`MESH0108` < `layer-names`) differs from file order: the file's first setting applies.
+        let config = MeshConfig::parse(
+            "[policies]\nlayer-names = \"off\"\nMESH0108 = \"error\"\n\n\
+             [domains.sales.policies]\nMESH0101 = \"error\"\npii-encrypted-at-rest = \"error\"\n",
+            "mesh.toml",
+        );
+        assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 3), (codes::INVALID_CONFIG, 7)]);
+        assert_eq!(
+            config.problems[0].message,
+            "policy layer-names (MESH0108) is set twice in [policies]: as `layer-names` on line 2 and as `MESH0108`"
+        );
+        assert_eq!(
+            config.problems[1].message,
+            "policy pii-encrypted-at-rest (MESH0101) is set twice in [domains.sales.policies]: \
+             as `MESH0101` on line 6 and as `pii-encrypted-at-rest`"
+        );
+        assert!(config.problems[0].help.as_ref().unwrap().starts_with("keep one"));
+        assert_eq!(config.global_level(Policy::LayerNames), Level::Off);
+    }
+
+    #[test]
+    fn domain_tables_are_kept_with_their_line() {
+        let config = MeshConfig::parse(
+            "[policies]\nlayer-names = \"warning\"\n\n[domains.sale.policies]\nlayer-names = \"error\"\n\n[domains.crm]\n",
+            "mesh.toml",
+        );
+        let tables: Vec<(&str, u32)> = config.domain_tables().map(|(domain, at)| (domain, at.line)).collect();
+        assert_eq!(tables, [("crm", 7), ("sale", 4)]);
+    }
+
+    #[test]
     fn waivers_need_a_reason_and_an_expiry_date() {
         let config = MeshConfig::parse(
             "[[waivers]]\ndomain = \"sales\"\npolicy = \"published-docs\"\nreason = \"migration\"\nexpires = 2027-01-31\n\n\
@@ -335,7 +397,7 @@ mod tests {
     #[test]
     fn malformed_files_unknown_policies_and_levels_are_reported_at_their_line() {
         let config = MeshConfig::parse("[policies]\npii = \"error\"\nownership = \"fatal\"\n", "mesh.toml");
-        assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 3), (codes::INVALID_CONFIG, 2)]);
+        assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 2), (codes::INVALID_CONFIG, 3)], "in file order");
         let config = MeshConfig::parse("[policies\n", "mesh.toml");
         assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 1)]);
         let config = MeshConfig::parse("\n[waivers]\n", "mesh.toml");

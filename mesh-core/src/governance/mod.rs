@@ -6,6 +6,10 @@
 //! and holds the waivers: a domain's exception to one policy, with a reason
 //! and an expiry date. [`check`] runs the lineage checks and every enabled
 //! policy and returns a [`Report`] of diagnostics.
+//!
+//! Codes: MESH0101..MESH0109 are the policies ([`POLICIES`], levels set in
+//! `mesh.toml`); MESH0201..MESH0206 report `mesh.toml` itself ([`codes`]) and
+//! are never waived.
 
 mod config;
 pub mod policy;
@@ -19,8 +23,8 @@ pub use config::{codes, MeshConfig, Waiver};
 pub use policy::{Level, Policy, PolicyInfo, POLICIES};
 pub use report::{Format, Report, Summary};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::lineage::Lineage;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::lineage::{is_typo_of, Lineage};
 use crate::model::ProductDescriptor;
 
 /// Checks `products`: the lineage graph, then every policy enabled by `config`, with waivers valid on `today`.
@@ -72,13 +76,26 @@ pub fn check<'a>(
 pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: CalendarDate) -> Report {
     let mut diagnostics: Vec<Diagnostic> = lineage.diagnostics().to_vec();
     diagnostics.extend(config.problems.iter().cloned());
+    for (domain, location) in config.domain_tables() {
+        if lineage.domains().binary_search(&domain).is_err() {
+            diagnostics.push(unknown_domain(domain, location, lineage.domains()));
+        }
+    }
 
+    // One waiver per domain and policy: a second would silently replace the first, so it is reported instead.
+    let mut declared: HashMap<(&str, Policy), &Waiver> = HashMap::new();
     let mut active: HashMap<(&str, Policy), usize> = HashMap::new();
     for (position, waiver) in config.waivers.iter().enumerate() {
+        let key = (&*waiver.domain, waiver.policy);
+        if let Some(first) = declared.get(&key) {
+            diagnostics.push(duplicate(waiver, first));
+            continue;
+        }
+        declared.insert(key, waiver);
         if waiver.expires < today {
             diagnostics.push(expired(waiver));
         } else {
-            active.insert((&waiver.domain, waiver.policy), position);
+            active.insert(key, position);
         }
     }
     let mut used = vec![false; config.waivers.len()];
@@ -126,6 +143,35 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
     let mut report = Report { diagnostics, summary };
     report.sort();
     report
+}
+
+fn unknown_domain(domain: &str, location: &Location, domains: &[&str]) -> Diagnostic {
+    let meant: Vec<&str> = domains.iter().copied().filter(|candidate| is_typo_of(domain, candidate)).collect();
+    let help = if !meant.is_empty() {
+        format!("did you mean `{}`? Otherwise remove the table", meant.join("` or `"))
+    } else if domains.is_empty() {
+        "the mesh has no products yet: remove the table, or link the domain's crate".to_string()
+    } else {
+        format!("the mesh's domains are `{}`: fix the name, or remove the table", domains.join("`, `"))
+    };
+    Diagnostic::warning(
+        codes::UNKNOWN_DOMAIN,
+        format!("{} sets policies for domain `{domain}`, which has no product in the mesh", location.file),
+    )
+    .at(location.clone())
+    .help(help)
+}
+
+fn duplicate(waiver: &Waiver, first: &Waiver) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_WAIVER,
+        format!(
+            "duplicate waiver for {}/{}, first at {} line {}",
+            waiver.domain, waiver.policy, first.location.file, first.location.line
+        ),
+    )
+    .at(waiver.location.clone())
+    .help("keep one: a domain has at most one waiver per policy, so only the first applies")
 }
 
 fn expired(waiver: &Waiver) -> Diagnostic {

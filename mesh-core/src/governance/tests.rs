@@ -229,6 +229,48 @@ fn a_valid_waiver_excuses_its_domain_an_expired_one_is_an_error() {
 }
 
 #[test]
+fn a_second_waiver_for_the_same_domain_and_policy_is_reported_not_silently_replacing_the_first() {
+    let mut mesh = clean_mesh();
+    mesh[0].fields = vec![pii_field("email", PiiClass::Direct, false)].into();
+    let config = MeshConfig::parse(
+        "[[waivers]]\ndomain = \"sales\"\npolicy = \"pii-encrypted-at-rest\"\nreason = \"key rotation\"\nexpires = \"2026-12-31\"\n\n\
+         [[waivers]]\ndomain = \"sales\"\npolicy = \"MESH0101\"\nreason = \"same, by code\"\nexpires = \"2027-06-30\"\n",
+        "mesh.toml",
+    );
+    assert_eq!(config.problems, []);
+    let report = check(&mesh, &config, today());
+    assert_eq!(codes(&report), ["MESH0202"], "the first waiver still excuses, and is not reported as unused");
+    assert_eq!(report.summary.waived, 1);
+    let duplicate = &report.diagnostics[0];
+    assert_eq!(duplicate.severity, Severity::Error);
+    assert_eq!(
+        duplicate.message,
+        "duplicate waiver for sales/pii-encrypted-at-rest (MESH0101), first at mesh.toml line 1"
+    );
+    assert_eq!(duplicate.location.as_ref().unwrap().to_string(), "mesh.toml:7:1");
+    assert!(duplicate.help.as_ref().unwrap().starts_with("keep one"));
+}
+
+#[test]
+fn policies_for_a_domain_with_no_product_are_reported_with_a_suggestion() {
+    let config = MeshConfig::parse(
+        "[policies]\nlayer-names = \"warning\"\n\n[domains.sale.policies]\nlayer-names = \"error\"\n\n\
+         [domains.billing.policies]\nownership = \"error\"\n\n[domains.sales.policies]\nlayer-names = \"error\"\n",
+        "mesh.toml",
+    );
+    let report = check(&clean_mesh(), &config, today());
+    assert_eq!(codes(&report), ["MESH0206", "MESH0206"]);
+    assert!(!report.has_errors(), "a warning: the policies are merely unused");
+    let typo = &report.diagnostics[0];
+    assert_eq!(typo.location.as_ref().unwrap().line, 4);
+    assert_eq!(typo.message, "mesh.toml sets policies for domain `sale`, which has no product in the mesh");
+    assert_eq!(typo.help.as_deref(), Some("did you mean `sales`? Otherwise remove the table"));
+    let unknown = &report.diagnostics[1];
+    assert_eq!(unknown.location.as_ref().unwrap().line, 7);
+    assert_eq!(unknown.help.as_deref(), Some("the mesh's domains are `sales`: fix the name, or remove the table"));
+}
+
+#[test]
 fn reports_render_as_text_json_and_github_annotations() {
     let mut mesh = clean_mesh();
     mesh[0].fields = vec![pii_field("email", PiiClass::Direct, false)].into();

@@ -62,8 +62,7 @@ impl<'a> Suggestions<'a> {
         if let Some(same_name) = self.by_name.get(&*input.name) {
             return same_name.iter().map(|p| p.id()).collect();
         }
-        let near =
-            |written: &str, candidate: &str| edit_distance(written, candidate) <= (written.len() / 4).clamp(1, 3);
+        let near = is_typo_of;
         if let Some(in_domain) = self.by_domain.get(&*input.domain) {
             return in_domain.iter().filter(|p| near(&input.name, &p.name)).map(|p| p.id()).collect();
         }
@@ -254,6 +253,11 @@ pub fn cycle(cycle: &[NodeIndex], products: &[&ProductDescriptor]) -> Diagnostic
             first.id()
         )),
     )
+}
+
+/// Whether `written` is close enough to `candidate` to be a typo of it (a quarter of its length, 1 to 3 edits).
+pub(crate) fn is_typo_of(written: &str, candidate: &str) -> bool {
+    edit_distance(written, candidate) <= (written.len() / 4).clamp(1, 3)
 }
 
 /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`, in bytes (ids are ASCII):

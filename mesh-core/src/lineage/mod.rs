@@ -22,6 +22,8 @@ use petgraph::graph::{DiGraph, EdgeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
+pub(crate) use checks::is_typo_of;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{InputRef, ProductDescriptor};
 
