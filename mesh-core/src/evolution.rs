@@ -16,6 +16,7 @@
 //! | MESH1008 | warning | a new major version: consumers whose requirement it no longer satisfies |
 //! | MESH1009 | warning | a product is deprecated while products still consume it |
 //! | MESH1010 | warning | the compared git ref has no published baseline yet |
+//! | MESH1011 | error | a product's generated schema cannot be read back as Avro to compare it |
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +24,9 @@ use crate::baseline::{Baseline, BaselineError, CurrentProduct, Files, PublishedP
 use crate::compat::{classify, compare_contracts, Change, Mode, Schema, Verdict};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{parse_requirement, Compatibility, ProductDescriptor};
+
+/// A product's generated schema cannot be read back for comparison.
+const UNREADABLE_SCHEMA: &str = "MESH1011";
 
 /// Reports each unreadable baseline file as `MESH1000`.
 pub fn baseline_errors(errors: &[BaselineError]) -> Vec<Diagnostic> {
@@ -179,7 +183,10 @@ fn check_product(
     let before = &published.latest.version;
     let current = match Schema::parse(product.schema_json) {
         Ok(schema) => schema,
-        Err(e) => return vec![diagnostic("MESH1000", format!("the schema of {id} cannot be read back: {e}"))],
+        Err(e) => {
+            return vec![diagnostic(UNREADABLE_SCHEMA, format!("the schema of {id} cannot be read back: {e}"))
+                .help("the generated schema is not valid Avro: report it with the declaration, since the derive should have rejected it")]
+        }
     };
     if &version < before {
         return vec![diagnostic("MESH1002", format!("{id} has version {version}, lower than the published {before}"))
@@ -229,9 +236,9 @@ fn check_product(
                 ),
             )
             .help(format!(
-                "a {verdict} change needs a {} version: declare {}",
+                "a {verdict} change needs a {} version: {}",
                 verdict.bump(),
-                next(before, verdict)
+                declare(before, verdict)
             )),
         ),
         Verdict::Breaking if !is_major_bump(before, &version) => {
@@ -245,8 +252,8 @@ fn check_product(
                     ),
                 )
                 .help(format!(
-                    "declare version {} and tell the consumers, or make the change compatible (e.g. give new fields a default)",
-                    next(before, Verdict::Breaking)
+                    "{} and tell the consumers, or make the change compatible (e.g. give new fields a default)",
+                    declare(before, Verdict::Breaking)
                 )),
             );
         }
@@ -275,7 +282,7 @@ fn check_product(
                     listed(false)
                 ),
             )
-            .help(format!("declare version {}", next(before, Verdict::Compatible))),
+            .help(declare(before, Verdict::Compatible)),
         ),
         Verdict::Compatible => {}
     }
@@ -292,17 +299,27 @@ fn same_major(a: &semver::Version, b: &semver::Version) -> bool {
     series(a) == series(b)
 }
 
-/// Whether `after` is outside the caret range of `before` (so 0.2 -> 0.3 counts, as in Cargo).
+/// Whether `after` starts a new release series (so 0.2 -> 0.3 counts, as in Cargo). Pre-release
+/// tags are ignored: `1.3.0-rc.1` is in the 1.x series, so a breaking change there is no new major.
 fn is_major_bump(before: &semver::Version, after: &semver::Version) -> bool {
-    semver::VersionReq::parse(&format!("^{before}")).is_ok_and(|req| !req.matches(after))
+    !same_major(before, after)
 }
 
-fn next(before: &semver::Version, verdict: Verdict) -> semver::Version {
+/// The lowest version a change of this kind needs; `None` when it does not fit in the version numbers.
+fn next(before: &semver::Version, verdict: Verdict) -> Option<semver::Version> {
     match verdict {
-        Verdict::Breaking if before.major == 0 => semver::Version::new(0, before.minor + 1, 0),
-        Verdict::Breaking => semver::Version::new(before.major + 1, 0, 0),
-        Verdict::Compatible => semver::Version::new(before.major, before.minor + 1, 0),
-        _ => semver::Version::new(before.major, before.minor, before.patch + 1),
+        Verdict::Breaking if before.major == 0 => Some(semver::Version::new(0, before.minor.checked_add(1)?, 0)),
+        Verdict::Breaking => Some(semver::Version::new(before.major.checked_add(1)?, 0, 0)),
+        Verdict::Compatible => Some(semver::Version::new(before.major, before.minor.checked_add(1)?, 0)),
+        _ => Some(semver::Version::new(before.major, before.minor, before.patch.checked_add(1)?)),
+    }
+}
+
+/// "declare version X" for the help lines, or what to do when no higher version exists.
+fn declare(before: &semver::Version, verdict: Verdict) -> String {
+    match next(before, verdict) {
+        Some(version) => format!("declare version {version}"),
+        None => format!("{before} leaves no higher version for this change: publish it as a new product"),
     }
 }
 

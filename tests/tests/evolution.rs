@@ -305,3 +305,54 @@ fn impact_lists_direct_consumers_and_everything_downstream() {
         found[0].message
     );
 }
+
+/// A pre-release of the next minor is still in the same major series, so a breaking change there needs 2.0.0.
+#[test]
+fn a_breaking_change_in_a_pre_release_of_the_same_major_is_not_a_new_major() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = json.replacen(r#""fields": ["#, r#""fields": [{"name": "region", "type": "string"},"#, 1);
+    mesh.set_version("sales.sales_raw", "1.3.0-rc.1");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"], "{found:#?}");
+    assert!(found[0].help.as_deref().unwrap().starts_with("declare version 2.0.0"), "{}", found[0]);
+    mesh.set_version("sales.sales_raw", "2.0.0-rc.1");
+    assert_eq!(codes(&mesh.check(&baseline())), ["MESH1008"]);
+}
+
+/// A published version at the top of the number range leaves no next version to suggest, and no panic.
+#[test]
+fn no_next_version_is_suggested_past_the_largest_number() {
+    let top = format!("{}.0.0", u64::MAX);
+    let mut files = published_files();
+    let index = files.get_mut("index.yaml").unwrap();
+    *index = index.replacen(
+        "- id: sales.sales_raw\n  version: \"1.0.0\"",
+        &format!("- id: sales.sales_raw\n  version: \"{top}\""),
+        1,
+    );
+    let baseline = Baseline::from_files(&files).unwrap();
+    assert_eq!(baseline.products["sales.sales_raw"].latest.version.to_string(), top);
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = json.replacen(r#""fields": ["#, r#""fields": [{"name": "region", "type": "string"},"#, 1);
+    mesh.set_version("sales.sales_raw", &top);
+    let found = mesh.check(&baseline);
+    assert_eq!(codes(&found), ["MESH1003"], "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(format!("a breaking change needs a major version: {top} leaves no higher version for this change: publish it as a new product").as_str())
+    );
+}
+
+/// A generated schema that does not read back has its own code, not the baseline's MESH1000.
+#[test]
+fn an_unreadable_current_schema_is_not_reported_as_an_unreadable_baseline() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = r#"{"type": "record""#.into();
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1011"], "{found:#?}");
+    assert!(found[0].message.starts_with("the schema of sales.sales_raw cannot be read back"), "{}", found[0]);
+    assert!(found[0].help.is_some());
+}
