@@ -12,7 +12,7 @@
 //! | MESH1004 | error | a breaking change without a new major version (lists every change and the consumers) |
 //! | MESH1005 | error | a compatible schema change without at least a new minor version |
 //! | MESH1006 | error | a product is not published yet: run `cargo xtask publish` |
-//! | MESH1007 | error | a published product was removed without being deprecated first |
+//! | MESH1007 | error | a published product was removed without being deprecated first, or before its deprecation date passed |
 //! | MESH1008 | warning | a new major version: consumers whose requirement it no longer satisfies |
 //! | MESH1009 | warning | a product is deprecated while products still consume it |
 //! | MESH1010 | warning | the compared git ref has no published baseline yet |
@@ -23,7 +23,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::baseline::{Baseline, BaselineError, CurrentProduct, Files, PublishedProduct, PUBLISH_COMMAND};
 use crate::compat::{classify, compare_contracts, Change, Mode, Schema, Verdict};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::governance::CalendarDate;
 use crate::model::{parse_requirement, Compatibility, ProductDescriptor};
+
+/// A published product was removed before its deprecation date passed.
+const REMOVED_TOO_EARLY: &str = "MESH1007";
 
 /// A product's generated schema cannot be read back for comparison.
 const UNREADABLE_SCHEMA: &str = "MESH1011";
@@ -43,9 +47,16 @@ pub fn baseline_errors(errors: &[BaselineError]) -> Vec<Diagnostic> {
 }
 
 /// Checks every product against the published `baseline`: version rules for
-/// schema and contract changes, removed products, and the impact of breaking
-/// changes on consumers.
-pub fn check_evolution(current: &[CurrentProduct<'_>], baseline: &Baseline) -> Vec<Diagnostic> {
+/// schema and contract changes, removed products (allowed after their
+/// deprecation date, compared with `today`), and the impact of breaking
+/// changes on consumers. Products in `unbuilt` are declared but their schema
+/// failed to build (reported elsewhere): they are skipped, not taken as removed.
+pub fn check_evolution(
+    current: &[CurrentProduct<'_>],
+    baseline: &Baseline,
+    today: CalendarDate,
+    unbuilt: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let descriptors: Vec<&ProductDescriptor> = current.iter().map(|p| p.descriptor).collect();
     for product in current {
@@ -54,30 +65,42 @@ pub fn check_evolution(current: &[CurrentProduct<'_>], baseline: &Baseline) -> V
     }
     let current_ids: BTreeSet<String> = descriptors.iter().map(|d| d.id()).collect();
     for (id, published) in &baseline.products {
-        if current_ids.contains(id) || published.contract.deprecated.is_some() {
+        if current_ids.contains(id) || unbuilt.contains(id) || published.entry.removed {
             continue;
         }
+        let version = &published.latest.version;
         let consumers = impact(id, None, &descriptors, baseline);
-        diagnostics.push(
-            Diagnostic::error(
-                "MESH1007",
-                format!(
-                    "published product {id} {} was removed without being deprecated first{consumers}",
-                    published.latest.version
-                ),
-            )
-            .product(id.clone())
-            .help(format!(
-                "restore it with `deprecated = \"YYYY-MM-DD\"` in its #[data_product(...)], run `{PUBLISH_COMMAND}` so consumers see the deprecation, and remove it in a later change"
+        let removed = |message: String, help: String| {
+            Diagnostic::error(REMOVED_TOO_EARLY, message + &consumers).product(id.clone()).help(help)
+        };
+        match published.contract.deprecated.as_deref().map(|date| (date, CalendarDate::parse(date))) {
+            None => diagnostics.push(removed(
+                format!("published product {id} {version} was removed without being deprecated first"),
+                format!("restore it with `deprecated = \"YYYY-MM-DD\"` in its #[data_product(...)], run `{PUBLISH_COMMAND}` so consumers see the deprecation, and remove it after that date"),
             )),
-        );
+            Some((_, Ok(date))) if date < today => {}
+            Some((text, Ok(_))) => diagnostics.push(removed(
+                format!("published product {id} {version} was removed, but its deprecation date {text} is still in the future (today is {today})"),
+                format!("restore it until {text} has passed, so consumers have the time the deprecation promised, then remove it"),
+            )),
+            Some((text, Err(e))) => diagnostics.push(removed(
+                format!("published product {id} {version} was removed, but its published deprecation date cannot be read: {e}"),
+                format!("restore it with a valid `deprecated = \"YYYY-MM-DD\"` (not `{text}`), publish, and remove it after that date"),
+            )),
+        }
     }
     diagnostics
 }
 
 /// Reports every difference between the files the code publishes and `on_disk` (`MESH1001`, `MESH1006`).
-pub fn check_published(current: &[CurrentProduct<'_>], on_disk: &Files, baseline: &Baseline) -> Vec<Diagnostic> {
-    let expected = baseline.render(current);
+/// Products in `unbuilt` keep their published files (see [`Baseline::render`]).
+pub fn check_published(
+    current: &[CurrentProduct<'_>],
+    on_disk: &Files,
+    baseline: &Baseline,
+    unbuilt: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let expected = baseline.render(current, unbuilt);
     let mut diagnostics = Vec::new();
     let mut explained = BTreeSet::new();
     let mut sorted: Vec<&CurrentProduct<'_>> = current.iter().collect();
