@@ -430,3 +430,31 @@ fn an_unreadable_current_schema_is_not_reported_as_an_unreadable_baseline() {
     assert!(found[0].message.starts_with("the schema of sales.sales_raw cannot be read back"), "{}", found[0]);
     assert!(found[0].help.is_some());
 }
+
+/// Renaming a PII field (with the old name as an alias) and dropping its `#[pii]` weakens its protection.
+#[test]
+fn a_pii_field_renamed_with_an_alias_keeps_its_protection() {
+    let registration = registered_products().into_iter().find(|r| r.descriptor.id() == "sales.sales_cleaned").unwrap();
+    let mut descriptor = registration.descriptor.clone();
+    let mut fields = descriptor.fields.to_vec();
+    let field = fields.iter_mut().find(|f| f.name == "customer_email").unwrap();
+    assert!(field.pii.is_some_and(|p| p.encrypted_at_rest));
+    field.name = "contact_email".into();
+    field.aliases = vec!["customer_email".into()].into();
+    field.pii = None;
+    descriptor.fields = fields.into();
+    let current = Contract::new(&descriptor, (registration.schema)().unwrap());
+    let renamed = current.fields.iter().find(|f| f.name == "contact_email").unwrap();
+    assert_eq!(renamed.aliases, ["customer_email"]);
+    let yaml = current.to_yaml();
+    assert!(yaml.contains("  - name: contact_email\n    type: string\n    doc: The customer's email, normalised to lower case.\n    aliases:\n    - customer_email\n"), "{yaml}");
+    assert_eq!(Contract::from_yaml(&current.to_yaml()).unwrap(), current, "aliases read back");
+
+    let previous = &baseline().products["sales.sales_cleaned"].contract;
+    let changes = mesh_core::compat::compare_contracts(previous, &current, "sales.sales_cleaned");
+    let shown: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        shown,
+        ["[PII_CLASS_WEAKENED] sales.sales_cleaned.contact_email (renamed from customer_email): personal-data class weakened from direct to none"],
+    );
+}
