@@ -265,7 +265,11 @@ fn transitive_modes_check_every_version_of_the_major() {
     let mut files = published_files();
     // Pretend 1.1.0 was published before with `coupon_code` required (no default, no null).
     let current = files["sales/sales_cleaned.avsc"].clone();
-    let older = current.replace(r#""type": ["null", "string"]"#, r#""type": "string""#);
+    let older = current.replace(
+        r#""type": ["null", "string"],
+      "default": null"#,
+        r#""type": "string""#,
+    );
     assert_ne!(older, current);
     files.insert("sales/history/sales_cleaned@1.1.0.avsc".into(), older);
     let index = files.get_mut("index.yaml").unwrap();
