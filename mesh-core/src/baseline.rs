@@ -13,7 +13,7 @@
 //! [`Baseline::render`] is pure (products in, files out), so the check compares
 //! the files it would write with those on disk or at a git ref.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,10 @@ pub struct IndexEntry {
     /// Versions published before this one, oldest first.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// The product was removed from the code after its deprecation. Its files stay
+    /// so that declaring the id again is checked against its last published version.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
 }
 
 /// An earlier published version.
@@ -104,6 +108,8 @@ pub struct PublishedProduct {
     pub latest: PublishedVersion,
     /// The published contract.
     pub contract: Contract,
+    /// The contract file's text as published.
+    pub contract_yaml: String,
     /// The index entry.
     pub entry: IndexEntry,
     /// Earlier versions, oldest first.
@@ -190,12 +196,14 @@ impl Baseline {
                     None
                 }
                 Some(text) => Contract::from_yaml(text)
+                    .map(|contract| (contract, text.clone()))
                     .map_err(|e| errors.push(BaselineError { file: rooted(&entry.contract), message: e.to_string() }))
                     .ok(),
             };
-            if let (Some(latest), Some(contract)) = (latest, contract) {
+            if let (Some(latest), Some((contract, contract_yaml))) = (latest, contract) {
                 let id = entry.id.clone();
-                baseline.products.insert(id.clone(), PublishedProduct { id, latest, contract, entry, history });
+                let product = PublishedProduct { id: id.clone(), latest, contract, contract_yaml, entry, history };
+                baseline.products.insert(id, product);
             }
         }
         if errors.is_empty() {
@@ -207,7 +215,10 @@ impl Baseline {
 
     /// The files that publishing `current` over this baseline writes: a
     /// product whose version changed moves its previous schema to history.
-    pub fn render(&self, current: &[CurrentProduct<'_>]) -> Files {
+    /// A published product missing from `current` keeps its files and entry,
+    /// marked removed unless its id is in `unbuilt` (its schema failed to
+    /// build, so it is still declared and stays as published).
+    pub fn render(&self, current: &[CurrentProduct<'_>], unbuilt: &BTreeSet<String>) -> Files {
         let mut files = Files::new();
         let mut index = Index::default();
         let mut sorted: Vec<&CurrentProduct<'_>> = current.iter().collect();
@@ -218,8 +229,9 @@ impl Baseline {
             let version = product.contract.schema.version.clone();
             let schema_path = format!("{}/{}.avsc", d.domain, d.name);
             let contract_path = format!("{}/{}.contract.yaml", d.domain, d.name);
-            files.insert(schema_path.clone(), format!("{}\n", product.schema_json.trim_end()));
-            files.insert(contract_path.clone(), contract_header(&d.rust_type) + &product.contract.to_yaml());
+            let artifacts = Artifacts::render(d, product.schema_json, &product.contract, PUBLISH_COMMAND);
+            files.insert(schema_path.clone(), artifacts.avsc);
+            files.insert(contract_path.clone(), artifacts.contract_yaml);
             let mut history = Vec::new();
             if let Some(published) = self.products.get(&id) {
                 let mut earlier: Vec<&PublishedVersion> = published.history.iter().collect();
@@ -246,8 +258,20 @@ impl Baseline {
                 schema: schema_path,
                 contract: contract_path,
                 history,
+                removed: false,
             });
         }
+        let declared: BTreeSet<String> = current.iter().map(|p| p.descriptor.id()).collect();
+        for (id, published) in self.products.iter().filter(|(id, _)| !declared.contains(*id)) {
+            let entry = &published.entry;
+            files.insert(entry.schema.clone(), published.latest.schema_json.clone());
+            files.insert(entry.contract.clone(), published.contract_yaml.clone());
+            for (listed, old) in entry.history.iter().zip(&published.history) {
+                files.insert(listed.schema.clone(), old.schema_json.clone());
+            }
+            index.products.push(IndexEntry { removed: entry.removed || !unbuilt.contains(id), ..entry.clone() });
+        }
+        index.products.sort_by(|a, b| a.id.cmp(&b.id));
         let index_yaml = serde_saphyr::to_string(&index).unwrap_or_default();
         files.insert(
             INDEX_FILE.into(),
@@ -263,11 +287,26 @@ pub fn history_path(domain: &str, name: &str, version: &semver::Version) -> Stri
     format!("{domain}/history/{name}@{version}.avsc")
 }
 
-/// The header of a published contract.
-pub fn contract_header(rust_type: &str) -> String {
-    format!(
-        "# Generated by `{PUBLISH_COMMAND}` from the declaration of `{rust_type}`. Do not edit: change the Rust declaration and publish.\n"
-    )
+/// A product's files as `cargo xtask publish` and `cargo xtask export` write them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifacts {
+    /// The `.avsc`: the schema's Avro JSON and a final newline.
+    pub avsc: String,
+    /// The `.contract.yaml`, headed by a comment naming the command that generated it.
+    pub contract_yaml: String,
+}
+
+impl Artifacts {
+    /// Renders the artifacts of the product `descriptor` with its schema and contract; `command`
+    /// (e.g. [`PUBLISH_COMMAND`]) is named in the contract's header. Export and publish both
+    /// render with this, so that their files differ only in that name.
+    pub fn render(descriptor: &ProductDescriptor, schema_json: &str, contract: &Contract, command: &str) -> Self {
+        let header = format!(
+            "# Generated by `{command}` from the declaration of `{}`. Do not edit: change the Rust declaration and publish.\n",
+            descriptor.rust_type
+        );
+        Self { avsc: format!("{}\n", schema_json.trim_end()), contract_yaml: header + &contract.to_yaml() }
+    }
 }
 
 const README: &str = "\

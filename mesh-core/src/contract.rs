@@ -113,6 +113,9 @@ pub struct ContractField {
     /// Personal-data classification, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pii: Option<ContractPii>,
+    /// Earlier names of the field (`#[avro(aliases(..))]`), so a renamed field is matched with its previous contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// A field's personal-data classification.
@@ -190,6 +193,7 @@ impl Contract {
                     pii: field
                         .pii
                         .map(|pii| ContractPii { class: pii.class, encrypted_at_rest: pii.encrypted_at_rest }),
+                    aliases: field.aliases.iter().map(|alias| alias.to_string()).collect(),
                 })
                 .collect(),
         }

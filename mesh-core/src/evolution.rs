@@ -12,17 +12,25 @@
 //! | MESH1004 | error | a breaking change without a new major version (lists every change and the consumers) |
 //! | MESH1005 | error | a compatible schema change without at least a new minor version |
 //! | MESH1006 | error | a product is not published yet: run `cargo xtask publish` |
-//! | MESH1007 | error | a published product was removed without being deprecated first |
+//! | MESH1007 | error | a published product was removed without being deprecated first, or before its deprecation date passed |
 //! | MESH1008 | warning | a new major version: consumers whose requirement it no longer satisfies |
 //! | MESH1009 | warning | a product is deprecated while products still consume it |
 //! | MESH1010 | warning | the compared git ref has no published baseline yet |
+//! | MESH1011 | error | a product's generated schema cannot be read back as Avro to compare it |
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::baseline::{Baseline, BaselineError, CurrentProduct, Files, PublishedProduct, PUBLISH_COMMAND};
 use crate::compat::{classify, compare_contracts, Change, Mode, Schema, Verdict};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::governance::CalendarDate;
 use crate::model::{parse_requirement, Compatibility, ProductDescriptor};
+
+/// A published product was removed before its deprecation date passed.
+const REMOVED_TOO_EARLY: &str = "MESH1007";
+
+/// A product's generated schema cannot be read back for comparison.
+const UNREADABLE_SCHEMA: &str = "MESH1011";
 
 /// Reports each unreadable baseline file as `MESH1000`.
 pub fn baseline_errors(errors: &[BaselineError]) -> Vec<Diagnostic> {
@@ -39,9 +47,16 @@ pub fn baseline_errors(errors: &[BaselineError]) -> Vec<Diagnostic> {
 }
 
 /// Checks every product against the published `baseline`: version rules for
-/// schema and contract changes, removed products, and the impact of breaking
-/// changes on consumers.
-pub fn check_evolution(current: &[CurrentProduct<'_>], baseline: &Baseline) -> Vec<Diagnostic> {
+/// schema and contract changes, removed products (allowed after their
+/// deprecation date, compared with `today`), and the impact of breaking
+/// changes on consumers. Products in `unbuilt` are declared but their schema
+/// failed to build (reported elsewhere): they are skipped, not taken as removed.
+pub fn check_evolution(
+    current: &[CurrentProduct<'_>],
+    baseline: &Baseline,
+    today: CalendarDate,
+    unbuilt: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let descriptors: Vec<&ProductDescriptor> = current.iter().map(|p| p.descriptor).collect();
     for product in current {
@@ -50,30 +65,42 @@ pub fn check_evolution(current: &[CurrentProduct<'_>], baseline: &Baseline) -> V
     }
     let current_ids: BTreeSet<String> = descriptors.iter().map(|d| d.id()).collect();
     for (id, published) in &baseline.products {
-        if current_ids.contains(id) || published.contract.deprecated.is_some() {
+        if current_ids.contains(id) || unbuilt.contains(id) || published.entry.removed {
             continue;
         }
+        let version = &published.latest.version;
         let consumers = impact(id, None, &descriptors, baseline);
-        diagnostics.push(
-            Diagnostic::error(
-                "MESH1007",
-                format!(
-                    "published product {id} {} was removed without being deprecated first{consumers}",
-                    published.latest.version
-                ),
-            )
-            .product(id.clone())
-            .help(format!(
-                "restore it with `deprecated = \"YYYY-MM-DD\"` in its #[data_product(...)], run `{PUBLISH_COMMAND}` so consumers see the deprecation, and remove it in a later change"
+        let removed = |message: String, help: String| {
+            Diagnostic::error(REMOVED_TOO_EARLY, message + &consumers).product(id.clone()).help(help)
+        };
+        match published.contract.deprecated.as_deref().map(|date| (date, CalendarDate::parse(date))) {
+            None => diagnostics.push(removed(
+                format!("published product {id} {version} was removed without being deprecated first"),
+                format!("restore it with `deprecated = \"YYYY-MM-DD\"` in its #[data_product(...)], run `{PUBLISH_COMMAND}` so consumers see the deprecation, and remove it after that date"),
             )),
-        );
+            Some((_, Ok(date))) if date < today => {}
+            Some((text, Ok(_))) => diagnostics.push(removed(
+                format!("published product {id} {version} was removed, but its deprecation date {text} is still in the future (today is {today})"),
+                format!("restore it until {text} has passed, so consumers have the time the deprecation promised, then remove it"),
+            )),
+            Some((text, Err(e))) => diagnostics.push(removed(
+                format!("published product {id} {version} was removed, but its published deprecation date cannot be read: {e}"),
+                format!("restore it with a valid `deprecated = \"YYYY-MM-DD\"` (not `{text}`), publish, and remove it after that date"),
+            )),
+        }
     }
     diagnostics
 }
 
 /// Reports every difference between the files the code publishes and `on_disk` (`MESH1001`, `MESH1006`).
-pub fn check_published(current: &[CurrentProduct<'_>], on_disk: &Files, baseline: &Baseline) -> Vec<Diagnostic> {
-    let expected = baseline.render(current);
+/// Products in `unbuilt` keep their published files (see [`Baseline::render`]).
+pub fn check_published(
+    current: &[CurrentProduct<'_>],
+    on_disk: &Files,
+    baseline: &Baseline,
+    unbuilt: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let expected = baseline.render(current, unbuilt);
     let mut diagnostics = Vec::new();
     let mut explained = BTreeSet::new();
     let mut sorted: Vec<&CurrentProduct<'_>> = current.iter().collect();
@@ -179,7 +206,10 @@ fn check_product(
     let before = &published.latest.version;
     let current = match Schema::parse(product.schema_json) {
         Ok(schema) => schema,
-        Err(e) => return vec![diagnostic("MESH1000", format!("the schema of {id} cannot be read back: {e}"))],
+        Err(e) => {
+            return vec![diagnostic(UNREADABLE_SCHEMA, format!("the schema of {id} cannot be read back: {e}"))
+                .help("the generated schema is not valid Avro: report it with the declaration, since the derive should have rejected it")]
+        }
     };
     if &version < before {
         return vec![diagnostic("MESH1002", format!("{id} has version {version}, lower than the published {before}"))
@@ -229,9 +259,9 @@ fn check_product(
                 ),
             )
             .help(format!(
-                "a {verdict} change needs a {} version: declare {}",
+                "a {verdict} change needs a {} version: {}",
                 verdict.bump(),
-                next(before, verdict)
+                declare(before, verdict)
             )),
         ),
         Verdict::Breaking if !is_major_bump(before, &version) => {
@@ -245,8 +275,8 @@ fn check_product(
                     ),
                 )
                 .help(format!(
-                    "declare version {} and tell the consumers, or make the change compatible (e.g. give new fields a default)",
-                    next(before, Verdict::Breaking)
+                    "{} and tell the consumers, or make the change compatible (e.g. give new fields a default)",
+                    declare(before, Verdict::Breaking)
                 )),
             );
         }
@@ -275,7 +305,7 @@ fn check_product(
                     listed(false)
                 ),
             )
-            .help(format!("declare version {}", next(before, Verdict::Compatible))),
+            .help(declare(before, Verdict::Compatible)),
         ),
         Verdict::Compatible => {}
     }
@@ -292,17 +322,27 @@ fn same_major(a: &semver::Version, b: &semver::Version) -> bool {
     series(a) == series(b)
 }
 
-/// Whether `after` is outside the caret range of `before` (so 0.2 -> 0.3 counts, as in Cargo).
+/// Whether `after` starts a new release series (so 0.2 -> 0.3 counts, as in Cargo). Pre-release
+/// tags are ignored: `1.3.0-rc.1` is in the 1.x series, so a breaking change there is no new major.
 fn is_major_bump(before: &semver::Version, after: &semver::Version) -> bool {
-    semver::VersionReq::parse(&format!("^{before}")).is_ok_and(|req| !req.matches(after))
+    !same_major(before, after)
 }
 
-fn next(before: &semver::Version, verdict: Verdict) -> semver::Version {
+/// The lowest version a change of this kind needs; `None` when it does not fit in the version numbers.
+fn next(before: &semver::Version, verdict: Verdict) -> Option<semver::Version> {
     match verdict {
-        Verdict::Breaking if before.major == 0 => semver::Version::new(0, before.minor + 1, 0),
-        Verdict::Breaking => semver::Version::new(before.major + 1, 0, 0),
-        Verdict::Compatible => semver::Version::new(before.major, before.minor + 1, 0),
-        _ => semver::Version::new(before.major, before.minor, before.patch + 1),
+        Verdict::Breaking if before.major == 0 => Some(semver::Version::new(0, before.minor.checked_add(1)?, 0)),
+        Verdict::Breaking => Some(semver::Version::new(before.major.checked_add(1)?, 0, 0)),
+        Verdict::Compatible => Some(semver::Version::new(before.major, before.minor.checked_add(1)?, 0)),
+        _ => Some(semver::Version::new(before.major, before.minor, before.patch.checked_add(1)?)),
+    }
+}
+
+/// "declare version X" for the help lines, or what to do when no higher version exists.
+fn declare(before: &semver::Version, verdict: Verdict) -> String {
+    match next(before, verdict) {
+        Some(version) => format!("declare version {version}"),
+        None => format!("{before} leaves no higher version for this change: publish it as a new product"),
     }
 }
 

@@ -1,12 +1,14 @@
 //! The evolution check on the example mesh against its published baseline
 //! (`contracts/` as committed), with one change at a time.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
 use mesh_core::baseline::{Baseline, CurrentProduct, Files};
 use mesh_core::diagnostic::{Diagnostic, Severity};
 use mesh_core::evolution::{baseline_errors, check_evolution, check_published};
+use mesh_core::governance::CalendarDate;
 use mesh_core::model::{Compatibility, ProductDescriptor};
 use mesh_core::{registered_products, Contract};
 use mesh_tests as _;
@@ -77,8 +79,13 @@ impl Mesh {
     }
 
     fn check(&self, baseline: &Baseline) -> Vec<Diagnostic> {
-        check_evolution(&self.current(), baseline)
+        check_evolution(&self.current(), baseline, today(), &BTreeSet::new())
     }
+}
+
+/// A fixed "today", so that deprecation dates do not expire under the tests.
+fn today() -> CalendarDate {
+    CalendarDate::new(2026, 6, 1).unwrap()
 }
 
 fn baseline() -> Baseline {
@@ -96,7 +103,7 @@ fn the_example_mesh_matches_its_published_contracts() {
     let baseline = Baseline::from_files(&files).unwrap();
     assert_eq!(baseline.products.len(), mesh.products.len());
     assert_eq!(mesh.check(&baseline), []);
-    assert_eq!(check_published(&mesh.current(), &files, &baseline), [], "run `cargo xtask publish`");
+    assert_eq!(check_published(&mesh.current(), &files, &baseline, &BTreeSet::new()), [], "run `cargo xtask publish`");
 }
 
 #[test]
@@ -166,11 +173,78 @@ fn removing_a_published_product_needs_a_deprecation_first() {
         .starts_with("published product sales.sales_raw 1.0.0 was removed without being deprecated first"));
     assert!(found[0].message.contains("sales.sales_cleaned (requires ^1.0.0)"), "{}", found[0]);
 
-    // Deprecated in the published contract: removal is fine.
+    // Deprecated in the published contract from a date that has passed: removal is fine.
     let mut files = published_files();
     let contract = files.get_mut("sales/sales_raw.contract.yaml").unwrap();
     *contract = contract.replace("\n  inputs:", "\n  deprecated: 2026-01-31\n  inputs:");
     assert_eq!(mesh.check(&Baseline::from_files(&files).unwrap()), []);
+
+    // From a date still in the future: consumers were promised time until then.
+    let contract = files.get_mut("sales/sales_raw.contract.yaml").unwrap();
+    *contract = contract.replace("deprecated: 2026-01-31", "deprecated: 2026-06-01");
+    let found = mesh.check(&Baseline::from_files(&files).unwrap());
+    assert_eq!(codes(&found), ["MESH1007"]);
+    assert!(
+        found[0].message.starts_with(
+            "published product sales.sales_raw 1.0.0 was removed, but its deprecation date 2026-06-01 is still in the future (today is 2026-06-01)"
+        ),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].help.as_deref().unwrap().contains("until 2026-06-01 has passed"), "{}", found[0]);
+}
+
+/// Publishing without a removed product keeps its files and index entry, so
+/// that declaring the id again is checked against what was published.
+#[test]
+fn a_removed_product_stays_published_and_its_id_cannot_restart_lower() {
+    let mut files = published_files();
+    let contract = files.get_mut("sales/sales_raw.contract.yaml").unwrap();
+    *contract = contract.replace("\n  inputs:", "\n  deprecated: 2026-01-31\n  inputs:");
+    let baseline = Baseline::from_files(&files).unwrap();
+    let mut mesh = Mesh::example();
+    let full = mesh.products.clone();
+    mesh.products.retain(|(d, _, _)| d.id() != "sales.sales_raw");
+
+    let published = baseline.render(&mesh.current(), &BTreeSet::new());
+    for path in ["sales/sales_raw.avsc", "sales/sales_raw.contract.yaml"] {
+        assert_eq!(published.get(path), files.get(path), "{path} is kept as published");
+    }
+    let index = &published["index.yaml"];
+    let entry = &index[index.find("- id: sales.sales_raw").unwrap()..];
+    let entry = &entry[..entry[1..].find("\n- id:").map_or(entry.len(), |end| end + 1)];
+    assert!(entry.contains("version: \"1.0.0\"") && entry.ends_with("removed: true\n"), "{entry}");
+
+    // The published files after the removal are consistent, and publishing again changes nothing.
+    let after = Baseline::from_files(&published).unwrap();
+    assert!(after.products["sales.sales_raw"].entry.removed);
+    assert_eq!(mesh.check(&after), []);
+    assert_eq!(check_published(&mesh.current(), &published, &after, &BTreeSet::new()), []);
+    assert_eq!(after.render(&mesh.current(), &BTreeSet::new()), published);
+
+    // Declared again, the id is checked against its last published version.
+    mesh.products = full;
+    mesh.set_version("sales.sales_raw", "0.1.0");
+    let found = mesh.check(&after);
+    assert_eq!(codes(&found), ["MESH1002"], "{found:#?}");
+    assert_eq!(found[0].message, "sales.sales_raw has version 0.1.0, lower than the published 1.0.0");
+    mesh.set_version("sales.sales_raw", "1.0.0");
+    let republished = after.render(&mesh.current(), &BTreeSet::new());
+    assert!(!republished["index.yaml"].contains("removed: true"), "re-declared, it is no longer removed");
+}
+
+/// A product whose schema does not build is still declared: it is neither removed nor out of date.
+#[test]
+fn a_product_whose_schema_fails_to_build_is_not_taken_as_removed() {
+    let files = published_files();
+    let baseline = Baseline::from_files(&files).unwrap();
+    let mut mesh = Mesh::example();
+    mesh.products.retain(|(d, _, _)| d.id() != "sales.sales_raw");
+    let unbuilt: BTreeSet<String> = ["sales.sales_raw".to_string()].into();
+    assert_eq!(check_evolution(&mesh.current(), &baseline, today(), &unbuilt), []);
+    assert_eq!(check_published(&mesh.current(), &files, &baseline, &unbuilt), []);
+    // Without the hint, it looks like a removal.
+    assert_eq!(codes(&mesh.check(&baseline)), ["MESH1007"]);
 }
 
 #[test]
@@ -191,7 +265,11 @@ fn transitive_modes_check_every_version_of_the_major() {
     let mut files = published_files();
     // Pretend 1.1.0 was published before with `coupon_code` required (no default, no null).
     let current = files["sales/sales_cleaned.avsc"].clone();
-    let older = current.replace(r#""type": ["null", "string"]"#, r#""type": "string""#);
+    let older = current.replace(
+        r#""type": ["null", "string"],
+      "default": null"#,
+        r#""type": "string""#,
+    );
     assert_ne!(older, current);
     files.insert("sales/history/sales_cleaned@1.1.0.avsc".into(), older);
     let index = files.get_mut("index.yaml").unwrap();
@@ -230,7 +308,7 @@ fn contracts_out_of_date_say_to_publish() {
     let mut files = published_files();
     files.insert("sales/stray.avsc".into(), "{}".into());
     let baseline = Baseline::from_files(&files).unwrap();
-    let found = check_published(&mesh.current(), &files, &baseline);
+    let found = check_published(&mesh.current(), &files, &baseline, &BTreeSet::new());
     assert_eq!(codes(&found), ["MESH1001", "MESH1001"]);
     assert_eq!(
         found[0].message,
@@ -246,7 +324,7 @@ fn contracts_out_of_date_say_to_publish() {
     let start = index.find("- id: sales.sales_raw").unwrap();
     index.truncate(start);
     let baseline = Baseline::from_files(&files).unwrap();
-    let found = check_published(&Mesh::example().current(), &files, &baseline);
+    let found = check_published(&Mesh::example().current(), &files, &baseline, &BTreeSet::new());
     assert!(
         found.iter().any(|d| d.code == "MESH1006" && d.message == "product sales.sales_raw 1.0.0 is not published yet"),
         "{found:#?}"
@@ -303,5 +381,84 @@ fn impact_lists_direct_consumers_and_everything_downstream() {
         ),
         "{}",
         found[0].message
+    );
+}
+
+/// A pre-release of the next minor is still in the same major series, so a breaking change there needs 2.0.0.
+#[test]
+fn a_breaking_change_in_a_pre_release_of_the_same_major_is_not_a_new_major() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = json.replacen(r#""fields": ["#, r#""fields": [{"name": "region", "type": "string"},"#, 1);
+    mesh.set_version("sales.sales_raw", "1.3.0-rc.1");
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"], "{found:#?}");
+    assert!(found[0].help.as_deref().unwrap().starts_with("declare version 2.0.0"), "{}", found[0]);
+    mesh.set_version("sales.sales_raw", "2.0.0-rc.1");
+    assert_eq!(codes(&mesh.check(&baseline())), ["MESH1008"]);
+}
+
+/// A published version at the top of the number range leaves no next version to suggest, and no panic.
+#[test]
+fn no_next_version_is_suggested_past_the_largest_number() {
+    let top = format!("{}.0.0", u64::MAX);
+    let mut files = published_files();
+    let index = files.get_mut("index.yaml").unwrap();
+    *index = index.replacen(
+        "- id: sales.sales_raw\n  version: \"1.0.0\"",
+        &format!("- id: sales.sales_raw\n  version: \"{top}\""),
+        1,
+    );
+    let baseline = Baseline::from_files(&files).unwrap();
+    assert_eq!(baseline.products["sales.sales_raw"].latest.version.to_string(), top);
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = json.replacen(r#""fields": ["#, r#""fields": [{"name": "region", "type": "string"},"#, 1);
+    mesh.set_version("sales.sales_raw", &top);
+    let found = mesh.check(&baseline);
+    assert_eq!(codes(&found), ["MESH1003"], "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(format!("a breaking change needs a major version: {top} leaves no higher version for this change: publish it as a new product").as_str())
+    );
+}
+
+/// A generated schema that does not read back has its own code, not the baseline's MESH1000.
+#[test]
+fn an_unreadable_current_schema_is_not_reported_as_an_unreadable_baseline() {
+    let mut mesh = Mesh::example();
+    let (_, json, _) = mesh.product("sales.sales_raw");
+    *json = r#"{"type": "record""#.into();
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1011"], "{found:#?}");
+    assert!(found[0].message.starts_with("the schema of sales.sales_raw cannot be read back"), "{}", found[0]);
+    assert!(found[0].help.is_some());
+}
+
+/// Renaming a PII field (with the old name as an alias) and dropping its `#[pii]` weakens its protection.
+#[test]
+fn a_pii_field_renamed_with_an_alias_keeps_its_protection() {
+    let registration = registered_products().into_iter().find(|r| r.descriptor.id() == "sales.sales_cleaned").unwrap();
+    let mut descriptor = registration.descriptor.clone();
+    let mut fields = descriptor.fields.to_vec();
+    let field = fields.iter_mut().find(|f| f.name == "customer_email").unwrap();
+    assert!(field.pii.is_some_and(|p| p.encrypted_at_rest));
+    field.name = "contact_email".into();
+    field.aliases = vec!["customer_email".into()].into();
+    field.pii = None;
+    descriptor.fields = fields.into();
+    let current = Contract::new(&descriptor, (registration.schema)().unwrap());
+    let renamed = current.fields.iter().find(|f| f.name == "contact_email").unwrap();
+    assert_eq!(renamed.aliases, ["customer_email"]);
+    let yaml = current.to_yaml();
+    assert!(yaml.contains("  - name: contact_email\n    type: string\n    doc: The customer's email, normalised to lower case.\n    aliases:\n    - customer_email\n"), "{yaml}");
+    assert_eq!(Contract::from_yaml(&current.to_yaml()).unwrap(), current, "aliases read back");
+
+    let previous = &baseline().products["sales.sales_cleaned"].contract;
+    let changes = mesh_core::compat::compare_contracts(previous, &current, "sales.sales_cleaned");
+    let shown: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        shown,
+        ["[PII_CLASS_WEAKENED] sales.sales_cleaned.contact_email (renamed from customer_email): personal-data class weakened from direct to none"],
     );
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask check`: the lineage graph and the mesh's policies, over every registered product.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::ErrorKind;
 
@@ -75,26 +76,32 @@ pub fn analyse(today: Option<CalendarDate>, against: Option<&str>) -> Result<Rep
     let registrations = registered_products();
     let lineage = Lineage::build(registrations.iter().map(|r| r.descriptor));
     let config = load_config();
-    let mut report = governance::check_lineage(&lineage, &config, today.unwrap_or_else(CalendarDate::today));
+    let today = today.unwrap_or_else(CalendarDate::today);
+    let mut report = governance::check_lineage(&lineage, &config, today);
     let mut loaded = Vec::with_capacity(registrations.len());
+    let mut unbuilt = BTreeSet::new();
     for registration in &registrations {
         let product = registration.descriptor;
         match (registration.schema)() {
             Ok(schema) => loaded.push(LoadedProduct { descriptor: product, schema }),
-            Err(e) => report.diagnostics.push(
-                Diagnostic::error(
-                    SCHEMA_ERROR,
-                    format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
+            Err(e) => {
+                // Still declared: evolution must not take it for a removed product.
+                unbuilt.insert(product.id());
+                report.diagnostics.push(
+                    Diagnostic::error(
+                        SCHEMA_ERROR,
+                        format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
+                    )
+                    .product(product.id())
+                    .at(&product.source)
+                    .help("fix the field types named in the message; `cargo xtask export` reports the same"),
                 )
-                .product(product.id())
-                .at(&product.source)
-                .help("fix the field types named in the message; `cargo xtask export` reports the same"),
-            ),
+            }
         }
     }
     let root = workspace_root();
     if against.is_some() || root.join(CONTRACTS_DIR).is_dir() {
-        report.diagnostics.extend(evolution::diagnostics(&loaded, &root, against)?);
+        report.diagnostics.extend(evolution::diagnostics(&loaded, &root, against, today, &unbuilt)?);
     } else {
         report.diagnostics.push(
             Diagnostic::warning(

@@ -1,6 +1,7 @@
 //! Schema evolution diagnostics of the registered products against the
 //! published baseline under `contracts/` (on disk, or at a git ref).
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -8,6 +9,7 @@ use std::process::Command;
 use mesh_core::baseline::{Baseline, CurrentProduct, Files, CONTRACTS_DIR, PUBLISH_COMMAND};
 use mesh_core::diagnostic::Diagnostic;
 use mesh_core::evolution::{baseline_errors, check_evolution, check_published};
+use mesh_core::governance::CalendarDate;
 
 use crate::mesh::LoadedProduct;
 
@@ -21,11 +23,19 @@ pub fn current_products(products: &[LoadedProduct]) -> Vec<CurrentProduct<'_>> {
 
 /// Every evolution diagnostic: the products against the baseline (the one at
 /// `against` if given, else `contracts/` on disk), and `contracts/` on disk
-/// against what the code publishes.
+/// against what the code publishes. Removals are allowed after the deprecation
+/// date (compared with `today`); products in `unbuilt` (declared, but their
+/// schema failed to build) are left out rather than taken as removed.
 ///
 /// # Errors
 /// `contracts/` cannot be read, or `against` is not a git ref of the repository.
-pub fn diagnostics(products: &[LoadedProduct], root: &Path, against: Option<&str>) -> Result<Vec<Diagnostic>, String> {
+pub fn diagnostics(
+    products: &[LoadedProduct],
+    root: &Path,
+    against: Option<&str>,
+    today: CalendarDate,
+    unbuilt: &BTreeSet<String>,
+) -> Result<Vec<Diagnostic>, String> {
     let current = current_products(products);
     let on_disk = read_contracts(root)?;
     let mut out = Vec::new();
@@ -37,7 +47,7 @@ pub fn diagnostics(products: &[LoadedProduct], root: &Path, against: Option<&str
         }
     };
     match against {
-        None => out.extend(disk_baseline.iter().flat_map(|baseline| check_evolution(&current, baseline))),
+        None => out.extend(disk_baseline.iter().flat_map(|baseline| check_evolution(&current, baseline, today, unbuilt))),
         Some(git_ref) => match read_contracts_at(root, git_ref)? {
             None => out.push(
                 Diagnostic::warning(
@@ -47,7 +57,7 @@ pub fn diagnostics(products: &[LoadedProduct], root: &Path, against: Option<&str
                 .help(format!("the first `{PUBLISH_COMMAND}` creates it; compare with a ref that has one once it is merged")),
             ),
             Some(files) => match Baseline::from_files(&files) {
-                Ok(baseline) => out.extend(check_evolution(&current, &baseline)),
+                Ok(baseline) => out.extend(check_evolution(&current, &baseline, today, unbuilt)),
                 Err(errors) => out.extend(baseline_errors(&errors).into_iter().map(|d| {
                     let message = format!("{} (at `{git_ref}`)", d.message);
                     Diagnostic { message, ..d }
@@ -56,7 +66,7 @@ pub fn diagnostics(products: &[LoadedProduct], root: &Path, against: Option<&str
         },
     }
     if let Some(baseline) = &disk_baseline {
-        out.extend(check_published(&current, &on_disk, baseline));
+        out.extend(check_published(&current, &on_disk, baseline, unbuilt));
     }
     Ok(out)
 }

@@ -2,9 +2,11 @@
 //!
 //! Nothing is written unless every check passes. Changed files are first
 //! written beside their targets as temporary files; only when all are written
-//! are they renamed into place and stale files removed, so a failed publish
-//! leaves the old baseline, and unchanged files are never rewritten.
+//! are they renamed into place and stale files removed, keeping a backup of
+//! every file replaced or removed until the end, so a failed publish restores
+//! the old baseline, and unchanged files are never rewritten.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use std::path::{Path, PathBuf};
 use mesh_core::baseline::{Baseline, Files, CONTRACTS_DIR};
 use mesh_core::diagnostic::{Diagnostic, Severity};
 use mesh_core::evolution::baseline_errors;
+use mesh_core::governance::CalendarDate;
 
 use crate::evolution::{current_products, diagnostics, read_contracts};
 use crate::mesh;
@@ -36,7 +39,8 @@ pub fn report(diagnostics: &[Diagnostic]) -> bool {
 /// `publish --check [--against REF]`: report without writing.
 pub fn check(root: &Path, against: Option<&str>) -> Result<bool, String> {
     let products = mesh::load().map_err(|errors| mesh::describe(&errors))?;
-    let found = diagnostics(&products, root, against)?;
+    // `mesh::load` fails when a schema does not build, so every declared product is here.
+    let found = diagnostics(&products, root, against, CalendarDate::today(), &BTreeSet::new())?;
     let ok = report(&found);
     if ok {
         println!("schema evolution: {} products match the published contracts", products.len());
@@ -64,7 +68,8 @@ pub fn run(root: &Path) -> Result<bool, String> {
         }
     };
     // The evolution rules ran in `analyse` above, with every other check.
-    let expected = baseline.render(&current);
+    // `analyse` stops on a schema that does not build, so no declared product is missing here.
+    let expected = baseline.render(&current, &BTreeSet::new());
     let (written, removed) = write_baseline(&root.join(CONTRACTS_DIR), &expected, &on_disk)?;
     println!(
         "published {} products to {CONTRACTS_DIR}/ ({written} files written, {removed} removed, the rest unchanged)",
@@ -75,47 +80,55 @@ pub fn run(root: &Path) -> Result<bool, String> {
 
 /// Makes `dir` hold exactly `expected`; returns (files written, files removed).
 ///
+/// All or nothing: every changed file is first written beside its target, and
+/// every file to be replaced or removed is first kept as a backup
+/// (`.<name>.bak-<pid>`); if any step fails, the backups are put back and the
+/// temporary files removed, so `dir` holds the old baseline again.
+///
 /// # Errors
-/// A file cannot be written, renamed or removed; before any rename, every temporary file is removed again.
+/// A file cannot be written, renamed or removed (after the old baseline is restored).
 pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(usize, usize), String> {
     let changed: Vec<(&String, &String)> =
         expected.iter().filter(|(path, text)| on_disk.get(*path) != Some(*text)).collect();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let stage = |path: &str, text: &str| -> Result<(PathBuf, PathBuf), String> {
-        let target = dir.join(path);
-        let parent = target.parent().unwrap_or(dir);
-        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temporary = parent.join(format!(".{name}.publish-{}", std::process::id()));
-        let mut file =
-            fs::File::create(&temporary).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
-        Ok((temporary, target))
-    };
+    let mut publish = Publish::default();
     for (path, text) in &changed {
-        match stage(path, text) {
-            Ok(pair) => staged.push(pair),
-            Err(e) => {
-                for (temporary, _) in &staged {
-                    let _ = fs::remove_file(temporary);
-                }
-                return Err(format!("{e}; nothing was published"));
-            }
+        let staged = stage(dir, path, text).and_then(|temporary| {
+            let target = dir.join(path);
+            let backup = match on_disk.contains_key(*path) {
+                true => Some(keep_copy(&target)?),
+                false => None,
+            };
+            Ok(Staged { temporary, target, backup })
+        });
+        match staged {
+            Ok(staged) => publish.staged.push(staged),
+            Err(e) => return Err(publish.roll_back(e)),
         }
     }
-    for (temporary, target) in &staged {
-        fs::rename(temporary, target).map_err(|e| {
-            format!("cannot move {} into place: {e}; run the publish again to finish", target.display())
-        })?;
+    for staged in &publish.staged {
+        if let Err(e) = fs::rename(&staged.temporary, &staged.target) {
+            let message = format!("cannot move {} into place: {e}", staged.target.display());
+            return Err(publish.roll_back(message));
+        }
+        publish.renamed += 1;
     }
-    let mut removed = 0;
     for path in on_disk.keys().filter(|path| !expected.contains_key(*path)) {
         let target = dir.join(path);
-        fs::remove_file(&target).map_err(|e| format!("cannot remove stale {}: {e}", target.display()))?;
-        removed += 1;
-        // Drop directories the removal emptied (e.g. a removed domain's history).
+        let backup = backup_path(&target);
+        if let Err(e) = fs::rename(&target, &backup) {
+            let message = format!("cannot remove stale {}: {e}", target.display());
+            return Err(publish.roll_back(message));
+        }
+        publish.removed.push((target, backup));
+    }
+    // Done: drop the backups, and directories the removals emptied (e.g. a removed domain's history).
+    for staged in &publish.staged {
+        if let Some(backup) = &staged.backup {
+            let _ = fs::remove_file(backup);
+        }
+    }
+    for (target, backup) in &publish.removed {
+        let _ = fs::remove_file(backup);
         let mut parent = target.parent();
         while let Some(p) = parent.filter(|p| *p != dir) {
             if fs::remove_dir(p).is_err() {
@@ -124,7 +137,91 @@ pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(
             parent = p.parent();
         }
     }
-    Ok((staged.len(), removed))
+    Ok((publish.staged.len(), publish.removed.len()))
+}
+
+/// A changed file written beside its target, and the old file's backup if it replaces one.
+struct Staged {
+    temporary: PathBuf,
+    target: PathBuf,
+    backup: Option<PathBuf>,
+}
+
+/// How far a publish got, so that it can be undone.
+#[derive(Default)]
+struct Publish {
+    staged: Vec<Staged>,
+    /// How many of `staged` are renamed into place.
+    renamed: usize,
+    /// Stale files moved to their backups: (target, backup).
+    removed: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Publish {
+    /// Puts the old baseline back; the error message, saying what could not be restored, if anything.
+    fn roll_back(self, error: String) -> String {
+        let mut unrestored = Vec::new();
+        let mut restore = |backup: &Path, target: &Path| {
+            if let Err(e) = fs::rename(backup, target) {
+                unrestored.push(format!("{} (its old contents are in {}: {e})", target.display(), backup.display()));
+            }
+        };
+        for (target, backup) in &self.removed {
+            restore(backup, target);
+        }
+        for (i, staged) in self.staged.iter().enumerate() {
+            match (&staged.backup, i < self.renamed) {
+                (Some(backup), true) => restore(backup, &staged.target),
+                (Some(backup), false) => {
+                    let _ = fs::remove_file(backup);
+                }
+                (None, true) => {
+                    let _ = fs::remove_file(&staged.target);
+                }
+                (None, false) => {}
+            }
+            let _ = fs::remove_file(&staged.temporary);
+        }
+        if unrestored.is_empty() {
+            format!("{error}; nothing was published")
+        } else {
+            format!(
+                "{error}; could not restore {}: restore `{CONTRACTS_DIR}/` from version control",
+                unrestored.join(", ")
+            )
+        }
+    }
+}
+
+/// Writes `text` beside `dir/path`; returns the temporary file.
+fn stage(dir: &Path, path: &str, text: &str) -> Result<PathBuf, String> {
+    let target = dir.join(path);
+    let parent = target.parent().unwrap_or(dir);
+    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.publish-{}", std::process::id()));
+    let mut file = fs::File::create(&temporary).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", temporary.display())
+    })?;
+    Ok(temporary)
+}
+
+/// Where the old contents of `target` are kept during a publish (a dot file, which the baseline reader skips).
+fn backup_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.bak-{}", std::process::id()))
+}
+
+/// Keeps `target`'s contents at its backup path while `target` stays in place (a hard link, else a copy).
+fn keep_copy(target: &Path) -> Result<PathBuf, String> {
+    let backup = backup_path(target);
+    let _ = fs::remove_file(&backup);
+    fs::hard_link(target, &backup)
+        .or_else(|_| fs::copy(target, &backup).map(|_| ()))
+        .map_err(|e| format!("cannot back up {} before replacing it: {e}", target.display()))?;
+    Ok(backup)
 }
 
 #[cfg(test)]
@@ -179,5 +276,19 @@ mod tests {
         let error = write_baseline(dir.path(), &new, &old).unwrap_err();
         assert!(error.contains("nothing was published"), "{error}");
         assert_eq!(on_disk(dir.path()), old, "no file changed and no temporary file is left");
+    }
+
+    #[test]
+    fn a_failed_rename_restores_the_files_already_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = files(&[("a/first.avsc", "old first"), ("c/stale.avsc", "stale"), ("index.yaml", "v1")]);
+        write_baseline(dir.path(), &old, &Files::new()).unwrap();
+        // A directory where the new baseline puts a file: its rename fails after `a/first.avsc` was replaced.
+        fs::create_dir_all(dir.path().join("b/blocked.avsc/inside")).unwrap();
+        let new = files(&[("a/first.avsc", "new first"), ("b/blocked.avsc", "x"), ("index.yaml", "v2")]);
+        let error = write_baseline(dir.path(), &new, &old).unwrap_err();
+        assert!(error.starts_with("cannot move "), "{error}");
+        assert!(error.contains("blocked.avsc") && error.ends_with("; nothing was published"), "{error}");
+        assert_eq!(on_disk(dir.path()), old, "every old file is back, and no temporary file or backup is left");
     }
 }

@@ -15,8 +15,20 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
         changes.push(Change { rule, path, message, breaks: Breaks { backward: true, forward: true }, breaking: true });
     };
     for before in &previous.fields {
-        let Some(after) = current.fields.iter().find(|f| f.name == before.name) else { continue };
-        let path = format!("{root}.{}", before.name);
+        // A renamed field names its previous name among its aliases; an exact name match wins.
+        let Some(after) = current
+            .fields
+            .iter()
+            .find(|f| f.name == before.name)
+            .or_else(|| current.fields.iter().find(|f| f.aliases.contains(&before.name)))
+        else {
+            continue;
+        };
+        let path = if after.name == before.name {
+            format!("{root}.{}", before.name)
+        } else {
+            format!("{root}.{} (renamed from {})", after.name, before.name)
+        };
         let rank = |pii: &Option<crate::contract::ContractPii>| pii.as_ref().map_or(0, |p| pii_rank(p.class));
         let show = |pii: &Option<crate::contract::ContractPii>| {
             pii.as_ref().map_or("none".to_string(), |p| p.class.to_string())

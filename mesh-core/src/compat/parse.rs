@@ -283,6 +283,11 @@ impl Parser {
                 }
             };
             let aliases = self.strings(field, "aliases")?;
+            if let Some(default) = field.get("default") {
+                if let Err(mismatch) = self.check_default(ty, default) {
+                    return self.error(format!("default `{default}` {mismatch}"));
+                }
+            }
             self.context.pop();
             parsed.push(Field {
                 name: name.clone(),
@@ -331,6 +336,66 @@ impl Parser {
         let id = self.push(Kind::Fixed(Fixed { named, size }), None);
         self.names.insert(full_name, id);
         Ok(id)
+    }
+
+    /// Whether `value` is a valid default for `ty` (Avro specification, "Complex Types: Records"): what is
+    /// wrong otherwise. A union's default is one of its first branch; bytes and fixed take a string of
+    /// code points 0-255.
+    fn check_default(&self, ty: TypeId, value: &Value) -> Result<(), String> {
+        let mismatch = |expected: &str| Err(format!("does not match the field's type: expected {expected}"));
+        match (&self.types[ty.0].kind, value) {
+            (Kind::Null, Value::Null) | (Kind::Boolean, Value::Bool(_)) | (Kind::String, Value::String(_)) => Ok(()),
+            (Kind::Null, _) => mismatch("null"),
+            (Kind::Boolean, _) => mismatch("true or false"),
+            (Kind::String, _) => mismatch("a string"),
+            (Kind::Int, Value::Number(n)) if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => Ok(()),
+            (Kind::Int, _) => mismatch("an integer within the range of int"),
+            (Kind::Long, Value::Number(n)) if n.as_i64().is_some() => Ok(()),
+            (Kind::Long, _) => mismatch("an integer within the range of long"),
+            (Kind::Float | Kind::Double, Value::Number(_)) => Ok(()),
+            (Kind::Float | Kind::Double, _) => mismatch("a number"),
+            (Kind::Bytes, Value::String(text)) if text.chars().all(|c| u32::from(c) <= 0xFF) => Ok(()),
+            (Kind::Bytes, _) => mismatch("a string of code points 0-255 (one per byte)"),
+            (Kind::Fixed(fixed), Value::String(text))
+                if text.chars().all(|c| u32::from(c) <= 0xFF) && text.chars().count() as u64 == fixed.size =>
+            {
+                Ok(())
+            }
+            (Kind::Fixed(fixed), _) => mismatch(&format!(
+                "a string of {} code points 0-255 (one per byte of fixed {})",
+                fixed.size, fixed.named.full_name
+            )),
+            (Kind::Enum(e), Value::String(symbol)) if e.symbols.contains(symbol) => Ok(()),
+            (Kind::Enum(e), _) => mismatch(&format!("one of the symbols of enum {}", e.named.full_name)),
+            (Kind::Array(items), Value::Array(values)) => values
+                .iter()
+                .try_for_each(|v| self.check_default(*items, v))
+                .map_err(|e| format!("has an item that {e}")),
+            (Kind::Array(_), _) => mismatch("an array"),
+            (Kind::Map(values), Value::Object(entries)) => entries.iter().try_for_each(|(key, v)| {
+                self.check_default(*values, v).map_err(|e| format!("has entry `{key}` that {e}"))
+            }),
+            (Kind::Map(_), _) => mismatch("an object (a map)"),
+            (Kind::Union(branches), _) => match branches.first() {
+                Some(first) => self
+                    .check_default(*first, value)
+                    .map_err(|e| format!("{e} (a union's default must match its first branch)")),
+                None => Err("is given for an empty union, which has no values".into()),
+            },
+            (Kind::Record(record), Value::Object(entries)) => record.fields.iter().try_for_each(|field| match entries
+                .get(&field.name)
+            {
+                Some(v) => self.check_default(field.ty, v).map_err(|e| format!("has field `{}` that {e}", field.name)),
+                None if field.default.is_some() => Ok(()),
+                None => Err(format!(
+                    "lacks field `{}` of record {}, which has no default",
+                    field.name, record.named.full_name
+                )),
+            }),
+            (Kind::Record(record), _) => {
+                mismatch(&format!("an object with the fields of record {}", record.named.full_name))
+            }
+        }
     }
 
     /// A union may not hold two branches of the same unnamed kind nor two with the same name.
@@ -454,6 +519,64 @@ mod tests {
         ] {
             let err = Schema::parse(text).unwrap_err().to_string();
             assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn rejects_defaults_that_do_not_match_the_field_type() {
+        let parse = |ty: &str, default: &str| {
+            Schema::parse(&format!(
+                r#"{{"type":"record","name":"R","namespace":"ns","fields":[{{"name":"n","type":{ty},"default":{default}}}]}}"#
+            ))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        for (ty, default) in [
+            (r#""int""#, "null"),
+            (r#""int""#, "3000000000"),
+            (r#""int""#, "1.5"),
+            (r#""long""#, r#""1""#),
+            (r#""string""#, "1"),
+            (r#""boolean""#, "0"),
+            (r#""double""#, r#""NaN""#),
+            (r#""bytes""#, r#""\u0100""#),
+            (r#"{"type":"fixed","name":"F","size":2}"#, r#""a""#),
+            (r#"{"type":"enum","name":"E","symbols":["A"]}"#, r#""B""#),
+            (r#"{"type":"array","items":"int"}"#, r#"[1, "2"]"#),
+            (r#"{"type":"map","values":"int"}"#, r#"{"a": null}"#),
+            (r#"["null","string"]"#, r#""x""#),
+            (r#"["string","null"]"#, "null"),
+            (r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"}]}"#, "{}"),
+            (r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"}]}"#, r#"{"a": "1"}"#),
+        ] {
+            let err = parse(ty, default).expect_err(&format!("{ty} with default {default}"));
+            assert!(err.starts_with("invalid Avro schema at record ns.R, field n: default `"), "{ty}: {err}");
+        }
+        assert_eq!(
+            parse(r#""int""#, "null").unwrap_err(),
+            "invalid Avro schema at record ns.R, field n: default `null` does not match the field's type: expected an integer within the range of int"
+        );
+        assert!(parse(r#"["string","null"]"#, "null")
+            .unwrap_err()
+            .ends_with("(a union's default must match its first branch)"));
+        for (ty, default) in [
+            (r#""int""#, "-2147483648"),
+            (r#""long""#, "9007199254740993"),
+            (r#""double""#, "1"),
+            (r#""bytes""#, r#""\u00ff""#),
+            (r#"{"type":"fixed","name":"F","size":2}"#, r#""ab""#),
+            (r#"{"type":"enum","name":"E","symbols":["A"]}"#, r#""A""#),
+            (r#"{"type":"array","items":"int"}"#, "[1, 2]"),
+            (r#"{"type":"map","values":["null","int"]}"#, r#"{"a": null}"#),
+            (r#"["null","string"]"#, "null"),
+            (r#"["string","null"]"#, r#""x""#),
+            (
+                r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#,
+                r#"{"a": 1}"#,
+            ),
+            (r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#, r#""\u0000""#),
+        ] {
+            assert_eq!(parse(ty, default), Ok(()), "{ty} with default {default}");
         }
     }
 }
