@@ -12,6 +12,8 @@ pub mod avro;
 pub mod model;
 
 #[cfg(feature = "runtime")]
+pub mod codec;
+#[cfg(feature = "runtime")]
 pub mod contract;
 #[cfg(feature = "runtime")]
 pub mod diagnostic;
@@ -34,12 +36,15 @@ pub use values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::avro::{EnumSchema, FieldSchema, Name, SchemaNode};
+    pub use crate::codec::{self, AvroCodec, DecodeError, Sample, SampleRng};
     pub use crate::model::*;
     pub use crate::product::{AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext};
+    pub use crate::values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
     pub use inventory;
     pub use std::borrow::Cow;
     pub use std::boxed::Box;
     pub use std::option::Option::{None, Some};
+    pub use std::result::Result::{self, Err, Ok};
     pub use std::string::String;
     pub use std::sync::OnceLock;
     pub use std::vec;

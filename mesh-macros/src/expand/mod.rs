@@ -1,5 +1,6 @@
 //! Generation: the plain model -> tokens and artifacts.
 
+mod codec;
 mod descriptor;
 mod docs;
 pub mod product;

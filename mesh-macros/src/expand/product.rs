@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::codec::{fallback_codec, record_codec};
 use super::descriptor::descriptor;
 use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
@@ -55,6 +56,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         &NamedType { ident, name: &record_name, namespace: Some(&namespace), doc: &doc, aliases: &container.aliases },
         &record_fields,
     );
+    let codec = record_codec(ident, &record_fields);
     let descriptor = descriptor(&attrs, ident, &record_fields);
     let (domain, name, version) = (&attrs.domain, &attrs.name, &attrs.version);
     let id = format!("{domain}.{name}");
@@ -65,6 +67,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             use ::mesh_core::__private as __mesh;
 
             #schema
+            #codec
 
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = #domain;
@@ -94,6 +97,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
     let error = error.map(|e| e.to_compile_error());
     let ident = &item.ident;
+    let codec = fallback_codec(ident);
     quote! {
         #error
         #item
@@ -104,6 +108,7 @@ fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
                     __mesh::SchemaNode::Null
                 }
             }
+            #codec
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = "";
                 const NAME: &'static str = "";

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput};
 
+use super::codec::{enum_codec, record_codec};
 use super::schema::{enum_impl, record_impl, NamedType};
 use crate::ast::attr::doc_comment;
 use crate::ast::enumeration::symbols;
@@ -38,7 +39,8 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
         },
         &record_fields,
     );
-    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema };)
+    let codec = record_codec(&input.ident, &record_fields);
+    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema #codec };)
 }
 
 /// Expands `#[derive(AvroEnum)]`.
@@ -69,7 +71,8 @@ pub fn derive_enum(input: DeriveInput) -> TokenStream {
         },
         &symbols,
     );
-    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema };)
+    let codec = enum_codec(&input.ident, &symbols);
+    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema #codec };)
 }
 
 fn check_not_generic(cx: &Ctxt, input: &DeriveInput) {
