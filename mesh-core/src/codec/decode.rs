@@ -355,27 +355,45 @@ pub fn unscaled_decimal(bytes: &[u8]) -> Option<i128> {
     (extra.is_empty() || (value < 0) == (fill == 0xff)).then_some(value)
 }
 
+/// Where the 32 hex digits of a hyphenated uuid are.
+const UUID_DIGITS: [usize; 32] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34,
+    35,
+];
+
+/// Hex digit values; 0xff marks a byte that is not a hex digit.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn parse_uuid(text: &[u8]) -> Option<Uuid> {
-    if text.len() != 36 {
+    let text: &[u8; 36] = text.try_into().ok()?;
+    if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
         return None;
     }
-    let mut value: u128 = 0;
-    for (i, &c) in text.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            if c != b'-' {
-                return None;
-            }
-            continue;
+    let (mut high, mut low, mut invalid) = (0u64, 0u64, 0u8);
+    for (i, &at) in UUID_DIGITS.iter().enumerate() {
+        let digit = HEX_VALUES[usize::from(text[at])];
+        invalid |= digit;
+        if i < 16 {
+            high = (high << 4) | u64::from(digit & 0xf);
+        } else {
+            low = (low << 4) | u64::from(digit & 0xf);
         }
-        let digit = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => return None,
-        };
-        value = (value << 4) | u128::from(digit);
     }
-    Some(Uuid(value))
+    (invalid & 0xf0 == 0).then_some(Uuid((u128::from(high) << 64) | u128::from(low)))
 }
 
 #[cfg(test)]
@@ -437,6 +455,16 @@ mod tests {
             Some(5)
         );
         assert_eq!(unscaled_decimal(&[1; 17]), None);
+    }
+
+    #[test]
+    fn uuids_parse_in_either_case_and_refuse_anything_else() {
+        let uuid = Uuid(0x123e4567_e89b_12d3_a456_426614174000);
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456-426614174000"), Some(uuid));
+        assert_eq!(parse_uuid(b"123E4567-E89B-12D3-A456-426614174000"), Some(uuid));
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456-42661417400g"), None);
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456_426614174000"), None);
+        assert_eq!(parse_uuid(b"123e4567e89b12d3a456426614174000"), None);
     }
 
     #[test]
