@@ -15,12 +15,14 @@ mod container;
 mod decode;
 pub mod encode;
 mod error;
+mod registry;
 pub mod resolve;
 mod sample;
 
 pub use container::{Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, FileHeader};
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
 pub use error::{DecodeError, DecodeErrorKind};
+pub use registry::{read_file, registered_codecs, write_sample, CodecRegistration};
 pub use sample::{Sample, SampleRng};
 
 /// A type with a generated Avro binary encoder and decoder.

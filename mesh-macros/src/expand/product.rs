@@ -88,6 +88,14 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                     schema: <#ident as __mesh::DataProduct>::schema,
                 }
             }
+
+            __mesh::inventory::submit! {
+                __mesh::codec::CodecRegistration {
+                    product: #id,
+                    write_sample: __mesh::codec::write_sample::<#ident>,
+                    read_file: __mesh::codec::read_file::<#ident>,
+                }
+            }
         };
     }
 }
