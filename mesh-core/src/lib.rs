@@ -26,7 +26,8 @@ mod values;
 pub use contract::Contract;
 #[cfg(feature = "runtime")]
 pub use product::{
-    registered_products, AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext,
+    registered_products, AvroSchema, DataProduct, LinkedInputs, ProductSchema, ProductSchemaError, Registration,
+    SchemaContext,
 };
 #[cfg(feature = "runtime")]
 pub use values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
@@ -38,7 +39,9 @@ pub mod __private {
     pub use crate::avro::{EnumSchema, FieldSchema, Name, SchemaNode};
     pub use crate::codec::{self, AvroCodec, DecodeError, Sample, SampleRng};
     pub use crate::model::*;
-    pub use crate::product::{AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext};
+    pub use crate::product::{
+        AvroSchema, DataProduct, LinkedInputs, ProductSchema, ProductSchemaError, Registration, SchemaContext,
+    };
     pub use crate::values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
     pub use inventory;
     pub use std::borrow::Cow;

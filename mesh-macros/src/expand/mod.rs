@@ -7,3 +7,4 @@ pub mod product;
 pub mod record;
 mod schema;
 mod tokens;
+mod typed;

@@ -8,6 +8,7 @@ use super::codec::{fallback_codec, record_codec};
 use super::descriptor::descriptor;
 use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
+use super::typed::{field_names, linked_inputs};
 use crate::ast::product::product_attrs;
 use crate::ast::record::{fields, strip_field_attrs, type_attrs, FieldContext};
 use crate::ctxt::Ctxt;
@@ -57,6 +58,8 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         &record_fields,
     );
     let codec = record_codec(ident, &record_fields);
+    let field_names = field_names(ident, &record_fields);
+    let inputs = linked_inputs(ident, &attrs.inputs);
     let descriptor = descriptor(&attrs, ident, &record_fields);
     let (domain, name, version) = (&attrs.domain, &attrs.name, &attrs.version);
     let id = format!("{domain}.{name}");
@@ -68,6 +71,8 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 
             #schema
             #codec
+            #field_names
+            #inputs
 
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = #domain;

@@ -6,6 +6,7 @@ use syn::{Data, DeriveInput};
 
 use super::codec::{enum_codec, record_codec};
 use super::schema::{enum_impl, record_impl, NamedType};
+use super::typed::field_names;
 use crate::ast::attr::doc_comment;
 use crate::ast::enumeration::symbols;
 use crate::ast::record::{fields, type_attrs, FieldContext};
@@ -40,7 +41,8 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
         &record_fields,
     );
     let codec = record_codec(&input.ident, &record_fields);
-    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema #codec };)
+    let field_names = field_names(&input.ident, &record_fields);
+    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema #codec #field_names };)
 }
 
 /// Expands `#[derive(AvroEnum)]`.
