@@ -24,6 +24,7 @@ fn main() {
 
 #[derive(Serialize, Deserialize, Clone, Copy)]
 #[serde(rename = "Currency")]
+#[allow(clippy::upper_case_acronyms)] // the Avro symbols, as serde names them
 enum CurrencyMirror {
     EUR,
     GBP,

@@ -22,7 +22,7 @@ mod sample;
 pub use container::{Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, FileHeader};
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
 pub use error::{DecodeError, DecodeErrorKind};
-pub use registry::{read_file, registered_codecs, write_sample, CodecRegistration};
+pub use registry::{read_file, registered_codecs, write_sample, CodecRegistration, RecordSink};
 pub use sample::{Sample, SampleRng};
 
 /// A type with a generated Avro binary encoder and decoder.

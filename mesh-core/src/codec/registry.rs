@@ -7,6 +7,9 @@ use std::path::Path;
 use super::{AvroCodec, Codec, ContainerError, ContainerReader, ContainerWriter, Sample, SampleRng};
 use crate::DataProduct;
 
+/// Receives each record read by [`CodecRegistration::read_file`], as a datum.
+pub type RecordSink<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
 /// A product's codec, registered by `#[data_product]`.
 pub struct CodecRegistration {
     /// The product id, `domain.name`.
@@ -15,7 +18,7 @@ pub struct CodecRegistration {
     pub write_sample: fn(out: &mut dyn Write, rows: u64, seed: u64, codec: Codec) -> io::Result<()>,
     /// Reads a container file through the product's typed reader, handing each record,
     /// re-encoded in the product's current schema, to `each`; returns the record count.
-    pub read_file: fn(path: &Path, each: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> Result<u64, ContainerError>,
+    pub read_file: fn(path: &Path, each: RecordSink<'_>) -> Result<u64, ContainerError>,
 }
 
 inventory::collect!(CodecRegistration);
@@ -49,10 +52,7 @@ pub fn write_sample<T: DataProduct + AvroCodec + Sample>(
 ///
 /// # Errors
 /// The file cannot be read as `T` (see [`ContainerReader`]), or `each` fails.
-pub fn read_file<T: DataProduct + AvroCodec>(
-    path: &Path,
-    each: &mut dyn FnMut(&[u8]) -> io::Result<()>,
-) -> Result<u64, ContainerError> {
+pub fn read_file<T: DataProduct + AvroCodec>(path: &Path, each: RecordSink<'_>) -> Result<u64, ContainerError> {
     let reader = ContainerReader::<T, _>::open(path)?;
     let mut datum = Vec::new();
     let mut count = 0;

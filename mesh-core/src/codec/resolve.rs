@@ -387,9 +387,11 @@ impl<'s> Builder<'s> {
         let mut steps = Vec::with_capacity(w.fields.len());
         let mut slots_in_order = Vec::new();
         for field in &w.fields {
-            let matched = r.fields.iter().enumerate().position(|(i, rf)| {
-                !taken[i] && (rf.name == field.name || rf.aliases.iter().any(|alias| *alias == field.name))
-            });
+            let matched = r
+                .fields
+                .iter()
+                .enumerate()
+                .position(|(i, rf)| !taken[i] && (rf.name == field.name || rf.aliases.contains(&field.name)));
             match matched {
                 Some(slot) => {
                     taken[slot] = true;

@@ -13,7 +13,7 @@ use crate::ast::types::Leaf;
 pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
     let encodes = fields.iter().map(|field| {
         let member = &field.member;
-        encode(&field.ty.shape, &field.ty.leaf, quote!(&self.#member), 0)
+        encode(&field.ty.shape, quote!(&self.#member), 0)
     });
     let decodes = fields.iter().map(|field| {
         let member = &field.member;
@@ -96,7 +96,7 @@ pub fn fallback_codec(ident: &syn::Ident) -> TokenStream {
 }
 
 /// Statements that append the encoding of `value` (an expression of type `&T`) to `out`.
-fn encode(shape: &TypeShape, leaf: &Leaf, value: TokenStream, depth: usize) -> TokenStream {
+fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
     let enc = quote!(__mesh::codec::encode);
     match shape {
         TypeShape::Boolean => quote!(#enc::write_boolean(out, *#value);),
@@ -113,7 +113,7 @@ fn encode(shape: &TypeShape, leaf: &Leaf, value: TokenStream, depth: usize) -> T
         TypeShape::Fixed(_) => quote!(#enc::write_fixed(out, #value);),
         TypeShape::Optional(inner) => {
             let item = format_ident!("item{}", depth);
-            let inner = encode(inner, leaf, quote!(#item), depth + 1);
+            let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 match #value {
                     __mesh::Some(#item) => {
@@ -127,7 +127,7 @@ fn encode(shape: &TypeShape, leaf: &Leaf, value: TokenStream, depth: usize) -> T
         TypeShape::Array(inner) => {
             let items = format_ident!("items{}", depth);
             let item = format_ident!("item{}", depth);
-            let inner = encode(inner, leaf, quote!(#item), depth + 1);
+            let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 let #items = #value;
                 #enc::write_block_len(out, #items.len());
@@ -140,7 +140,7 @@ fn encode(shape: &TypeShape, leaf: &Leaf, value: TokenStream, depth: usize) -> T
         TypeShape::Map(inner) => {
             let entries = format_ident!("entries{}", depth);
             let (key, item) = (format_ident!("key{}", depth), format_ident!("item{}", depth));
-            let inner = encode(inner, leaf, quote!(#item), depth + 1);
+            let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 let #entries = #value;
                 #enc::write_block_len(out, #entries.len());

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::path::Path;
 
 use super::header::{read_exact, read_long};
-use super::{ContainerError, ContainerErrorKind, FileHeader};
+use super::{Codec, ContainerError, ContainerErrorKind, FileHeader};
 use crate::codec::resolve::Plan;
 use crate::codec::{AvroCodec, Reader};
 use crate::DataProduct;
@@ -164,10 +164,15 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         if sync != self.header.sync {
             return Err(self.error(ContainerErrorKind::SyncMismatch, false));
         }
-        self.header
-            .codec
-            .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
-            .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
+        if self.header.codec == Codec::Null {
+            // The block is its own decoded form: swap buffers instead of copying.
+            std::mem::swap(&mut self.compressed, &mut self.block);
+        } else {
+            self.header
+                .codec
+                .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
+                .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
+        }
         if count as u64 > self.block.len() as u64 {
             let why = format!("{count} records cannot fit in {} bytes", self.block.len());
             return Err(self.error(ContainerErrorKind::BadBlock(why), false));
