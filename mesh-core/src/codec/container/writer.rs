@@ -106,7 +106,7 @@ impl<T: DataProduct + AvroCodec, W: Write> ContainerWriter<T, W> {
         if self.records == 0 {
             return Ok(());
         }
-        self.codec.compress(&self.block, &mut self.compressed);
+        self.codec.compress(&self.block, &mut self.compressed)?;
         let mut prefix = Vec::with_capacity(20);
         write_long(&mut prefix, self.records as i64);
         write_long(&mut prefix, self.compressed.len() as i64);
