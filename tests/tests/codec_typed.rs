@@ -37,3 +37,18 @@ fn linked_inputs_are_the_input_types() {
     same_type(PhantomData::<<MarketingAnalytics as LinkedInputs>::Inputs>, PhantomData::<(MarketingCleaned,)>);
     same_type(PhantomData::<<SalesRaw as LinkedInputs>::Inputs>, PhantomData::<()>);
 }
+
+/// A record whose field names clash with the generated names.
+#[derive(mesh_macros::AvroRecord)]
+pub struct Form {
+    /// Would clash with the list of field names.
+    pub fields: Vec<String>,
+    /// A raw identifier.
+    pub r#type: String,
+}
+
+#[test]
+fn a_field_named_fields_keeps_the_list() {
+    assert_eq!(Form::FIELDS, ["fields", "type"]);
+    assert_eq!(Form::TYPE, "type");
+}

@@ -9,7 +9,9 @@ use crate::ast::record::Field;
 /// `impl T { pub const FIELDS: ..; pub const ORDER_ID: &str = "order_id"; .. }`.
 pub fn field_names(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
     let names: Vec<_> = fields.iter().map(|f| &f.name).collect();
-    let consts = fields.iter().map(|field| {
+    // A field named `fields` keeps only the list: its constant would clash with it.
+    let consts = fields.iter().filter(|f| f.member.to_string().trim_start_matches("r#").to_uppercase() != "FIELDS");
+    let consts = consts.map(|field| {
         let name = &field.name;
         let constant = format_ident!("{}", field.member.to_string().trim_start_matches("r#").to_uppercase());
         let doc = format!("The Avro name of field `{}`.", field.member.to_string().trim_start_matches("r#"));
