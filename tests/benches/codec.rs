@@ -115,8 +115,8 @@ fn records() -> usize {
     std::env::var("MESH_BENCH_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000)
 }
 
-/// v2.0 of the product, as an older writer had it: no `discount`, `channel` not yet optional,
-/// line quantities an `int` promoted to... the same; and a `legacy_source` field since removed.
+/// v2.0 of the product, as an older writer had it: no `channel` or `discount` yet (the reader
+/// fills their defaults), and a `legacy_source` field since removed (the reader skips it).
 fn older_schema() -> String {
     let mut json: serde_json::Value = serde_json::from_str(&SalesAnalytics::schema().unwrap().json).unwrap();
     let fields = json["fields"].as_array_mut().unwrap();

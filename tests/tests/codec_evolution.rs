@@ -303,3 +303,32 @@ fn a_union_value_the_reader_cannot_hold_is_a_record_error() {
         "{error}"
     );
 }
+
+#[test]
+fn promotions_and_a_plain_value_into_an_optional_field() {
+    #[data_product(domain = "shop", version = "1.0.0", owner = "shop-team@company.com", layer = "bronze")]
+    #[derive(Debug, PartialEq)]
+    pub struct Metrics {
+        pub ratio: f64,
+        pub share: f32,
+        pub raw: Vec<u8>,
+        pub label: Option<String>,
+    }
+    let schema = r#"{"type": "record", "name": "Metrics", "fields": [
+        {"name": "ratio", "type": "int"},
+        {"name": "share", "type": "long"},
+        {"name": "raw", "type": "string"},
+        {"name": "label", "type": "string"}
+    ]}"#;
+    let record = Value::Record(vec![
+        ("ratio".into(), Value::Int(-7)),
+        ("share".into(), Value::Long(1 << 20)),
+        ("raw".into(), Value::String("héllo".into())),
+        ("label".into(), Value::String(String::new())),
+    ]);
+    let read = read_all::<Metrics>(apache_file(schema, [record], apache_avro::Codec::Null)).unwrap();
+    assert_eq!(
+        read,
+        vec![Metrics { ratio: -7.0, share: 1048576.0, raw: "héllo".as_bytes().to_vec(), label: Some(String::new()) }]
+    );
+}

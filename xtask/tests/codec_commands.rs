@@ -32,6 +32,7 @@ fn sample_is_deterministic_for_a_seed() {
     let c = sample(&dir, "c.avro", &["sales_analytics", "--rows", "50", "--seed", "4"]);
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -48,6 +49,7 @@ fn dump_prints_json_lines_through_the_typed_and_the_generic_reader() {
     let (ok, count, _) = xtask(&["dump", file, "--product", "sales_analytics", "--count"]);
     assert!(ok);
     assert!(count.starts_with("2 records\n") && count.contains("VmHWM"), "{count}");
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -60,6 +62,7 @@ fn dump_refuses_a_file_of_another_product_with_the_fix() {
         stderr.contains("holds `sales.sales_raw` records") && stderr.contains("read it as `sales.sales_raw`"),
         "{stderr}"
     );
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
