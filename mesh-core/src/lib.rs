@@ -15,6 +15,8 @@ pub mod model;
 #[cfg(feature = "runtime")]
 pub mod baseline;
 #[cfg(feature = "runtime")]
+pub mod codec;
+#[cfg(feature = "runtime")]
 pub mod compat;
 #[cfg(feature = "runtime")]
 pub mod contract;
@@ -37,7 +39,8 @@ mod values;
 pub use contract::Contract;
 #[cfg(feature = "runtime")]
 pub use product::{
-    registered_products, AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext,
+    registered_products, AvroSchema, DataProduct, LinkedInputs, ProductSchema, ProductSchemaError, Registration,
+    SchemaContext,
 };
 #[cfg(feature = "runtime")]
 pub use values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
@@ -47,12 +50,17 @@ pub use values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::avro::{EnumSchema, FieldSchema, Name, SchemaNode};
+    pub use crate::codec::{self, AvroCodec, DecodeError, Sample, SampleRng};
     pub use crate::model::*;
-    pub use crate::product::{AvroSchema, DataProduct, ProductSchema, ProductSchemaError, Registration, SchemaContext};
+    pub use crate::product::{
+        AvroSchema, DataProduct, LinkedInputs, ProductSchema, ProductSchemaError, Registration, SchemaContext,
+    };
+    pub use crate::values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
     pub use inventory;
     pub use std::borrow::Cow;
     pub use std::boxed::Box;
     pub use std::option::Option::{None, Some};
+    pub use std::result::Result::{self, Err, Ok};
     pub use std::string::String;
     pub use std::sync::OnceLock;
     pub use std::vec;

@@ -50,9 +50,14 @@ pub struct Decimal<const PRECISION: u32, const SCALE: u32> {
 impl<const PRECISION: u32, const SCALE: u32> Decimal<PRECISION, SCALE> {
     /// The decimal `unscaled * 10^-SCALE`, if it has at most `PRECISION` digits.
     pub fn from_unscaled(unscaled: i128) -> Option<Self> {
-        let limit = 10i128.checked_pow(PRECISION)?;
-        (unscaled.unsigned_abs() < limit.unsigned_abs()).then_some(Self { unscaled })
+        (unscaled.unsigned_abs() < Self::LIMIT).then_some(Self { unscaled })
     }
+
+    /// 10^PRECISION, computed once per type (decoding checks every value against it); 0 when it overflows.
+    const LIMIT: u128 = match 10u128.checked_pow(PRECISION) {
+        Some(limit) if PRECISION <= 38 => limit,
+        _ => 0,
+    };
 
     /// The unscaled integer value.
     pub const fn unscaled(self) -> i128 {

@@ -25,9 +25,9 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::CalendarDate;
 use super::policy::{Level, Policy, POLICIES};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::model::CalendarDate;
 
 /// Stable codes of the `mesh.toml` diagnostics (documented in the README).
 pub mod codes {

@@ -1,8 +1,10 @@
 //! The runtime side of a data product: its trait, schema and registry.
 
+mod inputs;
 mod registry;
 mod schema;
 
+pub use inputs::LinkedInputs;
 pub use registry::{registered_products, Registration};
 pub use schema::{AvroSchema, ProductSchema, ProductSchemaError, SchemaContext};
 

@@ -11,6 +11,8 @@ use crate::symbol::*;
 
 /// One symbol of the enum.
 pub struct Symbol {
+    /// The Rust variant.
+    pub ident: syn::Ident,
     pub name: String,
 }
 
@@ -71,7 +73,7 @@ pub fn symbols<'a>(cx: &Ctxt, variants: impl Iterator<Item = &'a Variant>, enum_
         if default.as_deref() == Some(&variant.ident.to_string()) {
             default = Some(name.clone());
         }
-        symbols.push(Symbol { name });
+        symbols.push(Symbol { ident: variant.ident.clone(), name });
     }
     if variant_count == 0 {
         cx.error_spanned_by(enum_ident, "an Avro enum needs at least one symbol: add a unit variant");

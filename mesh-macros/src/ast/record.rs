@@ -12,6 +12,8 @@ use crate::symbol::*;
 
 /// A record field, as generated code needs it.
 pub struct Field {
+    /// The Rust field.
+    pub member: syn::Ident,
     pub name: String,
     pub doc: String,
     pub ty: FieldType,
@@ -120,6 +122,7 @@ pub fn fields(cx: &Ctxt, fields: &Fields, context: FieldContext, type_span: &syn
             let default =
                 attrs.default.or_else(|| ty.as_ref().and_then(|t| t.shape.implicit_default()).map(str::to_string));
             Some(Field {
+                member,
                 name,
                 doc: doc_comment(&field.attrs),
                 ty: ty?,

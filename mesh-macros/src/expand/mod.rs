@@ -1,8 +1,10 @@
 //! Generation: the plain model -> tokens and artifacts.
 
+mod codec;
 mod descriptor;
 mod docs;
 pub mod product;
 pub mod record;
 mod schema;
 mod tokens;
+mod typed;

@@ -4,9 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::codec::{fallback_codec, record_codec};
 use super::descriptor::descriptor;
 use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
+use super::typed::{field_names, linked_inputs};
 use crate::ast::product::product_attrs;
 use crate::ast::record::{fields, strip_field_attrs, type_attrs, FieldContext};
 use crate::ctxt::Ctxt;
@@ -55,6 +57,9 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         &NamedType { ident, name: &record_name, namespace: Some(&namespace), doc: &doc, aliases: &container.aliases },
         &record_fields,
     );
+    let codec = record_codec(ident, &record_fields);
+    let field_names = field_names(ident, &record_fields);
+    let inputs = linked_inputs(ident, &attrs.inputs);
     let descriptor = descriptor(&attrs, ident, &record_fields);
     let (domain, name, version) = (&attrs.domain, &attrs.name, &attrs.version);
     let id = format!("{domain}.{name}");
@@ -65,6 +70,9 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             use ::mesh_core::__private as __mesh;
 
             #schema
+            #codec
+            #field_names
+            #inputs
 
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = #domain;
@@ -85,6 +93,14 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                     schema: <#ident as __mesh::DataProduct>::schema,
                 }
             }
+
+            __mesh::inventory::submit! {
+                __mesh::codec::CodecRegistration {
+                    product: #id,
+                    write_sample: __mesh::codec::write_sample::<#ident>,
+                    read_file: __mesh::codec::read_file::<#ident>,
+                }
+            }
         };
     }
 }
@@ -98,6 +114,7 @@ fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
         // Placeholder impls would only add "missing generics" errors.
         return quote!(#error #item);
     }
+    let codec = fallback_codec(ident);
     quote! {
         #error
         #item
@@ -108,6 +125,7 @@ fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
                     __mesh::SchemaNode::Null
                 }
             }
+            #codec
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = "";
                 const NAME: &'static str = "";

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput};
 
+use super::codec::{enum_codec, record_codec};
 use super::schema::{enum_impl, record_impl, NamedType};
+use super::typed::field_names;
 use crate::ast::attr::doc_comment;
 use crate::ast::enumeration::symbols;
 use crate::ast::record::{fields, type_attrs, FieldContext};
@@ -38,7 +40,9 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
         },
         &record_fields,
     );
-    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema };)
+    let codec = record_codec(&input.ident, &record_fields);
+    let field_names = field_names(&input.ident, &record_fields);
+    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema #codec #field_names };)
 }
 
 /// Expands `#[derive(AvroEnum)]`.
@@ -69,7 +73,8 @@ pub fn derive_enum(input: DeriveInput) -> TokenStream {
         },
         &symbols,
     );
-    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema };)
+    let codec = enum_codec(&input.ident, &symbols);
+    quote!(const _: () = { use ::mesh_core::__private as __mesh; #schema #codec };)
 }
 
 fn check_not_generic(cx: &Ctxt, input: &DeriveInput) {

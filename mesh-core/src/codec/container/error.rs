@@ -1,0 +1,96 @@
+//! Errors reading a container file: what, in which file, block and record.
+
+use std::fmt;
+
+use crate::codec::DecodeError;
+
+/// What went wrong in a container file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ContainerErrorKind {
+    /// Reading or writing the underlying file failed.
+    Io(std::io::Error),
+    /// The file does not start with `Obj\x01`.
+    NotAvro,
+    /// The file ends inside the header or a block.
+    Truncated,
+    /// The header is malformed.
+    BadHeader(String),
+    /// The file's codec is not supported by this build.
+    UnsupportedCodec(String),
+    /// The file holds another product's records.
+    WrongProduct {
+        /// The product read as.
+        expected: String,
+        /// The product named in the file.
+        found: String,
+    },
+    /// The file's writer schema cannot be read as the product's schema.
+    IncompatibleSchema(String),
+    /// A block's count or size is negative or past the configured limit.
+    BadBlock(String),
+    /// A block does not decompress.
+    Decompress(String),
+    /// A block is not followed by the file's sync marker.
+    SyncMismatch,
+    /// A record does not decode.
+    Decode(DecodeError),
+}
+
+impl fmt::Display for ContainerErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "{e}"),
+            Self::NotAvro => write!(f, "not an Avro container file (it does not start with `Obj\\x01`)"),
+            Self::Truncated => write!(f, "the file ends early (truncated)"),
+            Self::BadHeader(why) => write!(f, "bad file header: {why}"),
+            Self::UnsupportedCodec(name) => {
+                write!(f, "codec `{name}` is not supported by this build (null and deflate are; snappy and zstandard need cargo features)")
+            }
+            Self::WrongProduct { expected, found } => {
+                write!(f, "the file holds `{found}` records, not `{expected}`: read it as `{found}`")
+            }
+            Self::IncompatibleSchema(why) => write!(f, "the file's schema cannot be read as this product: {why}"),
+            Self::BadBlock(why) => write!(f, "bad block: {why}"),
+            Self::Decompress(why) => write!(f, "block does not decompress: {why}"),
+            Self::SyncMismatch => write!(f, "the block is not followed by the file's sync marker (corrupt block)"),
+            Self::Decode(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// An error in a container file, with where it happened.
+#[derive(Debug)]
+pub struct ContainerError {
+    /// The file (a path, or a description of the stream).
+    pub file: String,
+    /// The block index (0-based), when the error is in a block.
+    pub block: Option<u64>,
+    /// The record index within the block (0-based), when the error is in a record.
+    pub record: Option<u64>,
+    /// What went wrong.
+    pub kind: ContainerErrorKind,
+}
+
+impl fmt::Display for ContainerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(block) = self.block {
+            write!(f, ", block {block}")?;
+        }
+        if let Some(record) = self.record {
+            write!(f, ", record {record}")?;
+        }
+        write!(f, ": {}", self.kind)
+    }
+}
+
+impl std::error::Error for ContainerError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ContainerErrorKind::Io(e) => Some(e),
+            ContainerErrorKind::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+}

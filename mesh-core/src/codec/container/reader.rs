@@ -1,0 +1,226 @@
+//! Reads a product's records from an Avro object container file, block by block.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::marker::PhantomData;
+use std::path::Path;
+
+use super::header::{read_exact, read_long};
+use super::{Codec, ContainerError, ContainerErrorKind, FileHeader};
+use crate::codec::resolve::Plan;
+use crate::codec::{AvroCodec, Reader};
+use crate::DataProduct;
+
+/// The largest block (compressed or not) read by default; larger ones are refused as corrupt.
+const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
+
+/// Reads the records of product `T` from a container file, yielding `T`s.
+///
+/// Memory is bounded by the largest block: one block is read, decompressed
+/// into a buffer reused for every block, and decoded in place from that
+/// buffer; the next block is read only when the records of this one are
+/// consumed.
+///
+/// If the file's writer schema encodes exactly as `T`'s schema, records go
+/// straight to `T`'s generated decoder. Otherwise a [`Plan`] built once
+/// when the file is opened re-encodes each record in `T`'s layout first
+/// (fields added, removed, reordered or renamed, promoted types, enum symbols).
+///
+/// Errors name the file, the block and the record; after an error the
+/// iterator ends.
+pub struct ContainerReader<T: DataProduct + AvroCodec, R: Read> {
+    input: BufReader<R>,
+    file: String,
+    header: FileHeader,
+    plan: Option<Plan>,
+    compressed: Vec<u8>,
+    block: Vec<u8>,
+    scratch: Vec<u8>,
+    position: usize,
+    left_in_block: u64,
+    blocks_read: u64,
+    record_in_block: u64,
+    done: bool,
+    max_block_bytes: usize,
+    _product: PhantomData<fn() -> T>,
+}
+
+impl<T: DataProduct + AvroCodec> ContainerReader<T, File> {
+    /// Opens the file at `path`.
+    ///
+    /// # Errors
+    /// As [`ContainerReader::new`], or the file cannot be opened.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, ContainerError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| ContainerError {
+            file: path.display().to_string(),
+            block: None,
+            record: None,
+            kind: ContainerErrorKind::Io(e),
+        })?;
+        Self::new(file, path.display().to_string())
+    }
+}
+
+impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
+    /// Reads the header from `input`; `file` names the input in errors.
+    ///
+    /// # Errors
+    /// Not an Avro file, a truncated or malformed header, an unsupported codec,
+    /// another product's file, or a writer schema that cannot be read as `T`.
+    pub fn new(input: R, file: impl Into<String>) -> Result<Self, ContainerError> {
+        let file = file.into();
+        let error = |kind| ContainerError { file: file.clone(), block: None, record: None, kind };
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        let header = FileHeader::read(&mut input).map_err(error)?;
+        let expected = format!("{}.{}", T::DOMAIN, T::NAME);
+        if let Some(found) = header.product() {
+            if found != expected {
+                return Err(error(ContainerErrorKind::WrongProduct { expected, found: found.to_string() }));
+            }
+        }
+        let reader_schema = T::schema().map_err(|e| error(ContainerErrorKind::IncompatibleSchema(e.to_string())))?;
+        let writer_schema = apache_avro::Schema::parse_str(&header.schema_json)
+            .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
+        let plan = Plan::new(&writer_schema, &reader_schema.avro)
+            .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
+        Ok(Self {
+            input,
+            file,
+            header,
+            plan: (!plan.is_identity()).then_some(plan),
+            compressed: Vec::new(),
+            block: Vec::new(),
+            scratch: Vec::new(),
+            position: 0,
+            left_in_block: 0,
+            blocks_read: 0,
+            record_in_block: 0,
+            done: false,
+            max_block_bytes: DEFAULT_MAX_BLOCK_BYTES,
+            _product: PhantomData,
+        })
+    }
+
+    /// The file's header.
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// Whether records go through a resolution plan (the writer schema differs from `T`'s).
+    pub fn is_resolving(&self) -> bool {
+        self.plan.is_some()
+    }
+
+    /// Sets the largest block accepted, compressed or decompressed.
+    pub fn set_max_block_bytes(&mut self, bytes: usize) {
+        self.max_block_bytes = bytes;
+    }
+
+    fn error(&self, kind: ContainerErrorKind, record: bool) -> ContainerError {
+        ContainerError {
+            file: self.file.clone(),
+            block: Some(self.blocks_read.saturating_sub(1)),
+            record: record.then_some(self.record_in_block),
+            kind,
+        }
+    }
+
+    /// Loads the next block; `false` at the end of the file.
+    fn next_block(&mut self) -> Result<bool, ContainerError> {
+        if self.position != self.block.len() {
+            let left = self.block.len() - self.position;
+            return Err(
+                self.error(ContainerErrorKind::BadBlock(format!("{left} bytes follow the block's last record")), false)
+            );
+        }
+        self.blocks_read += 1;
+        let count = match read_long(&mut self.input) {
+            Ok(Some(count)) => count,
+            Ok(None) => {
+                self.blocks_read -= 1;
+                return Ok(false);
+            }
+            Err(kind) => return Err(self.error(kind, false)),
+        };
+        let size = read_long(&mut self.input)
+            .and_then(|size| size.ok_or(ContainerErrorKind::Truncated))
+            .map_err(|kind| self.error(kind, false))?;
+        if count < 0 || size < 0 || size as u64 > self.max_block_bytes as u64 {
+            let why = format!("count {count}, size {size} (the limit is {} bytes)", self.max_block_bytes);
+            return Err(self.error(ContainerErrorKind::BadBlock(why), false));
+        }
+        // Grows only as bytes arrive, so a lying size costs nothing before the file runs out.
+        self.compressed.clear();
+        let read = (&mut self.input)
+            .take(size as u64)
+            .read_to_end(&mut self.compressed)
+            .map_err(|e| self.error(ContainerErrorKind::Io(e), false))?;
+        if read as u64 != size as u64 {
+            return Err(self.error(ContainerErrorKind::Truncated, false));
+        }
+        let mut sync = [0u8; 16];
+        read_exact(&mut self.input, &mut sync).map_err(|kind| self.error(kind, false))?;
+        if sync != self.header.sync {
+            return Err(self.error(ContainerErrorKind::SyncMismatch, false));
+        }
+        if self.header.codec == Codec::Null {
+            // The block is its own decoded form: swap buffers instead of copying.
+            std::mem::swap(&mut self.compressed, &mut self.block);
+        } else {
+            self.header
+                .codec
+                .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
+                .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
+        }
+        if count as u64 > self.block.len() as u64 {
+            let why = format!("{count} records cannot fit in {} bytes", self.block.len());
+            return Err(self.error(ContainerErrorKind::BadBlock(why), false));
+        }
+        self.position = 0;
+        self.left_in_block = count as u64;
+        self.record_in_block = 0;
+        Ok(true)
+    }
+
+    fn next_record(&mut self) -> Result<Option<T>, ContainerError> {
+        while self.left_in_block == 0 {
+            if !self.next_block()? {
+                return Ok(None);
+            }
+        }
+        let mut input = Reader::new(&self.block);
+        let decoded = input.take(self.position).and_then(|_| match &self.plan {
+            None => T::decode(&mut input),
+            Some(plan) => {
+                self.scratch.clear();
+                plan.transcode(&mut input, &mut self.scratch)?;
+                let mut resolved = Reader::new(&self.scratch);
+                let value = T::decode(&mut resolved)?;
+                resolved.finish()?;
+                Ok(value)
+            }
+        });
+        let position = input.offset();
+        let value = decoded.map_err(|e| self.error(ContainerErrorKind::Decode(e), true))?;
+        self.position = position;
+        self.left_in_block -= 1;
+        self.record_in_block += 1;
+        Ok(Some(value))
+    }
+}
+
+impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
+    type Item = Result<T, ContainerError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = self.next_record();
+        if !matches!(next, Ok(Some(_))) {
+            self.done = true;
+        }
+        next.transpose()
+    }
+}

@@ -1,0 +1,155 @@
+//! Writes a product's records to an Avro object container file.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, Write};
+use std::marker::PhantomData;
+
+use super::{Codec, FileHeader, PRODUCT_KEY, VERSION_KEY};
+use crate::codec::encode::write_long;
+use crate::codec::AvroCodec;
+use crate::DataProduct;
+
+/// Bytes of encoded records gathered before a block is written.
+const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
+
+/// Writes records of product `T` as a standard Avro object container file.
+///
+/// Records are encoded by `T`'s generated encoder into a block buffer that
+/// is compressed and written once it holds [`ContainerWriter::set_block_bytes`]
+/// bytes. Call [`ContainerWriter::finish`] to write the last block and get the
+/// output back; dropping the writer also writes it, but ignores errors.
+///
+/// ```no_run
+/// # fn demo<T: mesh_core::DataProduct + mesh_core::codec::AvroCodec>(records: &[T]) -> std::io::Result<()> {
+/// use mesh_core::codec::{Codec, ContainerWriter};
+/// let file = std::io::BufWriter::new(std::fs::File::create("orders.avro")?);
+/// let mut writer = ContainerWriter::<T, _>::new(file, Codec::Deflate)?;
+/// for record in records {
+///     writer.append(record)?;
+/// }
+/// writer.finish()?;
+/// # Ok(()) }
+/// ```
+pub struct ContainerWriter<T: DataProduct + AvroCodec, W: Write> {
+    out: Option<W>,
+    codec: Codec,
+    sync: [u8; 16],
+    block: Vec<u8>,
+    compressed: Vec<u8>,
+    records: u64,
+    block_bytes: usize,
+    _product: PhantomData<fn(&T)>,
+}
+
+impl<T: DataProduct + AvroCodec, W: Write> ContainerWriter<T, W> {
+    /// Starts a file with a random sync marker.
+    ///
+    /// # Errors
+    /// The product's schema is invalid, or writing the header fails.
+    pub fn new(out: W, codec: Codec) -> io::Result<Self> {
+        Self::with_sync_marker(out, codec, random_sync_marker())
+    }
+
+    /// Starts a file with the given sync marker (for reproducible files).
+    ///
+    /// # Errors
+    /// As [`ContainerWriter::new`].
+    pub fn with_sync_marker(mut out: W, codec: Codec, sync: [u8; 16]) -> io::Result<Self> {
+        let schema = T::schema().map_err(io::Error::other)?;
+        let product = format!("{}.{}", T::DOMAIN, T::NAME);
+        FileHeader::write(
+            &mut out,
+            &[
+                ("avro.schema", schema.json.as_bytes()),
+                ("avro.codec", codec.name().as_bytes()),
+                (PRODUCT_KEY, product.as_bytes()),
+                (VERSION_KEY, T::VERSION.as_bytes()),
+            ],
+            &sync,
+        )?;
+        Ok(Self {
+            out: Some(out),
+            codec,
+            sync,
+            block: Vec::with_capacity(DEFAULT_BLOCK_BYTES + (DEFAULT_BLOCK_BYTES >> 2)),
+            compressed: Vec::new(),
+            records: 0,
+            block_bytes: DEFAULT_BLOCK_BYTES,
+            _product: PhantomData,
+        })
+    }
+
+    /// Sets how many bytes of encoded records make a block (at least 1).
+    pub fn set_block_bytes(&mut self, bytes: usize) {
+        self.block_bytes = bytes.max(1);
+    }
+
+    /// Appends one record.
+    ///
+    /// # Errors
+    /// Writing a full block fails.
+    pub fn append(&mut self, record: &T) -> io::Result<()> {
+        record.encode(&mut self.block);
+        self.records += 1;
+        if self.block.len() >= self.block_bytes {
+            self.flush_block()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the records gathered so far as a block, if there are any.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn flush_block(&mut self) -> io::Result<()> {
+        let Some(out) = self.out.as_mut() else { return Ok(()) };
+        if self.records == 0 {
+            return Ok(());
+        }
+        self.codec.compress(&self.block, &mut self.compressed)?;
+        let mut prefix = Vec::with_capacity(20);
+        write_long(&mut prefix, self.records as i64);
+        write_long(&mut prefix, self.compressed.len() as i64);
+        out.write_all(&prefix)?;
+        out.write_all(&self.compressed)?;
+        out.write_all(&self.sync)?;
+        self.block.clear();
+        self.records = 0;
+        Ok(())
+    }
+
+    /// Writes the last block, flushes, and returns the output.
+    ///
+    /// # Errors
+    /// Writing or flushing fails.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.flush_block()?;
+        let mut out = self.out.take().ok_or_else(|| io::Error::other("the writer was already finished"))?;
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+impl<T: DataProduct + AvroCodec, W: Write> Drop for ContainerWriter<T, W> {
+    fn drop(&mut self) {
+        // Like BufWriter: do not lose buffered records, but errors can only be seen through `finish`.
+        let _ = self.flush_block();
+        if let Some(out) = self.out.as_mut() {
+            let _ = out.flush();
+        }
+    }
+}
+
+/// 16 unpredictable bytes, from the standard library's randomly seeded hasher.
+fn random_sync_marker() -> [u8; 16] {
+    let state = std::collections::hash_map::RandomState::new();
+    let mut marker = [0u8; 16];
+    for (i, chunk) in marker.chunks_mut(8).enumerate() {
+        let mut hasher = state.build_hasher();
+        hasher.write_usize(i);
+        hasher
+            .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+        chunk.copy_from_slice(&hasher.finish().to_le_bytes());
+    }
+    marker
+}

@@ -1,0 +1,479 @@
+//! Avro binary decoding from a borrowed slice.
+//!
+//! Every length read from the input is checked against the bytes left before
+//! anything is allocated, so a corrupt length prefix costs an error, not memory.
+
+use super::error::{DecodeError, DecodeErrorKind};
+use crate::{Decimal, Uuid};
+
+/// How deep records may nest before decoding stops (recursive types could otherwise exhaust the stack).
+pub const MAX_DEPTH: u32 = 256;
+
+/// A cursor over Avro binary data. Strings and bytes can be borrowed from it
+/// ([`Reader::read_str`], [`Reader::read_slice`]) without copying.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    input: &'a [u8],
+    start_len: usize,
+    depth: u32,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `input`.
+    pub fn new(input: &'a [u8]) -> Self {
+        Self { input, start_len: input.len(), depth: 0 }
+    }
+
+    /// Bytes not read yet.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.input.len()
+    }
+
+    /// Whether everything was read.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.input.is_empty()
+    }
+
+    /// The bytes not read yet, borrowed.
+    #[inline]
+    pub fn rest(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// Bytes read so far.
+    #[inline]
+    pub fn offset(&self) -> usize {
+        self.start_len - self.input.len()
+    }
+
+    /// An error of `kind` at the current offset.
+    #[cold]
+    pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError { kind, offset: self.offset() }
+    }
+
+    /// Fails unless every byte was read.
+    ///
+    /// # Errors
+    /// [`DecodeErrorKind::TrailingBytes`].
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        match self.input.len() {
+            0 => Ok(()),
+            n => Err(self.error(DecodeErrorKind::TrailingBytes(n))),
+        }
+    }
+
+    /// Enters a nested record.
+    ///
+    /// # Errors
+    /// [`DecodeErrorKind::TooDeep`] past [`MAX_DEPTH`].
+    #[inline]
+    pub fn enter(&mut self) -> Result<(), DecodeError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(DecodeErrorKind::TooDeep));
+        }
+        Ok(())
+    }
+
+    /// Leaves a nested record.
+    #[inline]
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Reads a `long`.
+    ///
+    /// # Errors
+    /// Truncated input or a varint over 10 bytes.
+    #[inline]
+    pub fn read_long(&mut self) -> Result<i64, DecodeError> {
+        if let Some(&byte) = self.input.first() {
+            if byte < 0x80 {
+                self.input = &self.input[1..];
+                return Ok(i64::from(byte >> 1) ^ -i64::from(byte & 1));
+            }
+        }
+        self.read_long_slow()
+    }
+
+    fn read_long_slow(&mut self) -> Result<i64, DecodeError> {
+        let mut value: u64 = 0;
+        for (i, &byte) in self.input.iter().enumerate().take(10) {
+            if i == 9 && byte > 1 {
+                return Err(self.error(DecodeErrorKind::VarintOverflow));
+            }
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                self.input = &self.input[i + 1..];
+                return Ok((value >> 1) as i64 ^ -((value & 1) as i64));
+            }
+        }
+        Err(self.error(if self.input.len() >= 10 {
+            DecodeErrorKind::VarintOverflow
+        } else {
+            DecodeErrorKind::UnexpectedEnd
+        }))
+    }
+
+    /// Reads an `int`.
+    ///
+    /// # Errors
+    /// As [`Reader::read_long`], or the value does not fit in 32 bits.
+    #[inline]
+    pub fn read_int(&mut self) -> Result<i32, DecodeError> {
+        let value = self.read_long()?;
+        i32::try_from(value).map_err(|_| self.error(DecodeErrorKind::IntOutOfRange(value)))
+    }
+
+    /// Reads a `boolean`.
+    ///
+    /// # Errors
+    /// Truncated input or a byte other than 0 and 1.
+    #[inline]
+    pub fn read_boolean(&mut self) -> Result<bool, DecodeError> {
+        match self.input.first() {
+            Some(0) => {
+                self.input = &self.input[1..];
+                Ok(false)
+            }
+            Some(1) => {
+                self.input = &self.input[1..];
+                Ok(true)
+            }
+            Some(&other) => Err(self.error(DecodeErrorKind::InvalidBoolean(other))),
+            None => Err(self.error(DecodeErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// Reads `N` bytes.
+    ///
+    /// # Errors
+    /// Truncated input.
+    #[inline]
+    pub fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        match self.input.split_first_chunk::<N>() {
+            Some((bytes, rest)) => {
+                self.input = rest;
+                Ok(*bytes)
+            }
+            None => Err(self.error(DecodeErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// Reads a `float`.
+    ///
+    /// # Errors
+    /// Truncated input.
+    #[inline]
+    pub fn read_float(&mut self) -> Result<f32, DecodeError> {
+        self.read_array::<4>().map(f32::from_le_bytes)
+    }
+
+    /// Reads a `double`.
+    ///
+    /// # Errors
+    /// Truncated input.
+    #[inline]
+    pub fn read_double(&mut self) -> Result<f64, DecodeError> {
+        self.read_array::<8>().map(f64::from_le_bytes)
+    }
+
+    /// Reads a length and checks it against the bytes left.
+    ///
+    /// # Errors
+    /// A negative length or one past the end of the input.
+    #[inline]
+    pub fn read_len(&mut self) -> Result<usize, DecodeError> {
+        let length = self.read_long()?;
+        if length < 0 {
+            return Err(self.error(DecodeErrorKind::NegativeLength(length)));
+        }
+        if length as u64 > self.input.len() as u64 {
+            return Err(
+                self.error(DecodeErrorKind::LengthExceedsInput { length: length as u64, remaining: self.input.len() })
+            );
+        }
+        Ok(length as usize)
+    }
+
+    /// Takes the next `len` bytes, borrowed.
+    ///
+    /// # Errors
+    /// Truncated input.
+    #[inline]
+    pub fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
+        if len > self.input.len() {
+            return Err(self.error(DecodeErrorKind::UnexpectedEnd));
+        }
+        let (taken, rest) = self.input.split_at(len);
+        self.input = rest;
+        Ok(taken)
+    }
+
+    /// Reads `bytes`, borrowed from the input.
+    ///
+    /// # Errors
+    /// A bad length.
+    #[inline]
+    pub fn read_slice(&mut self) -> Result<&'a [u8], DecodeError> {
+        let len = self.read_len()?;
+        self.take(len)
+    }
+
+    /// Reads `bytes` into a new vector.
+    ///
+    /// # Errors
+    /// A bad length.
+    #[inline]
+    pub fn read_bytes(&mut self) -> Result<Vec<u8>, DecodeError> {
+        self.read_slice().map(<[u8]>::to_vec)
+    }
+
+    /// Reads a `string`, borrowed from the input.
+    ///
+    /// # Errors
+    /// A bad length or invalid UTF-8.
+    #[inline]
+    pub fn read_str(&mut self) -> Result<&'a str, DecodeError> {
+        let start = self.offset();
+        let bytes = self.read_slice()?;
+        std::str::from_utf8(bytes).map_err(|_| DecodeError { kind: DecodeErrorKind::InvalidUtf8, offset: start })
+    }
+
+    /// Reads a `string` into a new `String`.
+    ///
+    /// # Errors
+    /// A bad length or invalid UTF-8.
+    #[inline]
+    pub fn read_string(&mut self) -> Result<String, DecodeError> {
+        self.read_str().map(str::to_owned)
+    }
+
+    /// Reads a `fixed` of `N` bytes.
+    ///
+    /// # Errors
+    /// Truncated input.
+    #[inline]
+    pub fn read_fixed<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        self.read_array::<N>()
+    }
+
+    /// Reads a `uuid` (a hyphenated string).
+    ///
+    /// # Errors
+    /// A bad length or not a uuid.
+    #[inline]
+    pub fn read_uuid(&mut self) -> Result<Uuid, DecodeError> {
+        let start = self.offset();
+        let text = self.read_slice()?;
+        parse_uuid(text).ok_or(DecodeError { kind: DecodeErrorKind::InvalidUuid, offset: start })
+    }
+
+    /// Reads a `decimal` on `bytes` with precision `P` and scale `S`.
+    ///
+    /// # Errors
+    /// A bad length, or a value with more than `P` digits.
+    #[inline]
+    pub fn read_decimal<const P: u32, const S: u32>(&mut self) -> Result<Decimal<P, S>, DecodeError> {
+        let start = self.offset();
+        let bytes = self.read_slice()?;
+        let out_of_range = DecodeError { kind: DecodeErrorKind::DecimalOutOfRange { precision: P }, offset: start };
+        let unscaled = unscaled_decimal(bytes).ok_or_else(|| out_of_range.clone())?;
+        Decimal::from_unscaled(unscaled).ok_or(out_of_range)
+    }
+
+    /// Reads a union branch index and checks it against `branches`.
+    ///
+    /// # Errors
+    /// A bad varint or an index out of range.
+    #[inline]
+    pub fn read_union_index(&mut self, branches: usize) -> Result<usize, DecodeError> {
+        let index = self.read_long()?;
+        if index < 0 || index as u64 >= branches as u64 {
+            return Err(self.error(DecodeErrorKind::UnionBranch { index, branches }));
+        }
+        Ok(index as usize)
+    }
+
+    /// Reads an enum symbol index and checks it against `symbols`.
+    ///
+    /// # Errors
+    /// A bad varint or an index out of range.
+    #[inline]
+    pub fn read_enum_index(&mut self, symbols: usize) -> Result<usize, DecodeError> {
+        let index = self.read_long()?;
+        if index < 0 || index as u64 >= symbols as u64 {
+            return Err(self.error(DecodeErrorKind::EnumIndex { index, symbols }));
+        }
+        Ok(index as usize)
+    }
+
+    /// Reads the item count of the next array or map block: `None` at the end.
+    /// Every item takes at least one byte, so a count past the bytes left is an error.
+    ///
+    /// # Errors
+    /// A bad count or block size.
+    #[inline]
+    pub fn read_block_count(&mut self) -> Result<Option<usize>, DecodeError> {
+        let count = self.read_long()?;
+        if count == 0 {
+            return Ok(None);
+        }
+        let count = if count < 0 {
+            // A negative count is followed by the block's size in bytes, which we do not need.
+            let _size = self.read_len()?;
+            count.checked_neg().ok_or_else(|| self.error(DecodeErrorKind::NegativeLength(count)))?
+        } else {
+            count
+        };
+        if count as u64 > self.input.len() as u64 {
+            return Err(
+                self.error(DecodeErrorKind::LengthExceedsInput { length: count as u64, remaining: self.input.len() })
+            );
+        }
+        Ok(Some(count as usize))
+    }
+}
+
+/// The unscaled value of big-endian two's-complement bytes, if it fits in 128 bits.
+pub fn unscaled_decimal(bytes: &[u8]) -> Option<i128> {
+    let Some(&first) = bytes.first() else {
+        return Some(0);
+    };
+    let fill = if first & 0x80 != 0 { 0xff } else { 0 };
+    let (extra, bytes) = bytes.split_at(bytes.len().saturating_sub(16));
+    if extra.iter().any(|&b| b != fill) {
+        return None;
+    }
+    let mut buf = [fill; 16];
+    buf[16 - bytes.len()..].copy_from_slice(bytes);
+    let value = i128::from_be_bytes(buf);
+    // Sign extension of the kept bytes must agree with the dropped ones.
+    (extra.is_empty() || (value < 0) == (fill == 0xff)).then_some(value)
+}
+
+/// Where the 32 hex digits of a hyphenated uuid are.
+const UUID_DIGITS: [usize; 32] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34,
+    35,
+];
+
+/// Hex digit values; 0xff marks a byte that is not a hex digit.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+fn parse_uuid(text: &[u8]) -> Option<Uuid> {
+    let text: &[u8; 36] = text.try_into().ok()?;
+    if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
+        return None;
+    }
+    let (mut high, mut low, mut invalid) = (0u64, 0u64, 0u8);
+    for (i, &at) in UUID_DIGITS.iter().enumerate() {
+        let digit = HEX_VALUES[usize::from(text[at])];
+        invalid |= digit;
+        if i < 16 {
+            high = (high << 4) | u64::from(digit & 0xf);
+        } else {
+            low = (low << 4) | u64::from(digit & 0xf);
+        }
+    }
+    (invalid & 0xf0 == 0).then_some(Uuid((u128::from(high) << 64) | u128::from(low)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::encode::*;
+
+    #[test]
+    fn longs_round_trip_at_the_extremes() {
+        for value in [0, 1, -1, 63, -64, 64, i64::from(i32::MAX), i64::from(i32::MIN), i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_long(&mut out, value);
+            let mut reader = Reader::new(&out);
+            assert_eq!(reader.read_long(), Ok(value));
+            assert!(reader.is_empty());
+        }
+    }
+
+    #[test]
+    fn overlong_varints_are_errors() {
+        let mut reader = Reader::new(&[0xff; 11]);
+        assert_eq!(reader.read_long().unwrap_err().kind, DecodeErrorKind::VarintOverflow);
+        let mut reader = Reader::new(&[0x80, 0x80]);
+        assert_eq!(reader.read_long().unwrap_err().kind, DecodeErrorKind::UnexpectedEnd);
+    }
+
+    #[test]
+    fn lengths_past_the_input_are_refused_before_allocating() {
+        let mut out = Vec::new();
+        write_long(&mut out, i64::MAX);
+        let error = Reader::new(&out).read_string().unwrap_err();
+        assert!(matches!(error.kind, DecodeErrorKind::LengthExceedsInput { .. }), "{error}");
+        let mut out = Vec::new();
+        write_long(&mut out, 1 << 40);
+        let error = Reader::new(&out).read_block_count().unwrap_err();
+        assert!(matches!(error.kind, DecodeErrorKind::LengthExceedsInput { .. }), "{error}");
+    }
+
+    #[test]
+    fn decimals_round_trip_and_check_precision() {
+        for value in [0i128, 1, -1, 127, -128, 99_999_999_999, -99_999_999_999] {
+            let mut out = Vec::new();
+            write_decimal(&mut out, value);
+            assert_eq!(Reader::new(&out).read_decimal::<12, 2>().map(|d| d.unscaled()), Ok(value));
+        }
+        let mut out = Vec::new();
+        write_decimal(&mut out, 1_000_000_000_000);
+        assert!(matches!(
+            Reader::new(&out).read_decimal::<12, 2>().unwrap_err().kind,
+            DecodeErrorKind::DecimalOutOfRange { precision: 12 }
+        ));
+        // Sign-extended wider than 16 bytes is still the same number.
+        assert_eq!(unscaled_decimal(&[0xff; 20]), Some(-1));
+        assert_eq!(
+            unscaled_decimal(&[
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x05
+            ]),
+            Some(5)
+        );
+        assert_eq!(unscaled_decimal(&[1; 17]), None);
+    }
+
+    #[test]
+    fn uuids_parse_in_either_case_and_refuse_anything_else() {
+        let uuid = Uuid(0x123e4567_e89b_12d3_a456_426614174000);
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456-426614174000"), Some(uuid));
+        assert_eq!(parse_uuid(b"123E4567-E89B-12D3-A456-426614174000"), Some(uuid));
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456-42661417400g"), None);
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456_426614174000"), None);
+        assert_eq!(parse_uuid(b"123e4567e89b12d3a456426614174000"), None);
+    }
+
+    #[test]
+    fn invalid_utf8_and_booleans_are_errors() {
+        assert_eq!(Reader::new(&[4, 0xc3, 0x28]).read_string().unwrap_err().kind, DecodeErrorKind::InvalidUtf8);
+        assert_eq!(Reader::new(&[2]).read_boolean().unwrap_err().kind, DecodeErrorKind::InvalidBoolean(2));
+        assert_eq!(
+            Reader::new(&[4]).read_union_index(2).unwrap_err().kind,
+            DecodeErrorKind::UnionBranch { index: 2, branches: 2 }
+        );
+    }
+}

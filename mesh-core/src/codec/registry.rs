@@ -1,0 +1,71 @@
+//! Type-erased codec entry points of every linked product, for tools such as
+//! `cargo xtask sample` and `cargo xtask dump` that pick a product by id at run time.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::{AvroCodec, Codec, ContainerError, ContainerReader, ContainerWriter, Sample, SampleRng};
+use crate::DataProduct;
+
+/// Receives each record read by [`CodecRegistration::read_file`], as a datum.
+pub type RecordSink<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// A product's codec, registered by `#[data_product]`.
+pub struct CodecRegistration {
+    /// The product id, `domain.name`.
+    pub product: &'static str,
+    /// Writes `rows` synthetic records as a container file; the same seed gives the same bytes.
+    pub write_sample: fn(out: &mut dyn Write, rows: u64, seed: u64, codec: Codec) -> io::Result<()>,
+    /// Reads a container file through the product's typed reader, handing each record,
+    /// re-encoded in the product's current schema, to `each`; returns the record count.
+    pub read_file: fn(path: &Path, each: RecordSink<'_>) -> Result<u64, ContainerError>,
+}
+
+inventory::collect!(CodecRegistration);
+
+/// The codec of every linked product.
+pub fn registered_codecs() -> impl Iterator<Item = &'static CodecRegistration> {
+    inventory::iter::<CodecRegistration>.into_iter()
+}
+
+/// [`CodecRegistration::write_sample`] for `T`.
+///
+/// # Errors
+/// Writing fails, or `T`'s schema is invalid.
+pub fn write_sample<T: DataProduct + AvroCodec + Sample>(
+    out: &mut dyn Write,
+    rows: u64,
+    seed: u64,
+    codec: Codec,
+) -> io::Result<()> {
+    let mut rng = SampleRng::new(seed);
+    let sync: [u8; 16] = std::array::from_fn(|_| rng.next_u64() as u8);
+    let mut writer = ContainerWriter::<T, _>::with_sync_marker(out, codec, sync)?;
+    for _ in 0..rows {
+        writer.append(&T::sample(&mut rng, ""))?;
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+/// [`CodecRegistration::read_file`] for `T`.
+///
+/// # Errors
+/// The file cannot be read as `T` (see [`ContainerReader`]), or `each` fails.
+pub fn read_file<T: DataProduct + AvroCodec>(path: &Path, each: RecordSink<'_>) -> Result<u64, ContainerError> {
+    let reader = ContainerReader::<T, _>::open(path)?;
+    let mut datum = Vec::new();
+    let mut count = 0;
+    for record in reader {
+        datum.clear();
+        record?.encode(&mut datum);
+        each(&datum).map_err(|e| ContainerError {
+            file: path.display().to_string(),
+            block: None,
+            record: None,
+            kind: super::ContainerErrorKind::Io(e),
+        })?;
+        count += 1;
+    }
+    Ok(count)
+}

@@ -1,0 +1,228 @@
+//! Generates `AvroCodec` and `Sample` impls: an encoder and a decoder written
+//! out for the exact type, field by field, from each field's `TypeShape`.
+
+use mesh_core::model::TypeShape;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ast::enumeration::Symbols;
+use crate::ast::record::Field;
+use crate::ast::types::Leaf;
+
+/// `impl AvroCodec` and `impl Sample` for a record.
+pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
+    let encodes = fields.iter().map(|field| {
+        let member = &field.member;
+        encode(&field.ty.shape, quote!(&self.#member), 0)
+    });
+    let decodes = fields.iter().map(|field| {
+        let member = &field.member;
+        let value = decode(&field.ty.shape, &field.ty.leaf);
+        quote!(#member: #value)
+    });
+    let samples = fields.iter().map(|field| {
+        let member = &field.member;
+        let name = &field.name;
+        quote!(#member: __mesh::Sample::sample(rng, #name))
+    });
+    quote! {
+        impl __mesh::AvroCodec for #ident {
+            #[inline]
+            fn encode(&self, out: &mut __mesh::Vec<u8>) {
+                #(#encodes)*
+            }
+
+            #[inline]
+            fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
+                __mesh::Ok(Self { #(#decodes),* })
+            }
+        }
+
+        impl __mesh::Sample for #ident {
+            fn sample(rng: &mut __mesh::SampleRng, _field: &str) -> Self {
+                Self { #(#samples),* }
+            }
+        }
+    }
+}
+
+/// `impl AvroCodec` and `impl Sample` for an enum: symbols are written as their index.
+pub fn enum_codec(ident: &syn::Ident, symbols: &Symbols) -> TokenStream {
+    let count = symbols.symbols.len();
+    let variants: Vec<_> = symbols.symbols.iter().map(|s| &s.ident).collect();
+    let indexes: Vec<_> = (0..count).map(|i| Literal::i32_unsuffixed(i as i32)).collect();
+    let positions: Vec<_> = (0..count).map(Literal::usize_unsuffixed).collect();
+    let last = variants.last();
+    quote! {
+        impl __mesh::AvroCodec for #ident {
+            #[inline]
+            fn encode(&self, out: &mut __mesh::Vec<u8>) {
+                __mesh::codec::encode::write_int(out, match self { #(Self::#variants => #indexes),* });
+            }
+
+            #[inline]
+            fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
+                match input.read_enum_index(#count)? {
+                    #(#positions => __mesh::Ok(Self::#variants),)*
+                    index => __mesh::Err(input.error(__mesh::codec::DecodeErrorKind::EnumIndex {
+                        index: index as i64,
+                        symbols: #count,
+                    })),
+                }
+            }
+        }
+
+        impl __mesh::Sample for #ident {
+            fn sample(rng: &mut __mesh::SampleRng, _field: &str) -> Self {
+                match rng.below(#count as u64) {
+                    #(#positions => Self::#variants,)*
+                    _ => Self::#last,
+                }
+            }
+        }
+    }
+}
+
+/// Impls for a type whose declaration did not compile, so uses of it do not add errors.
+pub fn fallback_codec(ident: &syn::Ident) -> TokenStream {
+    quote! {
+        impl __mesh::AvroCodec for #ident {
+            fn encode(&self, _: &mut __mesh::Vec<u8>) {}
+            fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
+                __mesh::Err(input.error(__mesh::codec::DecodeErrorKind::UnexpectedEnd))
+            }
+        }
+    }
+}
+
+/// Statements that append the encoding of `value` (an expression of type `&T`) to `out`.
+fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
+    let enc = quote!(__mesh::codec::encode);
+    match shape {
+        TypeShape::Boolean => quote!(#enc::write_boolean(out, *#value);),
+        TypeShape::Int => quote!(#enc::write_int(out, *#value);),
+        TypeShape::Long => quote!(#enc::write_long(out, *#value);),
+        TypeShape::Float => quote!(#enc::write_float(out, *#value);),
+        TypeShape::Double => quote!(#enc::write_double(out, *#value);),
+        TypeShape::String => quote!(#enc::write_str(out, #value);),
+        TypeShape::Bytes => quote!(#enc::write_bytes(out, #value);),
+        TypeShape::Date => quote!(#enc::write_int(out, (#value).0);),
+        TypeShape::TimestampMillis | TypeShape::TimestampMicros => quote!(#enc::write_long(out, (#value).0);),
+        TypeShape::Uuid => quote!(#enc::write_uuid(out, *#value);),
+        TypeShape::Decimal { .. } => quote!(#enc::write_decimal(out, (#value).unscaled());),
+        TypeShape::Fixed(_) => quote!(#enc::write_fixed(out, #value);),
+        TypeShape::Optional(inner) => {
+            let item = format_ident!("item{}", depth);
+            let inner = encode(inner, quote!(#item), depth + 1);
+            quote! {
+                match #value {
+                    __mesh::Some(#item) => {
+                        out.push(2);
+                        #inner
+                    }
+                    __mesh::None => out.push(0),
+                }
+            }
+        }
+        TypeShape::Array(inner) => {
+            let items = format_ident!("items{}", depth);
+            let item = format_ident!("item{}", depth);
+            let inner = encode(inner, quote!(#item), depth + 1);
+            quote! {
+                let #items = #value;
+                #enc::write_block_len(out, #items.len());
+                for #item in #items.iter() {
+                    #inner
+                }
+                #enc::write_end_of_blocks(out);
+            }
+        }
+        TypeShape::Map(inner) => {
+            let entries = format_ident!("entries{}", depth);
+            let (key, item) = (format_ident!("key{}", depth), format_ident!("item{}", depth));
+            let inner = encode(inner, quote!(#item), depth + 1);
+            quote! {
+                let #entries = #value;
+                #enc::write_block_len(out, #entries.len());
+                for (#key, #item) in #entries.iter() {
+                    #enc::write_str(out, #key);
+                    #inner
+                }
+                #enc::write_end_of_blocks(out);
+            }
+        }
+        TypeShape::Named(_) => quote!(__mesh::AvroCodec::encode(#value, out);),
+    }
+}
+
+/// An expression decoding a value of the shape from `input` (inside a function returning `Result`).
+fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
+    match shape {
+        TypeShape::Boolean => quote!(input.read_boolean()?),
+        TypeShape::Int => quote!(input.read_int()?),
+        TypeShape::Long => quote!(input.read_long()?),
+        TypeShape::Float => quote!(input.read_float()?),
+        TypeShape::Double => quote!(input.read_double()?),
+        TypeShape::String => quote!(input.read_string()?),
+        TypeShape::Bytes => quote!(input.read_bytes()?),
+        TypeShape::Date => quote!(__mesh::Date(input.read_int()?)),
+        TypeShape::TimestampMillis => quote!(__mesh::TimestampMillis(input.read_long()?)),
+        TypeShape::TimestampMicros => quote!(__mesh::TimestampMicros(input.read_long()?)),
+        TypeShape::Uuid => quote!(input.read_uuid()?),
+        TypeShape::Decimal { precision, scale } => {
+            let (p, s) = (Literal::u32_unsuffixed(*precision), Literal::u32_unsuffixed(*scale));
+            quote!(input.read_decimal::<#p, #s>()?)
+        }
+        TypeShape::Fixed(size) => {
+            let size = Literal::usize_unsuffixed(*size);
+            quote!(input.read_fixed::<#size>()?)
+        }
+        TypeShape::Optional(inner) => {
+            let inner = decode(inner, leaf);
+            quote! {
+                match input.read_union_index(2)? {
+                    0 => __mesh::None,
+                    _ => __mesh::Some(#inner),
+                }
+            }
+        }
+        TypeShape::Array(inner) => {
+            let inner = decode(inner, leaf);
+            quote! {{
+                let mut items = __mesh::Vec::new();
+                while let __mesh::Some(count) = input.read_block_count()? {
+                    items.reserve(count);
+                    for _ in 0..count {
+                        items.push(#inner);
+                    }
+                }
+                items
+            }}
+        }
+        TypeShape::Map(inner) => {
+            let inner = decode(inner, leaf);
+            quote! {{
+                let mut entries = ::core::default::Default::default();
+                while let __mesh::Some(count) = input.read_block_count()? {
+                    for _ in 0..count {
+                        let key = input.read_string()?;
+                        __mesh::codec::map_insert(&mut entries, key, #inner);
+                    }
+                }
+                entries
+            }}
+        }
+        TypeShape::Named(_) => {
+            let ty = match leaf {
+                Leaf::Named(ty) => quote!(#ty),
+                Leaf::Builtin | Leaf::Logical(..) => quote!(_),
+            };
+            quote! {{
+                input.enter()?;
+                let value = <#ty as __mesh::AvroCodec>::decode(input)?;
+                input.leave();
+                value
+            }}
+        }
+    }
+}

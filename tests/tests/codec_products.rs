@@ -1,0 +1,126 @@
+//! Every example product through our codec and apache-avro, both ways.
+//!
+//! Values are compared as apache-avro `Value`s: maps (HashMap in Rust) may be
+//! written in any order, so equal data need not mean equal bytes.
+// apache-avro 0.22 deprecates the datum functions for a builder API; they remain its plain generic path.
+#![allow(deprecated)]
+
+use std::io::Cursor;
+
+use apache_avro::types::Value;
+use mesh_core::codec::{from_datum, to_datum, AvroCodec, Codec, ContainerReader, ContainerWriter, Sample, SampleRng};
+use mesh_core::DataProduct;
+
+const RECORDS: usize = 300;
+
+fn samples<T: Sample>(seed: u64) -> Vec<T> {
+    let mut rng = SampleRng::new(seed);
+    (0..RECORDS).map(|_| T::sample(&mut rng, "")).collect()
+}
+
+fn apache_value<T: DataProduct>(datum: &[u8]) -> Value {
+    let mut input = datum;
+    let value = apache_avro::from_avro_datum(&T::schema().unwrap().avro, &mut input, None)
+        .unwrap_or_else(|e| panic!("{}: apache-avro cannot read our datum: {e}", T::NAME));
+    assert!(input.is_empty(), "{}: apache-avro left {} bytes", T::NAME, input.len());
+    value
+}
+
+/// Ours -> apache-avro -> ours: apache reads our datum; what apache writes from that value, we read
+/// back to the same value.
+fn datum_cross_check<T: DataProduct + AvroCodec + Sample>() {
+    let schema = &T::schema().unwrap().avro;
+    for record in samples::<T>(1) {
+        let ours = to_datum(&record);
+        let value = apache_value::<T>(&ours);
+        let theirs = apache_avro::to_avro_datum(schema, value.clone()).unwrap();
+        let decoded: T = from_datum(&theirs).unwrap();
+        assert_eq!(apache_value::<T>(&to_datum(&decoded)), value, "{}: values differ", T::NAME);
+    }
+}
+
+/// Our container writer -> apache-avro's reader, and apache-avro's writer -> our container reader.
+fn container_cross_check<T: DataProduct + AvroCodec + Sample>(codec: Codec) {
+    let schema = &T::schema().unwrap().avro;
+    let records = samples::<T>(2);
+    let mut writer = ContainerWriter::<T, _>::new(Vec::new(), codec).unwrap();
+    writer.set_block_bytes(1000);
+    for record in &records {
+        writer.append(record).unwrap();
+    }
+    let file = writer.finish().unwrap();
+
+    let values: Vec<Value> = apache_avro::Reader::new(&file[..]).unwrap().map(Result::unwrap).collect();
+    assert_eq!(values.len(), records.len(), "{}", T::NAME);
+    for (value, record) in values.iter().zip(&records) {
+        assert_eq!(*value, apache_value::<T>(&to_datum(record)), "{}", T::NAME);
+    }
+
+    let apache_codec = match codec {
+        Codec::Deflate => apache_avro::Codec::Deflate(Default::default()),
+        _ => apache_avro::Codec::Null,
+    };
+    let mut apache_writer = apache_avro::Writer::with_codec(schema, Vec::new(), apache_codec).unwrap();
+    for value in values {
+        apache_writer.append_value(value).unwrap();
+    }
+    let apache_file = apache_writer.into_inner().unwrap();
+    let read: Vec<T> =
+        ContainerReader::<T, _>::new(Cursor::new(apache_file), "apache.avro").unwrap().map(Result::unwrap).collect();
+    assert_eq!(read.len(), records.len());
+    for (read, record) in read.iter().zip(&records) {
+        assert_eq!(apache_value::<T>(&to_datum(read)), apache_value::<T>(&to_datum(record)), "{}", T::NAME);
+    }
+}
+
+macro_rules! every_product {
+    ($check:ident $(, $arg:expr)?) => {
+        $check::<sales::bronze::SalesRaw>($($arg)?);
+        $check::<sales::silver::SalesCleaned>($($arg)?);
+        $check::<sales::gold::SalesAnalytics>($($arg)?);
+        $check::<marketing::bronze::MarketingRaw>($($arg)?);
+        $check::<marketing::silver::MarketingCleaned>($($arg)?);
+        $check::<marketing::gold::MarketingAnalytics>($($arg)?);
+        $check::<product::bronze::UsageRaw>($($arg)?);
+        $check::<product::silver::UsageCleaned>($($arg)?);
+        $check::<product::gold::UsageAnalytics>($($arg)?);
+        $check::<customer::gold::Customer360>($($arg)?);
+    };
+}
+
+#[test]
+fn apache_avro_reads_what_we_write_for_every_product() {
+    every_product!(datum_cross_check);
+}
+
+#[test]
+fn container_files_cross_check_with_apache_avro_null() {
+    every_product!(container_cross_check, Codec::Null);
+}
+
+#[test]
+fn container_files_cross_check_with_apache_avro_deflate() {
+    every_product!(container_cross_check, Codec::Deflate);
+}
+
+#[test]
+fn apache_avro_sees_the_same_values() {
+    use sales::gold::SalesAnalytics;
+    let record = samples::<SalesAnalytics>(3).into_iter().find(|r| !r.line_items.is_empty()).unwrap();
+    let value =
+        apache_avro::from_avro_datum(&SalesAnalytics::schema().unwrap().avro, &mut &to_datum(&record)[..], None)
+            .unwrap();
+    let Value::Record(fields) = value else { panic!("not a record: {value:?}") };
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(field("order_id"), Value::Uuid(record.order_id.to_string().parse().unwrap()));
+    assert_eq!(field("customer_email"), Value::String(record.customer_email.clone()));
+    assert_eq!(field("ordered_at"), Value::TimestampMillis(record.ordered_at.0));
+    let Value::Decimal(amount) = field("amount") else { panic!("amount is not a decimal") };
+    let bytes: Vec<u8> = amount.try_into().unwrap();
+    assert_eq!(mesh_core::codec::unscaled_decimal(&bytes), Some(record.amount.unscaled()));
+    let Value::Array(items) = field("line_items") else { panic!("line_items is not an array") };
+    assert_eq!(items.len(), record.line_items.len());
+    let Value::Record(first) = &items[0] else { panic!("not a record") };
+    assert_eq!(first[0].1, Value::String(record.line_items[0].sku.clone()));
+    assert_eq!(first[1].1, Value::Int(record.line_items[0].quantity));
+}

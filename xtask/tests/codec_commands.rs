@@ -1,0 +1,73 @@
+//! `cargo xtask sample` and `cargo xtask dump`, run as the real binary.
+
+use std::path::Path;
+use std::process::Command;
+
+fn xtask(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap();
+    (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+}
+
+fn sample(dir: &Path, file: &str, args: &[&str]) -> std::path::PathBuf {
+    let path = dir.join(file);
+    let mut all = vec!["sample"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", path.to_str().unwrap()]);
+    let (ok, _, stderr) = xtask(&all);
+    assert!(ok, "{stderr}");
+    path
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mesh-xtask-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn sample_is_deterministic_for_a_seed() {
+    let dir = temp_dir("seed");
+    let a = sample(&dir, "a.avro", &["sales.sales_analytics", "--rows", "50", "--seed", "3"]);
+    let b = sample(&dir, "b.avro", &["sales_analytics", "--rows", "50", "--seed", "3"]);
+    let c = sample(&dir, "c.avro", &["sales_analytics", "--rows", "50", "--seed", "4"]);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn dump_prints_json_lines_through_the_typed_and_the_generic_reader() {
+    let dir = temp_dir("dump");
+    let file = sample(&dir, "orders.avro", &["sales.sales_analytics", "--rows", "2", "--seed", "7", "--codec", "null"]);
+    let file = file.to_str().unwrap();
+    let (ok, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
+    assert!(ok, "{stderr}");
+    let (ok, generic, stderr) = xtask(&["dump", file]);
+    assert!(ok, "{stderr}");
+    assert_eq!(typed, generic);
+    insta::assert_snapshot!(typed);
+    let (ok, count, _) = xtask(&["dump", file, "--product", "sales_analytics", "--count"]);
+    assert!(ok);
+    assert!(count.starts_with("2 records\n") && count.contains("VmHWM"), "{count}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn dump_refuses_a_file_of_another_product_with_the_fix() {
+    let dir = temp_dir("other");
+    let file = sample(&dir, "raw.avro", &["sales.sales_raw", "--rows", "1"]);
+    let (ok, _, stderr) = xtask(&["dump", file.to_str().unwrap(), "--product", "sales.sales_analytics"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("holds `sales.sales_raw` records") && stderr.contains("read it as `sales.sales_raw`"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn sample_names_the_known_products_when_one_is_unknown() {
+    let (ok, _, stderr) = xtask(&["sample", "sales.nope", "--out", "/dev/null"]);
+    assert!(!ok);
+    assert!(stderr.contains("no product `sales.nope`") && stderr.contains("sales.sales_analytics"), "{stderr}");
+}
