@@ -63,6 +63,16 @@ impl Parse for InputArg {
     }
 }
 
+/// Checks what the struct itself must be: not generic, as a product has exactly one schema.
+pub fn check_product_struct(cx: &Ctxt, item: &syn::ItemStruct) {
+    if !item.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &item.generics,
+            "a data product cannot be generic: it has exactly one schema; use concrete types",
+        );
+    }
+}
+
 /// Reads the arguments; `None` when something required is missing or invalid
 /// (every problem is recorded in `cx`).
 pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) -> Option<ProductAttrs> {

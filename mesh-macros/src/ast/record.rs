@@ -38,6 +38,26 @@ pub enum FieldContext {
     NestedRecord,
 }
 
+/// The Avro identity of a nested record or enum: name, namespace, aliases and doc.
+pub struct Identity {
+    pub name: String,
+    pub attrs: TypeAttrs,
+    pub doc: String,
+}
+
+/// Reads a derive input's identity, rejecting generic types (a named type has one fixed schema).
+pub fn identity(cx: &Ctxt, input: &syn::DeriveInput) -> Identity {
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "an Avro named type cannot be generic: its schema must be fixed; use concrete types",
+        );
+    }
+    let attrs = type_attrs(cx, &input.attrs);
+    let name = attrs.name.clone().unwrap_or_else(|| input.ident.to_string());
+    Identity { name, attrs, doc: doc_comment(&input.attrs) }
+}
+
 /// Reads `#[avro(name = "...", namespace = "...", aliases(...))]` on a type.
 pub fn type_attrs(cx: &Ctxt, attrs: &[Attribute]) -> TypeAttrs {
     let mut out = TypeAttrs::default();

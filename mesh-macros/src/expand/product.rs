@@ -9,7 +9,7 @@ use super::descriptor::descriptor;
 use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
 use super::typed::{field_names, linked_inputs};
-use crate::ast::product::product_attrs;
+use crate::ast::product::{check_product_struct, product_attrs};
 use crate::ast::record::{fields, strip_field_attrs, type_attrs, FieldContext};
 use crate::ctxt::Ctxt;
 use crate::symbol::AVRO;
@@ -28,12 +28,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let cx = Ctxt::default();
-    if !item.generics.params.is_empty() {
-        cx.error_spanned_by(
-            &item.generics,
-            "a data product cannot be generic: it has exactly one schema; use concrete types",
-        );
-    }
+    check_product_struct(&cx, &item);
     let attrs = product_attrs(&cx, args, &item.ident);
     let container = type_attrs(&cx, &item.attrs);
     let record_fields = fields(&cx, &item.fields, FieldContext::Product, &item.ident);
