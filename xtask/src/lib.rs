@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 
 /// Data mesh as code: checks and artifacts for every registered data product.
 #[derive(Parser)]
-#[command(name = "cargo xtask", version, about)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -35,7 +35,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Check the lineage graph and the mesh's policies (mesh.toml); exits non-zero on any error.
+    /// Check the lineage graph, the policies (mesh.toml) and schema evolution (contracts/); non-zero on any error.
     Check {
         /// Output format.
         #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
@@ -64,7 +64,7 @@ enum Command {
         #[arg(long, group = "direction", requires = "product")]
         downstream: bool,
     },
-    /// Check schema evolution against `contracts/`, then publish every product's schema and contract there.
+    /// Run every check (as `check`), then publish every product's schema and contract to `contracts/`.
     Publish {
         /// Only report the evolution diagnostics (and whether `contracts/` is up to date); write nothing.
         #[arg(long)]
