@@ -94,6 +94,14 @@ fn a_layer_violation_is_reported() {
 }
 
 #[test]
+fn a_schema_that_cannot_be_built_is_reported_once() {
+    let (code, output) = check(env!("CARGO_BIN_EXE_fixture_schema_conflict"), "schema_conflict", "text");
+    assert_fails_with(code, &output, &["error[MESH0008]", "`shop.Address`"]);
+    assert_eq!(output.matches("error[").count(), 1, "one error, no follow-on ones:\n{output}");
+    insta::assert_snapshot!("schema_conflict_text", output);
+}
+
+#[test]
 fn a_clean_mesh_prints_its_summary_and_passes() {
     let (code, output) = check(env!("CARGO_BIN_EXE_fixture_clean"), "clean", "text");
     assert_eq!(code, 0, "{output}");
