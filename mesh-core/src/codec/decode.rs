@@ -355,12 +355,6 @@ pub fn unscaled_decimal(bytes: &[u8]) -> Option<i128> {
     (extra.is_empty() || (value < 0) == (fill == 0xff)).then_some(value)
 }
 
-/// Where the 32 hex digits of a hyphenated uuid are.
-const UUID_DIGITS: [usize; 32] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34,
-    35,
-];
-
 /// Hex digit values; 0xff marks a byte that is not a hex digit.
 const HEX_VALUES: [u8; 256] = {
     let mut table = [0xff; 256];
@@ -383,17 +377,25 @@ fn parse_uuid(text: &[u8]) -> Option<Uuid> {
     if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
         return None;
     }
-    let (mut high, mut low, mut invalid) = (0u64, 0u64, 0u8);
-    for (i, &at) in UUID_DIGITS.iter().enumerate() {
-        let digit = HEX_VALUES[usize::from(text[at])];
-        invalid |= digit;
-        if i < 16 {
-            high = (high << 4) | u64::from(digit & 0xf);
-        } else {
-            low = (low << 4) | u64::from(digit & 0xf);
+    // Constant ranges of a fixed-size array: no bounds checks, and loops the compiler unrolls.
+    let (high, high_invalid) = hex_digits(&[&text[0..8], &text[9..13], &text[14..18]]);
+    let (low, low_invalid) = hex_digits(&[&text[19..23], &text[24..36]]);
+    ((high_invalid | low_invalid) & 0xf0 == 0).then_some(Uuid((u128::from(high) << 64) | u128::from(low)))
+}
+
+/// The value of up to 16 hex digits in `groups`, and the OR of their table entries (a digit
+/// that is not hex sets the high bits).
+#[inline]
+fn hex_digits(groups: &[&[u8]]) -> (u64, u8) {
+    let (mut value, mut invalid) = (0u64, 0u8);
+    for group in groups {
+        for &byte in *group {
+            let digit = HEX_VALUES[usize::from(byte)];
+            invalid |= digit;
+            value = (value << 4) | u64::from(digit & 0xf);
         }
     }
-    (invalid & 0xf0 == 0).then_some(Uuid((u128::from(high) << 64) | u128::from(low)))
+    (value, invalid)
 }
 
 #[cfg(test)]
@@ -463,6 +465,10 @@ mod tests {
         assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456-426614174000"), Some(uuid));
         assert_eq!(parse_uuid(b"123E4567-E89B-12D3-A456-426614174000"), Some(uuid));
         assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456-42661417400g"), None);
+        assert_eq!(parse_uuid(b"z23e4567-e89b-12d3-a456-426614174000"), None);
+        assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a45 -426614174000"), None);
+        assert_eq!(parse_uuid(b"ffffffff-ffff-ffff-ffff-ffffffffffff"), Some(Uuid(u128::MAX)));
+        assert_eq!(parse_uuid(b"00000000-0000-0000-0000-000000000001"), Some(Uuid(1)));
         assert_eq!(parse_uuid(b"123e4567-e89b-12d3-a456_426614174000"), None);
         assert_eq!(parse_uuid(b"123e4567e89b12d3a456426614174000"), None);
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::header::{read_exact, read_long};
 use super::{Codec, ContainerError, ContainerErrorKind, FileHeader};
 use crate::codec::resolve::Plan;
-use crate::codec::{AvroCodec, Reader};
+use crate::codec::{AvroCodec, DecodeError, Reader};
 use crate::DataProduct;
 
 /// The largest block (compressed or not) read by default; larger ones are refused as corrupt.
@@ -183,30 +183,35 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         Ok(true)
     }
 
-    fn next_record(&mut self) -> Result<Option<T>, ContainerError> {
+    /// Loads blocks until one has records; `false` at the end of the file. Once per block, so
+    /// kept out of the per-record path.
+    #[inline(never)]
+    fn next_nonempty_block(&mut self) -> Result<bool, ContainerError> {
         while self.left_in_block == 0 {
             if !self.next_block()? {
-                return Ok(None);
+                return Ok(false);
             }
         }
+        Ok(true)
+    }
+
+    /// Decodes the record at `position`; returns it and where the next one starts.
+    #[inline]
+    fn decode_record(&mut self) -> Result<(T, usize), DecodeError> {
         let mut input = Reader::new(&self.block);
-        let decoded = input.take(self.position).and_then(|_| match &self.plan {
-            None => T::decode(&mut input),
+        input.take(self.position)?;
+        let value = match &self.plan {
+            None => T::decode(&mut input)?,
             Some(plan) => {
                 self.scratch.clear();
                 plan.transcode(&mut input, &mut self.scratch)?;
                 let mut resolved = Reader::new(&self.scratch);
                 let value = T::decode(&mut resolved)?;
                 resolved.finish()?;
-                Ok(value)
+                value
             }
-        });
-        let position = input.offset();
-        let value = decoded.map_err(|e| self.error(ContainerErrorKind::Decode(e), true))?;
-        self.position = position;
-        self.left_in_block -= 1;
-        self.record_in_block += 1;
-        Ok(Some(value))
+        };
+        Ok((value, input.offset()))
     }
 }
 
@@ -214,13 +219,37 @@ impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
     type Item = Result<T, ContainerError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
+        if self.left_in_block == 0 {
+            if self.done {
+                return None;
+            }
+            match self.next_nonempty_block() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
         }
-        let next = self.next_record();
-        if !matches!(next, Ok(Some(_))) {
-            self.done = true;
-        }
-        next.transpose()
+        // The value goes straight into the item: no `Result<Option<T>>` to rebuild per record.
+        Some(match self.decode_record() {
+            Ok((value, position)) => {
+                self.position = position;
+                self.left_in_block -= 1;
+                self.record_in_block += 1;
+                Ok(value)
+            }
+            Err(error) => {
+                let error = self.error(ContainerErrorKind::Decode(error), true);
+                // The iterator ends after an error.
+                self.left_in_block = 0;
+                self.done = true;
+                Err(error)
+            }
+        })
     }
 }

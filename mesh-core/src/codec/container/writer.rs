@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use std::marker::PhantomData;
 
 use super::{Codec, FileHeader, PRODUCT_KEY, VERSION_KEY};
-use crate::codec::encode::write_long;
 use crate::codec::AvroCodec;
 use crate::DataProduct;
 
@@ -106,12 +105,17 @@ impl<T: DataProduct + AvroCodec, W: Write> ContainerWriter<T, W> {
         if self.records == 0 {
             return Ok(());
         }
-        self.codec.compress(&self.block, &mut self.compressed)?;
-        let mut prefix = Vec::with_capacity(20);
-        write_long(&mut prefix, self.records as i64);
-        write_long(&mut prefix, self.compressed.len() as i64);
-        out.write_all(&prefix)?;
-        out.write_all(&self.compressed)?;
+        // An uncompressed block is written straight from the buffer it was encoded into.
+        let data = if self.codec == Codec::Null {
+            &self.block
+        } else {
+            self.codec.compress(&self.block, &mut self.compressed)?;
+            &self.compressed
+        };
+        let mut prefix = [0u8; 20];
+        let prefix_len = block_prefix(&mut prefix, self.records, data.len());
+        out.write_all(&prefix[..prefix_len])?;
+        out.write_all(data)?;
         out.write_all(&self.sync)?;
         self.block.clear();
         self.records = 0;
@@ -138,6 +142,23 @@ impl<T: DataProduct + AvroCodec, W: Write> Drop for ContainerWriter<T, W> {
             let _ = out.flush();
         }
     }
+}
+
+/// Writes a block's record count and byte size (two zig-zag varints) into `prefix`; returns their length.
+fn block_prefix(prefix: &mut [u8; 20], records: u64, bytes: usize) -> usize {
+    let mut len = 0;
+    for value in [records, bytes as u64] {
+        // Both are non-negative and below 2^63, so the zig-zag form is the value doubled.
+        let mut n = value << 1;
+        while n >= 0x80 {
+            prefix[len] = (n as u8) | 0x80;
+            n >>= 7;
+            len += 1;
+        }
+        prefix[len] = n as u8;
+        len += 1;
+    }
+    len
 }
 
 /// 16 unpredictable bytes, from the standard library's randomly seeded hasher.
