@@ -10,8 +10,7 @@ use mesh_core::governance::{self, CalendarDate, Format, MeshConfig, Report, POLI
 use mesh_core::lineage::Lineage;
 use mesh_core::registered_products;
 
-use crate::mesh::LoadedProduct;
-use crate::{evolution, workspace_root};
+use crate::{evolution, mesh, workspace_root};
 
 /// How `cargo xtask check` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,32 +72,25 @@ pub fn run(format: CheckFormat, today: Option<CalendarDate>, against: Option<&st
 /// # Errors
 /// `contracts/` cannot be read, or `against` is not a git ref.
 pub fn analyse(today: Option<CalendarDate>, against: Option<&str>) -> Result<Report, String> {
-    let registrations = registered_products();
-    let lineage = Lineage::build(registrations.iter().map(|r| r.descriptor));
+    let lineage = Lineage::build(registered_products().into_iter().map(|r| r.descriptor));
+    let mesh = mesh::load_all();
     let config = load_config();
     let today = today.unwrap_or_else(CalendarDate::today);
     let mut report = governance::check_lineage(&lineage, &config, today);
-    let mut loaded = Vec::with_capacity(registrations.len());
-    let mut unbuilt = BTreeSet::new();
-    for registration in &registrations {
-        let product = registration.descriptor;
-        match (registration.schema)() {
-            Ok(schema) => loaded.push(LoadedProduct { descriptor: product, schema }),
-            Err(e) => {
-                // Still declared: evolution must not take it for a removed product.
-                unbuilt.insert(product.id());
-                report.diagnostics.push(
-                    Diagnostic::error(
-                        SCHEMA_ERROR,
-                        format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
-                    )
-                    .product(product.id())
-                    .at(&product.source)
-                    .help("fix the field types named in the message; `cargo xtask export` reports the same"),
-                )
-            }
-        }
+    // Still declared: evolution must not take a product whose schema fails for a removed one.
+    let unbuilt: BTreeSet<String> = mesh.unbuilt.iter().map(|(product, _)| product.id()).collect();
+    for (product, e) in &mesh.unbuilt {
+        report.diagnostics.push(
+            Diagnostic::error(
+                SCHEMA_ERROR,
+                format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
+            )
+            .product(product.id())
+            .at(&product.source)
+            .help("fix the field types named in the message; `cargo xtask export` reports the same"),
+        );
     }
+    let loaded = mesh.products;
     let root = workspace_root();
     if against.is_some() || root.join(CONTRACTS_DIR).is_dir() {
         report.diagnostics.extend(evolution::diagnostics(&loaded, &root, against, today, &unbuilt)?);

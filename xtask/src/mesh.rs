@@ -15,20 +15,33 @@ impl LoadedProduct {
     }
 }
 
-/// Every registered product, or every schema error found.
-pub fn load() -> Result<Vec<LoadedProduct>, Vec<ProductSchemaError>> {
-    let mut loaded = Vec::new();
-    let mut errors = Vec::new();
+/// The registered products, split by whether their schema builds.
+pub struct Mesh {
+    /// Products whose schema was built.
+    pub products: Vec<LoadedProduct>,
+    /// Products whose schema cannot be built, with the reason.
+    pub unbuilt: Vec<(&'static ProductDescriptor, ProductSchemaError)>,
+}
+
+/// Every registered product, building each schema once (they are cached).
+pub fn load_all() -> Mesh {
+    let mut mesh = Mesh { products: Vec::new(), unbuilt: Vec::new() };
     for registration in registered_products() {
         match (registration.schema)() {
-            Ok(schema) => loaded.push(LoadedProduct { descriptor: registration.descriptor, schema }),
-            Err(e) => errors.push(e),
+            Ok(schema) => mesh.products.push(LoadedProduct { descriptor: registration.descriptor, schema }),
+            Err(e) => mesh.unbuilt.push((registration.descriptor, e)),
         }
     }
-    if errors.is_empty() {
-        Ok(loaded)
+    mesh
+}
+
+/// Every registered product, or every schema error found.
+pub fn load() -> Result<Vec<LoadedProduct>, Vec<ProductSchemaError>> {
+    let mesh = load_all();
+    if mesh.unbuilt.is_empty() {
+        Ok(mesh.products)
     } else {
-        Err(errors)
+        Err(mesh.unbuilt.into_iter().map(|(_, e)| e).collect())
     }
 }
 
