@@ -1,7 +1,7 @@
 //! The file header: magic, metadata and sync marker.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 use super::{Codec, ContainerErrorKind, MAGIC, PRODUCT_KEY, VERSION_KEY};
 use crate::codec::encode::{write_bytes, write_long, write_str};
@@ -70,10 +70,10 @@ impl FileHeader {
                 count as u64
             };
             for _ in 0..count {
-                let key = read_sized(input, &mut budget)?;
+                let key = read_metadata_bytes(input, &mut budget)?;
                 let key = String::from_utf8(key)
                     .map_err(|_| ContainerErrorKind::BadHeader("a metadata key is not UTF-8".into()))?;
-                let value = read_sized(input, &mut budget)?;
+                let value = read_metadata_bytes(input, &mut budget)?;
                 metadata.insert(key, value);
             }
         }
@@ -105,6 +105,45 @@ pub(crate) fn read_exact(input: &mut impl Read, buf: &mut [u8]) -> Result<(), Co
     })
 }
 
+/// Reads exactly `size` bytes into `buf` (replacing its contents).
+///
+/// `size` comes from the file, so the buffer grows only as bytes arrive (at most doubling what
+/// was read): a lying size costs an error at the end of the input, not its size in memory.
+pub(crate) fn read_sized(input: &mut impl Read, size: usize, buf: &mut Vec<u8>) -> Result<(), ContainerErrorKind> {
+    buf.clear();
+    read_more(input, size, buf)
+}
+
+/// [`read_sized`] for a buffered input: what `input` has buffered is taken first, the rest is
+/// read from the inner reader straight into `buf`, so block bytes are copied once, not twice.
+pub(crate) fn read_block_bytes<R: Read>(
+    input: &mut BufReader<R>,
+    size: usize,
+    buf: &mut Vec<u8>,
+) -> Result<(), ContainerErrorKind> {
+    buf.clear();
+    let buffered = input.buffer();
+    let from_buffer = buffered.len().min(size);
+    buf.extend_from_slice(&buffered[..from_buffer]);
+    input.consume(from_buffer);
+    read_more(input.get_mut(), size, buf)
+}
+
+/// Appends bytes to `buf` until it holds `size`, reserving at most its length again at a time.
+fn read_more(input: &mut impl Read, size: usize, buf: &mut Vec<u8>) -> Result<(), ContainerErrorKind> {
+    const FIRST_CHUNK: usize = 1 << 16;
+    while buf.len() < size {
+        let chunk = (size - buf.len()).min(buf.len().max(FIRST_CHUNK));
+        buf.reserve_exact(chunk);
+        // `read_to_end` fills the reserved capacity without zeroing it first.
+        let read = input.take(chunk as u64).read_to_end(buf).map_err(ContainerErrorKind::Io)?;
+        if read < chunk {
+            return Err(ContainerErrorKind::Truncated);
+        }
+    }
+    Ok(())
+}
+
 /// Reads a zig-zag varint; `None` at a clean end of file before its first byte.
 pub(crate) fn read_long(input: &mut impl Read) -> Result<Option<i64>, ContainerErrorKind> {
     let mut value: u64 = 0;
@@ -125,17 +164,55 @@ pub(crate) fn read_long(input: &mut impl Read) -> Result<Option<i64>, ContainerE
     Err(ContainerErrorKind::BadBlock("a varint is longer than 10 bytes".into()))
 }
 
-/// Reads length-prefixed bytes, growing the buffer only as bytes arrive.
-fn read_sized(input: &mut impl Read, budget: &mut u64) -> Result<Vec<u8>, ContainerErrorKind> {
+/// Reads a length-prefixed metadata key or value, within what is left of the header's `budget`.
+fn read_metadata_bytes(input: &mut impl Read, budget: &mut u64) -> Result<Vec<u8>, ContainerErrorKind> {
     let len = read_long(input)?.ok_or(ContainerErrorKind::Truncated)?;
     if len < 0 || len as u64 > *budget {
         return Err(ContainerErrorKind::BadHeader(format!("metadata length {len} is negative or too large")));
     }
     *budget -= len as u64;
     let mut bytes = Vec::new();
-    let read = input.take(len as u64).read_to_end(&mut bytes).map_err(ContainerErrorKind::Io)?;
-    if read as u64 != len as u64 {
-        return Err(ContainerErrorKind::Truncated);
-    }
+    read_sized(input, len as usize, &mut bytes)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sized_reads_take_exactly_the_size_across_chunks() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+        let mut input = &data[..];
+        let mut buf = vec![7; 3];
+        read_sized(&mut input, 200_000, &mut buf).unwrap();
+        assert_eq!(buf, data[..200_000]);
+        assert_eq!(input.len(), 100_000);
+        read_sized(&mut input, 0, &mut buf).unwrap();
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn a_size_past_the_input_is_truncated_without_allocating_it() {
+        let data = vec![1u8; 1000];
+        let mut buf = Vec::new();
+        let error = read_sized(&mut &data[..], 1 << 40, &mut buf).unwrap_err();
+        assert!(matches!(error, ContainerErrorKind::Truncated), "{error:?}");
+        assert!(buf.capacity() < 1 << 20, "allocated {} bytes for 1000 bytes of input", buf.capacity());
+    }
+
+    #[test]
+    fn block_reads_take_the_buffered_bytes_then_the_inner_reader() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let mut input = BufReader::with_capacity(1000, &data[..]);
+        let mut first = [0u8; 10];
+        input.read_exact(&mut first).unwrap();
+        let mut buf = Vec::new();
+        read_block_bytes(&mut input, 150_000, &mut buf).unwrap();
+        assert_eq!(buf, data[10..150_010]);
+        read_block_bytes(&mut input, 5, &mut buf).unwrap();
+        assert_eq!(buf, data[150_010..150_015]);
+        let error = read_block_bytes(&mut input, 200_000, &mut buf).unwrap_err();
+        assert!(matches!(error, ContainerErrorKind::Truncated), "{error:?}");
+    }
 }

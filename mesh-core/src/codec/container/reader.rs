@@ -5,7 +5,7 @@ use std::io::{BufReader, Read};
 use std::marker::PhantomData;
 use std::path::Path;
 
-use super::header::{read_exact, read_long};
+use super::header::{read_block_bytes, read_exact, read_long};
 use super::{Codec, ContainerError, ContainerErrorKind, FileHeader};
 use crate::codec::resolve::Plan;
 use crate::codec::{AvroCodec, DecodeError, Reader};
@@ -150,15 +150,8 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             let why = format!("count {count}, size {size} (the limit is {} bytes)", self.max_block_bytes);
             return Err(self.error(ContainerErrorKind::BadBlock(why), false));
         }
-        // Grows only as bytes arrive, so a lying size costs nothing before the file runs out.
-        self.compressed.clear();
-        let read = (&mut self.input)
-            .take(size as u64)
-            .read_to_end(&mut self.compressed)
-            .map_err(|e| self.error(ContainerErrorKind::Io(e), false))?;
-        if read as u64 != size as u64 {
-            return Err(self.error(ContainerErrorKind::Truncated, false));
-        }
+        read_block_bytes(&mut self.input, size as usize, &mut self.compressed)
+            .map_err(|kind| self.error(kind, false))?;
         let mut sync = [0u8; 16];
         read_exact(&mut self.input, &mut sync).map_err(|kind| self.error(kind, false))?;
         if sync != self.header.sync {
