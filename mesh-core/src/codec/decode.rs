@@ -348,6 +348,12 @@ pub fn unscaled_decimal(bytes: &[u8]) -> Option<i128> {
     let Some(&first) = bytes.first() else {
         return Some(0);
     };
+    if bytes.len() <= 8 {
+        // The common case (amounts up to 18 digits), in 64-bit arithmetic: sign-extend the
+        // first byte, then shift the rest in.
+        let value = bytes[1..].iter().fold(i64::from(first as i8), |value, &byte| value << 8 | i64::from(byte));
+        return Some(i128::from(value));
+    }
     let fill = if first & 0x80 != 0 { 0xff } else { 0 };
     let (extra, bytes) = bytes.split_at(bytes.len().saturating_sub(16));
     if extra.iter().any(|&b| b != fill) {
@@ -459,6 +465,25 @@ mod tests {
             Some(5)
         );
         assert_eq!(unscaled_decimal(&[1; 17]), None);
+    }
+
+    #[test]
+    fn short_and_long_decimal_encodings_agree() {
+        // Every value near the 8-byte boundary, written minimally and sign-extended to 17 bytes.
+        let mut values = vec![0i128, 1, -1, i128::from(i64::MAX), i128::from(i64::MIN), i128::MAX, i128::MIN];
+        for shift in 0..127 {
+            values.extend([1i128 << shift, (1i128 << shift) - 1, -(1i128 << shift), -(1i128 << shift) + 1]);
+        }
+        for value in values {
+            let mut out = Vec::new();
+            write_decimal(&mut out, value);
+            let minimal = Reader::new(&out).read_slice().unwrap().to_vec();
+            assert_eq!(unscaled_decimal(&minimal), Some(value), "{minimal:02x?}");
+            let fill = if value < 0 { 0xff } else { 0 };
+            let mut wide = vec![fill; 17 - minimal.len()];
+            wide.extend_from_slice(&minimal);
+            assert_eq!(unscaled_decimal(&wide), Some(value), "{wide:02x?}");
+        }
     }
 
     #[test]
