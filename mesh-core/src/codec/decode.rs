@@ -351,7 +351,7 @@ pub fn unscaled_decimal(bytes: &[u8]) -> Option<i128> {
     if bytes.len() <= 8 {
         // The common case (amounts up to 18 digits), in 64-bit arithmetic: sign-extend the
         // first byte, then shift the rest in.
-        let value = bytes[1..].iter().fold(i64::from(first as i8), |value, &byte| value << 8 | i64::from(byte));
+        let value = bytes[1..].iter().fold(i64::from(first as i8), |value, &byte| (value << 8) | i64::from(byte));
         return Some(i128::from(value));
     }
     let fill = if first & 0x80 != 0 { 0xff } else { 0 };
@@ -374,9 +374,9 @@ fn parse_uuid(text: &[u8]) -> Option<Uuid> {
     // Eight digits at a time (SWAR): a per-digit loop was ~5% of decoding a record with one uuid.
     let word = |at: usize| u64::from_be_bytes(text[at..at + 8].try_into().unwrap_or_default());
     let four = |at: usize| u64::from(u32::from_be_bytes(text[at..at + 4].try_into().unwrap_or_default()));
-    let high = hex8(word(0))? << 32 | hex8(four(9) << 32 | four(14))?;
-    let low = hex8(four(19) << 32 | four(24))? << 32 | hex8(word(28))?;
-    Some(Uuid(u128::from(high) << 64 | u128::from(low)))
+    let high = (hex8(word(0))? << 32) | hex8((four(9) << 32) | four(14))?;
+    let low = (hex8((four(19) << 32) | four(24))? << 32) | hex8(word(28))?;
+    Some(Uuid((u128::from(high) << 64) | u128::from(low)))
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -391,7 +391,7 @@ fn hex8(word: u64) -> Option<u64> {
     // Per byte, with every byte below 0x80: the high bit of `(b | 0x80) - c` is set iff `b >= c`,
     // and no byte borrows from its neighbour.
     let at_least = |c: u8| (word | HIGH_BITS).wrapping_sub(ONES * u64::from(c)) & HIGH_BITS;
-    let lower = word | ONES * 0x20; // folds 'A'..='F' onto 'a'..='f'; digits keep their bytes
+    let lower = word | (ONES * 0x20); // folds 'A'..='F' onto 'a'..='f'; digits keep their bytes
     let at_least_lower = |c: u8| (lower | HIGH_BITS).wrapping_sub(ONES * u64::from(c)) & HIGH_BITS;
     let digit = at_least(b'0') & !at_least(b'9' + 1);
     let letter = at_least_lower(b'a') & !at_least_lower(b'f' + 1);
@@ -399,11 +399,11 @@ fn hex8(word: u64) -> Option<u64> {
         return None;
     }
     // '0'..'9' have their value in the low nibble; 'a'/'A'.. have value - 9 there.
-    let nibbles = (word & ONES * 0x0f) + (letter >> 7) * 9;
+    let nibbles = (word & (ONES * 0x0f)) + (letter >> 7) * 9;
     // Packs the eight nibbles (one per byte) into 32 bits.
-    let pairs = (nibbles | nibbles >> 4) & 0x00ff_00ff_00ff_00ff;
-    let quads = (pairs | pairs >> 8) & 0x0000_ffff_0000_ffff;
-    Some((quads | quads >> 16) & 0xffff_ffff)
+    let pairs = (nibbles | (nibbles >> 4)) & 0x00ff_00ff_00ff_00ff;
+    let quads = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+    Some((quads | (quads >> 16)) & 0xffff_ffff)
 }
 
 #[cfg(test)]
@@ -502,7 +502,9 @@ mod tests {
 
     /// The digit-at-a-time definition `hex8` must agree with.
     fn hex8_reference(word: u64) -> Option<u64> {
-        word.to_be_bytes().iter().try_fold(0u64, |value, &b| Some(value << 4 | u64::from(char::from(b).to_digit(16)?)))
+        word.to_be_bytes()
+            .iter()
+            .try_fold(0u64, |value, &b| Some((value << 4) | u64::from(char::from(b).to_digit(16)?)))
     }
 
     #[test]
@@ -510,7 +512,7 @@ mod tests {
         let base = u64::from_be_bytes(*b"09afAF3c");
         for position in 0..8 {
             for byte in 0..=255u64 {
-                let word = base & !(0xff << (8 * position)) | byte << (8 * position);
+                let word = (base & !(0xff << (8 * position))) | (byte << (8 * position));
                 assert_eq!(hex8(word), hex8_reference(word), "{:?}", word.to_be_bytes());
             }
         }
@@ -520,7 +522,7 @@ mod tests {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let hexish = (state & 0x0f0f_0f0f_0f0f_0f0f) | 0x3030_3030_3030_3030 | (state & ONES << 6);
+            let hexish = (state & 0x0f0f_0f0f_0f0f_0f0f) | 0x3030_3030_3030_3030 | (state & (ONES << 6));
             assert_eq!(hex8(state), hex8_reference(state));
             assert_eq!(hex8(hexish), hex8_reference(hexish));
         }
