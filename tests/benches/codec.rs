@@ -47,4 +47,4 @@ macro_rules! group {
 group!(encode_datum: mesh_generated, apache_avro_serde, serde_avro_fast);
 group!(decode_datum: mesh_generated, apache_avro_serde, serde_avro_fast);
 group!(write_file: mesh_generated, apache_avro_serde, serde_avro_fast);
-group!(read_file: mesh_generated, apache_avro_serde, serde_avro_fast, mesh_generated_evolved);
+group!(read_file: mesh_generated, apache_avro_serde, serde_avro_fast, mesh_generated_evolved, mesh_generated_reused);

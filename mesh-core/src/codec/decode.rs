@@ -257,6 +257,33 @@ impl<'a> Reader<'a> {
             .map_err(|_| DecodeError { kind: DecodeErrorKind::InvalidUtf8, offset: start })
     }
 
+    /// Reads a `string` into `out`, replacing its contents and reusing its allocation.
+    ///
+    /// # Errors
+    /// A bad length or invalid UTF-8 (`out` is then left empty).
+    #[inline]
+    pub fn read_string_into(&mut self, out: &mut String) -> Result<(), DecodeError> {
+        let start = self.offset();
+        // Copied, then validated in place at its aligned address, as in `read_string`.
+        let mut bytes = std::mem::take(out).into_bytes();
+        bytes.clear();
+        bytes.extend_from_slice(self.read_slice()?);
+        *out =
+            String::from_utf8(bytes).map_err(|_| DecodeError { kind: DecodeErrorKind::InvalidUtf8, offset: start })?;
+        Ok(())
+    }
+
+    /// Reads `bytes` into `out`, replacing its contents and reusing its allocation.
+    ///
+    /// # Errors
+    /// A bad length (`out` is then left empty).
+    #[inline]
+    pub fn read_bytes_into(&mut self, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+        out.clear();
+        out.extend_from_slice(self.read_slice()?);
+        Ok(())
+    }
+
     /// Reads a `fixed` of `N` bytes.
     ///
     /// # Errors
@@ -526,6 +553,21 @@ mod tests {
             assert_eq!(hex8(state), hex8_reference(state));
             assert_eq!(hex8(hexish), hex8_reference(hexish));
         }
+    }
+
+    #[test]
+    fn reading_into_replaces_the_contents_and_leaves_them_empty_on_error() {
+        let mut out = Vec::new();
+        write_str(&mut out, "new");
+        write_bytes(&mut out, &[1, 2]);
+        let mut reader = Reader::new(&out);
+        let (mut text, mut bytes) = (String::from("a much longer old value"), vec![9; 40]);
+        reader.read_string_into(&mut text).unwrap();
+        reader.read_bytes_into(&mut bytes).unwrap();
+        assert_eq!((text.as_str(), bytes.as_slice()), ("new", &[1u8, 2][..]));
+        assert!(reader.is_empty());
+        let error = Reader::new(&[4, 0xc3, 0x28]).read_string_into(&mut text).unwrap_err();
+        assert_eq!((error.kind, text.as_str()), (DecodeErrorKind::InvalidUtf8, ""));
     }
 
     #[test]

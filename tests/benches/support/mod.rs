@@ -221,6 +221,8 @@ pub enum Library {
     SerdeAvroFast,
     /// Our reader on the file written with the older schema (resolved through the plan).
     MeshGeneratedEvolved,
+    /// Our reader decoding every record into one reused value (`ContainerReader::read_into`).
+    MeshGeneratedReused,
 }
 
 impl Library {
@@ -231,6 +233,7 @@ impl Library {
             Library::ApacheAvroSerde => "apache_avro_serde",
             Library::SerdeAvroFast => "serde_avro_fast",
             Library::MeshGeneratedEvolved => "mesh_generated_evolved",
+            Library::MeshGeneratedReused => "mesh_generated_reused",
         }
     }
 }
@@ -258,6 +261,7 @@ pub const CASES: &[Case] = &[
     Case { group: "read_file", library: Library::ApacheAvroSerde, run: read_file::apache_avro_serde },
     Case { group: "read_file", library: Library::SerdeAvroFast, run: read_file::serde_avro_fast },
     Case { group: "read_file", library: Library::MeshGeneratedEvolved, run: read_file::mesh_generated_evolved },
+    Case { group: "read_file", library: Library::MeshGeneratedReused, run: read_file::mesh_generated_reused },
 ];
 
 // Every case is `#[inline(never)]` so an instruction profiler can collect exactly it
@@ -394,6 +398,20 @@ pub mod read_file {
         assert!(reader.is_resolving(), "the evolved file must take the resolving path");
         for record in reader {
             black_box(record.unwrap());
+        }
+    }
+
+    /// One value reused for every record (`read_into`): no allocation once the strings and
+    /// vectors have grown to fit.
+    #[inline(never)]
+    pub fn mesh_generated_reused(data: &Data) {
+        let mut reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(&data.file), "bench").unwrap();
+        let Some(first) = reader.next() else { return };
+        let mut record = first.unwrap();
+        black_box(&record);
+        while let Some(read) = reader.read_into(&mut record) {
+            read.unwrap();
+            black_box(&record);
         }
     }
 }

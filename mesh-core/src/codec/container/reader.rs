@@ -188,30 +188,36 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         Ok(true)
     }
 
-    /// Decodes the record at `position`; returns it and where the next one starts.
+    /// Decodes the record at `position` with `decode`; returns the result and where the next
+    /// record starts. Through the plan when the writer schema differs.
     #[inline]
-    fn decode_record(&mut self) -> Result<(T, usize), DecodeError> {
+    fn decode_record<X>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+    ) -> Result<(X, usize), DecodeError> {
         let mut input = Reader::new(&self.block);
         input.take(self.position)?;
         let value = match &self.plan {
-            None => T::decode(&mut input)?,
+            None => decode(&mut input)?,
             Some(plan) => {
                 self.scratch.clear();
                 plan.transcode(&mut input, &mut self.scratch)?;
                 let mut resolved = Reader::new(&self.scratch);
-                let value = T::decode(&mut resolved)?;
+                let value = decode(&mut resolved)?;
                 resolved.finish()?;
                 value
             }
         };
         Ok((value, input.offset()))
     }
-}
 
-impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
-    type Item = Result<T, ContainerError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// The next record through `decode`: loads blocks as needed, counts the record, and ends
+    /// the reading after an error. `next` and `read_into` differ only in `decode`.
+    #[inline]
+    fn read_next<X>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+    ) -> Option<Result<X, ContainerError>> {
         if self.left_in_block == 0 {
             if self.done {
                 return None;
@@ -229,7 +235,7 @@ impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
             }
         }
         // The value goes straight into the item: no `Result<Option<T>>` to rebuild per record.
-        Some(match self.decode_record() {
+        Some(match self.decode_record(decode) {
             Ok((value, position)) => {
                 self.position = position;
                 self.left_in_block -= 1;
@@ -238,11 +244,40 @@ impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
             }
             Err(error) => {
                 let error = self.error(ContainerErrorKind::Decode(error), true);
-                // The iterator ends after an error.
+                // The reading ends after an error.
                 self.left_in_block = 0;
                 self.done = true;
                 Err(error)
             }
         })
+    }
+
+    /// Reads the next record into `record`, reusing its strings and vectors (see
+    /// [`AvroCodec::decode_into`]): the allocation-free way to scan a file. `None` at the end.
+    ///
+    /// ```no_run
+    /// # fn scan<T: mesh_core::DataProduct + mesh_core::codec::AvroCodec>(first: T) -> Result<(), mesh_core::codec::ContainerError> {
+    /// let mut reader = mesh_core::codec::ContainerReader::<T, _>::open("orders.avro")?;
+    /// let mut record = first; // any value of `T`, e.g. the first record read with `next()`
+    /// while let Some(read) = reader.read_into(&mut record) {
+    ///     read?;
+    ///     // use `&record` here; the next call overwrites it
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
+    pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
+        self.read_next(|input| record.decode_into(input))
+    }
+}
+
+impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
+    type Item = Result<T, ContainerError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_next(T::decode)
     }
 }
