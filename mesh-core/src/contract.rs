@@ -210,12 +210,15 @@ impl Contract {
                         .pii
                         .map(|pii| ContractPii { class: pii.class, encrypted_at_rest: pii.encrypted_at_rest }),
                     nested_pii: field
-                        .nested_pii()
+                        .nested_fields()
                         .into_iter()
-                        .map(|nested| ContractNestedPii {
-                            path: nested.path,
-                            class: nested.pii.class,
-                            encrypted_at_rest: nested.pii.encrypted_at_rest,
+                        .filter_map(|nested| {
+                            let pii = nested.field.pii?;
+                            Some(ContractNestedPii {
+                                path: nested.path,
+                                class: pii.class,
+                                encrypted_at_rest: pii.encrypted_at_rest,
+                            })
                         })
                         .collect(),
                     aliases: field.aliases.iter().map(|alias| alias.to_string()).collect(),

@@ -63,11 +63,24 @@ impl NestedRecord {
     }
 }
 
+/// A field of a record nested in a product's field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedField {
+    /// The path from the product's record: `shipping_address.postcode`, `line_items[].sku`.
+    pub path: String,
+    /// The nested record's field.
+    pub field: &'static FieldDescriptor,
+    /// The Rust type of the nested record declaring the field.
+    pub record: &'static str,
+}
+
 /// A field classified as personal data, anywhere in a product's record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PiiPath<'a> {
     /// The path from the product's record: `email`, `shipping_address.postcode`, `line_items[].sku`.
     pub path: String,
+    /// The product's field the path starts from.
+    pub product_field: &'a FieldDescriptor,
     /// The field declaring the classification: the product's, or the nested record's.
     pub field: &'a FieldDescriptor,
     /// The Rust type of the nested record declaring the field; `None` for the product's own fields.
@@ -77,18 +90,24 @@ pub struct PiiPath<'a> {
 }
 
 impl FieldDescriptor {
-    /// The personal data inside the record this field holds, as paths that
-    /// start with the field's name. A record nested in itself is walked once.
-    pub fn nested_pii(&self) -> Vec<PiiPath<'static>> {
+    /// Every field of the record this field holds, and of the records nested
+    /// in those, depth first; paths start with this field's name. A record
+    /// nested in itself is walked once.
+    pub fn nested_fields(&self) -> Vec<NestedField> {
         let mut found = Vec::new();
         if let Some(nested) = self.record {
             walk(&format!("{}{}", self.name, nested.step), nested.record, &mut Vec::new(), &mut found);
         }
         found
     }
+
+    /// The nested fields classified as personal data.
+    pub fn nested_pii(&self) -> Vec<NestedField> {
+        self.nested_fields().into_iter().filter(|nested| nested.field.pii.is_some()).collect()
+    }
 }
 
-fn walk(prefix: &str, record: RecordFields, open: &mut Vec<&'static str>, found: &mut Vec<PiiPath<'static>>) {
+fn walk(prefix: &str, record: RecordFields, open: &mut Vec<&'static str>, found: &mut Vec<NestedField>) {
     // A record met again inside itself repeats the same fields at a longer path.
     if open.contains(&record.rust_type) {
         return;
@@ -96,9 +115,7 @@ fn walk(prefix: &str, record: RecordFields, open: &mut Vec<&'static str>, found:
     open.push(record.rust_type);
     for field in (record.fields)() {
         let path = format!("{prefix}.{}", field.name);
-        if let Some(pii) = field.pii {
-            found.push(PiiPath { path: path.clone(), field, record: Some(record.rust_type), pii });
-        }
+        found.push(NestedField { path: path.clone(), field, record: record.rust_type });
         if let Some(nested) = field.record {
             walk(&format!("{path}{}", nested.step), nested.record, open, found);
         }
@@ -111,11 +128,16 @@ impl ProductDescriptor {
     /// the fields of the records nested in them, in declaration order.
     pub fn pii_fields(&self) -> Vec<PiiPath<'_>> {
         let mut out = Vec::new();
-        for field in self.fields.iter() {
-            if let Some(pii) = field.pii {
-                out.push(PiiPath { path: field.name.to_string(), field, record: None, pii });
+        for product_field in self.fields.iter() {
+            if let Some(pii) = product_field.pii {
+                let path = product_field.name.to_string();
+                out.push(PiiPath { path, product_field, field: product_field, record: None, pii });
             }
-            out.extend(field.nested_pii());
+            for nested in product_field.nested_fields() {
+                let Some(pii) = nested.field.pii else { continue };
+                let NestedField { path, field, record } = nested;
+                out.push(PiiPath { path, product_field, field, record: Some(record), pii });
+            }
         }
         out
     }
@@ -169,8 +191,19 @@ mod tests {
         assert_eq!(paths(&by_label), ["by_label{}.postcode"]);
         assert_eq!(field("plain", DIRECT, None).nested_pii(), []);
         let postcode = &contacts.nested_pii()[1];
-        assert_eq!((postcode.record, &*postcode.field.name), (Some("customer::Address"), "postcode"));
-        assert_eq!(postcode.pii, INDIRECT.unwrap());
+        assert_eq!((postcode.record, &*postcode.field.name), ("customer::Address", "postcode"));
+        assert_eq!(postcode.field.pii, INDIRECT);
+        let every: Vec<String> = contacts.nested_fields().into_iter().map(|f| f.path).collect();
+        assert_eq!(
+            every,
+            [
+                "contacts[].email",
+                "contacts[].home",
+                "contacts[].home.street",
+                "contacts[].home.postcode",
+                "contacts[].referred_by"
+            ]
+        );
     }
 
     #[test]
