@@ -63,10 +63,10 @@ pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fi
     if !nested.is_empty() {
         push(String::new());
         // Code spans, not links: rustdoc leaves a type imported from another crate unresolved here.
-        let links: Vec<String> = nested.iter().map(|ty| format!("`{ty}`")).collect();
+        let names: Vec<String> = nested.iter().map(|ty| format!("`{ty}`")).collect();
         push(format!(
             "Personal data inside nested types is classified on their own fields (see {}); the contract lists it by path under `nested_pii`, e.g. `line_items[].sku`.",
-            links.join(", ")
+            names.join(", ")
         ));
     }
     push(String::new());
