@@ -376,7 +376,9 @@ pub(crate) fn promotes(from: &Kind, to: &Kind) -> bool {
 /// name is one of the reader field's aliases. `None`: the reader needs the field's default.
 pub(crate) fn writer_field<'w>(reader: &Field, writer: &'w Record) -> Option<(usize, &'w Field)> {
     let fields = || writer.fields.iter().enumerate();
-    fields().find(|(_, wf)| wf.name == reader.name).or_else(|| fields().find(|(_, wf)| reader.aliases.contains(&wf.name)))
+    fields()
+        .find(|(_, wf)| wf.name == reader.name)
+        .or_else(|| fields().find(|(_, wf)| reader.aliases.contains(&wf.name)))
 }
 
 /// The value a reader field takes when the writer's data lacks it: its default, if declared.
@@ -446,10 +448,11 @@ impl LogicalChange {
 /// How logical type `a` differs from `b` (symmetric).
 pub(crate) fn logical_change(a: &Option<Logical>, b: &Option<Logical>) -> LogicalChange {
     match (known_logical(a), known_logical(b)) {
-        (
-            Some(Logical::Decimal { precision: p1, scale: s1 }),
-            Some(Logical::Decimal { precision: p2, scale: s2 }),
-        ) if p1 != p2 || s1 != s2 => LogicalChange::Decimal { precision: p1 != p2, scale: s1 != s2 },
+        (Some(Logical::Decimal { precision: p1, scale: s1 }), Some(Logical::Decimal { precision: p2, scale: s2 }))
+            if p1 != p2 || s1 != s2 =>
+        {
+            LogicalChange::Decimal { precision: p1 != p2, scale: s1 != s2 }
+        }
         (Some(x), Some(y)) if x != y => LogicalChange::Changed,
         (x, y) if x != y => LogicalChange::Annotation,
         _ => LogicalChange::Same,
