@@ -14,7 +14,7 @@
 //! pair is built once and referenced from every use, so recursive types
 //! (a tree whose nodes hold their children) have finite plans. Data nesting
 //! stays bounded at run time: every record entered counts against
-//! [`MAX_DEPTH`](super::MAX_DEPTH), as in the generated decoders, so hostile
+//! [`MAX_DEPTH`], as in the generated decoders, so hostile
 //! nesting is an error, not a stack overflow.
 //!
 //! Per record, the plan re-encodes the writer's bytes in the reader's layout
