@@ -85,7 +85,8 @@ enum Node {
     FloatToDouble,
     /// Writer symbol index -> reader symbol index, or the unknown symbol.
     Enum(Box<[Result<i64, String>]>),
-    Array(NodeId),
+    /// The items, and whether the writer's items take no bytes (see [`MAX_ZERO_BYTE_ITEMS`]).
+    Array(NodeId, bool),
     Map(NodeId),
     Record(Box<RecordPlan>),
     /// Writer union branch -> reader branch and how to read it (None: no reader branch fits).
@@ -125,7 +126,8 @@ enum Skip {
     Varint,
     Bytes(usize),
     Sized,
-    Array(SkipId),
+    /// The items, and whether they take no bytes.
+    Array(SkipId, bool),
     Map(SkipId),
     Union(Box<[SkipId]>),
     Record(Box<[SkipId]>),
@@ -188,7 +190,7 @@ fn identity(nodes: &[Node]) -> Vec<bool> {
             let unchanged = match node {
                 Node::Copy(_) => true,
                 Node::Enum(mapping) => mapping.iter().enumerate().all(|(i, m)| *m == Ok(i as i64)),
-                Node::Array(item) | Node::Map(item) => same[*item],
+                Node::Array(item, _) | Node::Map(item) => same[*item],
                 Node::Record(plan) => {
                     plan.sources.iter().all(|s| matches!(s, Source::Slot))
                         && plan
@@ -339,7 +341,8 @@ impl<'s> Builder<'s> {
             }
             (Kind::Array(wi), Kind::Array(ri)) => {
                 let item = self.node(*wi, *ri, &format!("{path}[]"))?;
-                Ok(self.push(Node::Array(item)))
+                let zero_bytes = takes_no_bytes(ws, *wi);
+                Ok(self.push(Node::Array(item, zero_bytes)))
             }
             (Kind::Map(wv), Kind::Map(rv)) => {
                 let value = self.node(*wv, *rv, &format!("{path}{{}}"))?;
@@ -449,7 +452,7 @@ impl<'s> Builder<'s> {
             Kind::Double => Skip::Bytes(8),
             Kind::Bytes | Kind::String => Skip::Sized,
             Kind::Fixed(f) => Skip::Bytes(usize::try_from(f.size).unwrap_or(usize::MAX)),
-            Kind::Array(item) => Skip::Array(self.skip(*item)),
+            Kind::Array(item) => Skip::Array(self.skip(*item), takes_no_bytes(ws, *item)),
             Kind::Map(value) => Skip::Map(self.skip(*value)),
             Kind::Union(branches) => Skip::Union(branches.iter().map(|b| self.skip(*b)).collect()),
         };
@@ -577,6 +580,55 @@ impl<'s> Builder<'s> {
     }
 }
 
+/// The most items an array of items that take no bytes (nulls, records without fields,
+/// `fixed(0)`) may hold, all its blocks together. Other arrays are bounded by the bytes left (each
+/// item takes at least one); these are not, so they get this bound instead. Reading them
+/// allocates nothing (skipped, or re-encoded at a byte or so per item for the reader). Products
+/// cannot declare such arrays (the macro refuses empty records and `[u8; 0]`), so only writer
+/// schemas of other tools have them.
+pub const MAX_ZERO_BYTE_ITEMS: u64 = 1 << 20;
+
+/// Whether every value of writer type `ty` encodes in zero bytes.
+fn takes_no_bytes(schema: &Schema, ty: TypeId) -> bool {
+    fn walk(schema: &Schema, ty: TypeId, under_way: &mut Vec<TypeId>) -> bool {
+        match &schema.get(ty).kind {
+            Kind::Null => true,
+            Kind::Fixed(f) => f.size == 0,
+            // A record that holds itself directly has no finite value at all; the answer does not matter.
+            Kind::Record(_) if under_way.contains(&ty) => true,
+            Kind::Record(r) => {
+                under_way.push(ty);
+                let empty = r.fields.iter().all(|f| walk(schema, f.ty, under_way));
+                under_way.pop();
+                empty
+            }
+            _ => false,
+        }
+    }
+    walk(schema, ty, &mut Vec::new())
+}
+
+/// The next block's item count: bounded by the bytes left, or for items that take no bytes by
+/// [`MAX_ZERO_BYTE_ITEMS`] over all blocks (`total` counts them).
+fn block_count(input: &mut Reader<'_>, zero_bytes: bool, total: &mut u64) -> Result<Option<usize>, DecodeError> {
+    if !zero_bytes {
+        return input.read_block_count();
+    }
+    let count = input.read_long()?;
+    if count == 0 {
+        return Ok(None);
+    }
+    if count < 0 {
+        // A negative count is followed by the block's size in bytes, which we do not need.
+        input.read_len()?;
+    }
+    *total = total.saturating_add(count.unsigned_abs());
+    if *total > MAX_ZERO_BYTE_ITEMS {
+        return Err(input.error(DecodeErrorKind::TooManyItems { count: *total, limit: MAX_ZERO_BYTE_ITEMS }));
+    }
+    Ok(Some(count.unsigned_abs() as usize))
+}
+
 fn copy_varint(input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
     let before = input.rest();
     input.read_long()?;
@@ -651,7 +703,7 @@ impl Plan {
                     Err(symbol) => Err(input.error(DecodeErrorKind::UnknownSymbol(symbol.clone()))),
                 }
             }
-            Node::Array(item) => self.transcode_array(*item, input, out),
+            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out),
             Node::Map(value) => self.transcode_map(*value, input, out),
             Node::Record(plan) => self.transcode_record(plan, input, out),
             Node::UnionToUnion(branches) => self.transcode_union(branches, input, out),
@@ -673,8 +725,15 @@ impl Plan {
     // recursive data re-enters at every level, stays small (unoptimized builds give every arm's
     // locals their own stack slots).
 
-    fn transcode_array(&self, item: NodeId, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
-        while let Some(count) = input.read_block_count()? {
+    fn transcode_array(
+        &self,
+        item: NodeId,
+        zero_bytes: bool,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DecodeError> {
+        let mut total = 0;
+        while let Some(count) = block_count(input, zero_bytes, &mut total)? {
             write_long(out, count as i64);
             for _ in 0..count {
                 self.transcode_node(item, input, out)?;
@@ -785,8 +844,9 @@ impl Plan {
             Skip::Varint => input.read_long().map(drop),
             Skip::Bytes(n) => input.take(*n).map(drop),
             Skip::Sized => input.read_slice().map(drop),
-            Skip::Array(item) => {
-                while let Some(count) = input.read_block_count()? {
+            Skip::Array(item, zero_bytes) => {
+                let mut total = 0;
+                while let Some(count) = block_count(input, *zero_bytes, &mut total)? {
                     for _ in 0..count {
                         self.skip_value(*item, input)?;
                     }
@@ -1053,6 +1113,67 @@ mod tests {
         plan.transcode(&mut Reader::new(&[0x54]), &mut out).unwrap();
         // Branch 2 (the int), not the long branch 1 that comes first.
         assert_eq!(out, [4, 0x54]);
+    }
+
+    #[test]
+    fn arrays_of_items_that_take_no_bytes_are_read_up_to_their_own_bound() {
+        let writer = r#"{"type": "record", "name": "R", "fields": [
+            {"name": "gone", "type": {"type": "array", "items": "null"}},
+            {"name": "marks", "type": {"type": "array", "items": {"type": "record", "name": "Mark", "fields": [
+                {"name": "empty", "type": {"type": "fixed", "name": "Nothing", "size": 0}}]}}},
+            {"name": "flags", "type": {"type": "array", "items": "null"}},
+            {"name": "keep", "type": "int"}]}"#;
+        let reader = r#"{"type": "record", "name": "R", "fields": [
+            {"name": "flags", "type": {"type": "array", "items": ["null", "string"]}},
+            {"name": "keep", "type": "int"}]}"#;
+        let plan = Plan::from_json(writer, reader).unwrap();
+        let datum = |gone: &[i64], marks: &[i64], flags: i64| {
+            let mut datum = Vec::new();
+            for &count in gone {
+                write_long(&mut datum, count);
+                if count < 0 {
+                    write_long(&mut datum, 0);
+                }
+            }
+            datum.push(0);
+            for &count in marks {
+                write_long(&mut datum, count);
+            }
+            datum.push(0);
+            if flags != 0 {
+                write_long(&mut datum, flags);
+            }
+            datum.extend([0, 14]);
+            datum
+        };
+        let transcode = |datum: &[u8]| {
+            let mut out = Vec::new();
+            plan.transcode(&mut Reader::new(datum), &mut out).map(|()| out)
+        };
+        // 3 flags, each the union's null branch for the reader; keep = 7.
+        let mut expected = vec![6, 0, 0, 0, 0, 14];
+        assert_eq!(transcode(&datum(&[1000, -5000], &[3, 4], 3)), Ok(expected.clone()));
+        let limit = MAX_ZERO_BYTE_ITEMS as i64;
+        expected.splice(0..5, [0]);
+        assert_eq!(transcode(&datum(&[limit], &[limit], 0)), Ok(expected));
+        let read = resolve(
+            writer,
+            reader,
+            record(vec![
+                ("gone", Value::Array(vec![Value::Null; 2])),
+                ("marks", Value::Array(vec![record(vec![("empty", Value::Fixed(0, vec![]))])])),
+                ("flags", Value::Array(vec![Value::Null; 2])),
+                ("keep", Value::Int(-1)),
+            ]),
+        );
+        let flag = Value::Union(0, Box::new(Value::Null));
+        assert_eq!(read, record(vec![("flags", Value::Array(vec![flag.clone(), flag])), ("keep", Value::Int(-1))]));
+        for too_many in
+            [datum(&[limit + 1], &[], 0), datum(&[limit / 2, -(limit / 2) - 1], &[], 0), datum(&[], &[], limit + 1)]
+        {
+            let error = transcode(&too_many).unwrap_err();
+            assert!(matches!(error.kind, DecodeErrorKind::TooManyItems { limit: MAX_ZERO_BYTE_ITEMS, .. }), "{error}");
+        }
     }
 
     /// The plan refuses a pair exactly when the evolution check (reading the writer's data with
