@@ -109,7 +109,12 @@ struct RecordPlan {
 
 #[derive(Debug, Clone)]
 enum Step {
-    Read { slot: usize, node: NodeId },
+    Read {
+        slot: usize,
+        node: NodeId,
+    },
+    /// A writer field several reader fields read (one by its name, others by alias): each from the same bytes.
+    ReadEach(Box<[(usize, NodeId)]>),
     Skip(SkipId),
 }
 
@@ -389,18 +394,17 @@ impl<'s> Builder<'s> {
         let id = self.push(Node::Copy(Prim::Null));
         self.records.insert((w, r), id);
         self.built.push((w, r));
-        let mut read_by: Vec<Option<(usize, NodeId)>> = vec![None; writer.fields.len()];
+        let mut read_by: Vec<Vec<(usize, NodeId)>> = vec![Vec::new(); writer.fields.len()];
         let mut sources = Vec::with_capacity(reader.fields.len());
         for (slot, field) in reader.fields.iter().enumerate() {
             let field_path = at(path, &field.name);
             match writer_field(field, writer) {
-                // A writer field two reader fields claim (one by name, one by alias) is read by the first.
-                Some((index, wf)) if read_by[index].is_none() => {
+                Some((index, wf)) => {
                     let node = self.node(wf.ty, field.ty, &field_path)?;
-                    read_by[index] = Some((slot, node));
+                    read_by[index].push((slot, node));
                     sources.push(Source::Slot);
                 }
-                _ => {
+                None => {
                     let default = missing_field_default(field).ok_or_else(|| {
                         format!(
                             "{field_path}: the writer's data has no such field and the product declares no default for it; add #[avro(default = ...)] or an alias naming the writer's field"
@@ -416,16 +420,18 @@ impl<'s> Builder<'s> {
             .fields
             .iter()
             .zip(&read_by)
-            .map(|(wf, read)| match read {
-                Some((slot, node)) => Step::Read { slot: *slot, node: *node },
-                None => Step::Skip(self.skip(wf.ty)),
+            .map(|(wf, reads)| match reads.as_slice() {
+                [] => Step::Skip(self.skip(wf.ty)),
+                [(slot, node)] => Step::Read { slot: *slot, node: *node },
+                several => Step::ReadEach(several.into()),
             })
             .collect();
         let slots = steps.iter().filter_map(|step| match step {
             Step::Read { slot, .. } => Some(*slot),
-            Step::Skip(_) => None,
+            Step::ReadEach(_) | Step::Skip(_) => None,
         });
-        let in_order = slots.clone().zip(slots.skip(1)).all(|(a, b)| a < b);
+        let in_order = slots.clone().zip(slots.skip(1)).all(|(a, b)| a < b)
+            && !steps.iter().any(|step| matches!(step, Step::ReadEach(_)));
         self.nodes[id] = Node::Record(Box::new(RecordPlan { steps, sources, in_order }));
         Ok(id)
     }
@@ -804,6 +810,14 @@ impl Plan {
                     }
                     self.transcode_node(*node, input, out)?;
                 }
+                // Never in order (see `RecordPlan::in_order`); read like any other step to stay total.
+                Step::ReadEach(reads) => {
+                    let start = input.clone();
+                    for (_, node) in reads.iter() {
+                        *input = start.clone();
+                        self.transcode_node(*node, input, out)?;
+                    }
+                }
                 Step::Skip(skip) => self.skip_value(*skip, input)?,
             }
         }
@@ -825,6 +839,13 @@ impl Plan {
         for step in &plan.steps {
             match step {
                 Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot])?,
+                Step::ReadEach(reads) => {
+                    let start = input.clone();
+                    for (slot, node) in reads.iter() {
+                        *input = start.clone();
+                        self.transcode_node(*node, input, &mut parts[*slot])?;
+                    }
+                }
                 Step::Skip(skip) => self.skip_value(*skip, input)?,
             }
         }
@@ -1067,6 +1088,21 @@ mod tests {
         let mut out = Vec::new();
         Plan::from_json(writer, reader).unwrap().transcode(&mut Reader::new(&[2, 4]), &mut out).unwrap();
         assert_eq!(out, [4, 2]);
+        let check = classify(&Schema::parse(writer).unwrap(), &Schema::parse(reader).unwrap(), Mode::Backward, "R");
+        assert_eq!(check.breaking().count(), 0, "{check:?}");
+    }
+
+    #[test]
+    fn a_writer_field_read_by_two_reader_fields_fills_both() {
+        // The evolution check pairs each reader field with a writer field (by name, else by alias),
+        // so both reader fields read `a`; the former plan gave the writer field to one of them only.
+        let writer = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "z", "type": "int"}]}"#;
+        let reader = r#"{"type": "record", "name": "R", "fields": [
+            {"name": "z", "type": "int"},
+            {"name": "a", "type": "int"},
+            {"name": "b", "type": "long", "aliases": ["a"]}]}"#;
+        let read = resolve(writer, reader, record(vec![("a", Value::Int(-300)), ("z", Value::Int(9))]));
+        assert_eq!(read, record(vec![("z", Value::Int(9)), ("a", Value::Int(-300)), ("b", Value::Long(-300))]));
         let check = classify(&Schema::parse(writer).unwrap(), &Schema::parse(reader).unwrap(), Mode::Backward, "R");
         assert_eq!(check.breaking().count(), 0, "{check:?}");
     }
