@@ -1108,6 +1108,29 @@ mod tests {
     }
 
     #[test]
+    fn a_union_branch_the_reader_cannot_read_fails_only_the_values_that_use_it() {
+        // The evolution check reports the branch statically (FIELD_ADDED_WITHOUT_DEFAULT below the
+        // union); the plan, as the specification's resolution, fails only when such a value comes.
+        let writer = r#"{"type": "record", "name": "R", "fields": [{"name": "u", "type":
+            ["null", {"type": "record", "name": "In", "fields": [{"name": "a", "type": "int"}]}]}]}"#;
+        let reader = r#"{"type": "record", "name": "R", "fields": [{"name": "u", "type":
+            ["null", {"type": "record", "name": "In", "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "int"}]}]}]}"#;
+        let check = classify(&Schema::parse(writer).unwrap(), &Schema::parse(reader).unwrap(), Mode::Backward, "R");
+        assert_eq!(check.breaking().map(|c| c.rule).collect::<Vec<_>>(), [Rule::FieldAddedWithoutDefault]);
+        let plan = Plan::from_json(writer, reader).unwrap();
+        let mut out = Vec::new();
+        plan.transcode(&mut Reader::new(&[0]), &mut out).unwrap();
+        assert_eq!(out, [0]);
+        let error = plan.transcode(&mut Reader::new(&[2, 4]), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind, DecodeErrorKind::UnmatchedBranch(1));
+        // Outside a union, the same change refuses the plan, with the field path and the reason.
+        let required = writer.replace(r#"["null", "#, "").replace("]}]}]}", "]}}]}");
+        let error =
+            Plan::from_json(&required, &reader.replace(r#"["null", "#, "").replace("]}]}]}", "]}}]}")).unwrap_err();
+        assert!(error.0.starts_with("u.b: the writer's data has no such field"), "{error}");
+    }
+
+    #[test]
     fn a_named_types_alias_is_a_full_name() {
         let reader = r#"{"type": "record", "name": "Current", "namespace": "sales", "aliases": ["legacy.Order"],
             "fields": [{"name": "n", "type": "int"}]}"#;
