@@ -811,13 +811,7 @@ impl Plan {
                     self.transcode_node(*node, input, out)?;
                 }
                 // Never in order (see `RecordPlan::in_order`); read like any other step to stay total.
-                Step::ReadEach(reads) => {
-                    let start = input.clone();
-                    for (_, node) in reads.iter() {
-                        *input = start.clone();
-                        self.transcode_node(*node, input, out)?;
-                    }
-                }
+                Step::ReadEach(reads) => self.read_each(reads, input, |_, bytes| out.extend_from_slice(&bytes))?,
                 Step::Skip(skip) => self.skip_value(*skip, input)?,
             }
         }
@@ -839,13 +833,7 @@ impl Plan {
         for step in &plan.steps {
             match step {
                 Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot])?,
-                Step::ReadEach(reads) => {
-                    let start = input.clone();
-                    for (slot, node) in reads.iter() {
-                        *input = start.clone();
-                        self.transcode_node(*node, input, &mut parts[*slot])?;
-                    }
-                }
+                Step::ReadEach(reads) => self.read_each(reads, input, |slot, bytes| parts[slot] = bytes)?,
                 Step::Skip(skip) => self.skip_value(*skip, input)?,
             }
         }
@@ -854,6 +842,26 @@ impl Plan {
                 Source::Default(bytes) => out.extend_from_slice(bytes),
                 Source::Slot => out.extend_from_slice(part),
             }
+        }
+        Ok(())
+    }
+
+    /// Reads one writer value for several reader fields, each from the same bytes; `put` takes each
+    /// reader field's slot and bytes. Rare, so kept out of the record loops.
+    #[cold]
+    #[inline(never)]
+    fn read_each(
+        &self,
+        reads: &[(usize, NodeId)],
+        input: &mut Reader<'_>,
+        mut put: impl FnMut(usize, Vec<u8>),
+    ) -> Result<(), DecodeError> {
+        let start = input.clone();
+        for (slot, node) in reads {
+            *input = start.clone();
+            let mut bytes = Vec::new();
+            self.transcode_node(*node, input, &mut bytes)?;
+            put(*slot, bytes);
         }
         Ok(())
     }
