@@ -54,6 +54,14 @@ pub enum DecodeErrorKind {
     TooDeep,
     /// Bytes left over after a value that should fill its input.
     TrailingBytes(usize),
+    /// An array of items that take no bytes (nulls, empty records) claims more items than the
+    /// reader accepts; see `codec::resolve::MAX_ZERO_BYTE_ITEMS`.
+    TooManyItems {
+        /// The items claimed so far.
+        count: u64,
+        /// The most accepted.
+        limit: u64,
+    },
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -84,6 +92,9 @@ impl fmt::Display for DecodeErrorKind {
             Self::DecimalOutOfRange { precision } => write!(f, "a decimal has more than {precision} digits"),
             Self::TooDeep => write!(f, "records are nested deeper than the decoder allows"),
             Self::TrailingBytes(count) => write!(f, "{count} bytes are left over after the value"),
+            Self::TooManyItems { count, limit } => {
+                write!(f, "an array of items that take no bytes claims {count} items, more than the {limit} accepted")
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ mod classify;
 mod contract;
 mod node;
 mod parse;
-mod resolve;
+pub(crate) mod resolve;
 mod rules;
 mod schema;
 

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use super::rules::{Breaks, Change, Rule};
-use super::schema::{Kind, Logical, Schema, TypeId};
+use super::schema::{Enum, Field, Fixed, Kind, Logical, Named, Record, Schema, TypeId};
 
 /// Which side reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +114,12 @@ impl<'a> Resolver<'a> {
             }
             (Kind::Record(_), Kind::Record(_)) => self.record(prev, cur, path),
             (Kind::Enum(re), Kind::Enum(we)) => {
-                let unknown: Vec<&str> =
-                    we.symbols.iter().filter(|s| !re.symbols.contains(s)).map(String::as_str).collect();
+                let unknown: Vec<&str> = we
+                    .symbols
+                    .iter()
+                    .filter(|s| !matches!(read_symbol(re, s), SymbolRead::Known(_)))
+                    .map(String::as_str)
+                    .collect();
                 if !unknown.is_empty() {
                     let name = &re.named.full_name;
                     let list = unknown.join(", ");
@@ -143,7 +147,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
             }
-            (Kind::Fixed(rf), Kind::Fixed(wf)) if rf.size != wf.size => {
+            (Kind::Fixed(rf), Kind::Fixed(wf)) if !fixed_sizes_match(rf, wf) => {
                 let (before, after) = if self.backward() { (wf.size, rf.size) } else { (rf.size, wf.size) };
                 self.report(
                     Rule::FixedSizeChanged,
@@ -209,22 +213,22 @@ impl<'a> Resolver<'a> {
     }
 
     fn logical(&mut self, prev: TypeId, cur: TypeId, path: &str) {
-        let known = |logical: &Option<Logical>| logical.clone().filter(|l| !matches!(l, Logical::Other(_)));
-        let before = known(&self.previous.get(prev).logical);
-        let after = known(&self.current.get(cur).logical);
-        match (&before, &after) {
+        let before = known_logical(&self.previous.get(prev).logical);
+        let after = known_logical(&self.current.get(cur).logical);
+        match (logical_change(&self.previous.get(prev).logical, &self.current.get(cur).logical), before, after) {
             (
+                LogicalChange::Decimal { precision, scale },
                 Some(Logical::Decimal { precision: p1, scale: s1 }),
                 Some(Logical::Decimal { precision: p2, scale: s2 }),
             ) => {
-                if p1 != p2 {
+                if precision {
                     self.report(
                         Rule::DecimalPrecisionChanged,
                         path,
                         format!("decimal precision changed from {p1} to {p2} (was decimal({p1},{s1}), now decimal({p2},{s2}))"),
                     );
                 }
-                if s1 != s2 {
+                if scale {
                     self.report(
                         Rule::DecimalScaleChanged,
                         path,
@@ -234,11 +238,11 @@ impl<'a> Resolver<'a> {
                     );
                 }
             }
-            (Some(_), Some(_)) if before != after => {
+            (LogicalChange::Changed, _, _) => {
                 let (before, after) = self.show(prev, cur);
                 self.report(Rule::LogicalTypeChanged, path, format!("logical type changed: {before} is now {after}"));
             }
-            _ if before != after => {
+            (LogicalChange::Annotation, _, _) => {
                 let (before, after) = self.show(prev, cur);
                 self.report(
                     Rule::LogicalTypeAnnotationChanged,
@@ -263,11 +267,7 @@ impl<'a> Resolver<'a> {
         let ((rs, r), (ws, w)) = self.oriented(prev, cur);
         let (Kind::Record(reader), Kind::Record(writer)) = (&rs.get(r).kind, &ws.get(w).kind) else { return };
         for field in &reader.fields {
-            let found = writer
-                .fields
-                .iter()
-                .find(|wf| wf.name == field.name)
-                .or_else(|| writer.fields.iter().find(|wf| field.aliases.contains(&wf.name)));
+            let found = writer_field(field, writer).map(|(_, wf)| wf);
             // Paths use the current field name.
             let name = match (self.backward(), found) {
                 (false, Some(wf)) => &wf.name,
@@ -281,7 +281,7 @@ impl<'a> Resolver<'a> {
                 }
                 None => {
                     let ty = rs.display(field.ty);
-                    match (field.default.is_some(), self.backward()) {
+                    match (missing_field_default(field).is_some(), self.backward()) {
                         (true, true) => self.report(
                             Rule::FieldAddedWithDefault,
                             &field_path,
@@ -322,10 +322,14 @@ impl<'a> Resolver<'a> {
     }
 }
 
+// The rules below are the one statement of the specification's resolution rules in this
+// workspace: the evolution check reports with them and the codec's read plan
+// (`crate::codec::resolve::Plan`) reads data with them, so the two cannot disagree.
+
 /// The reader type that resolves `writer`: the reader itself, or for a
 /// reader union its first branch of the same type, else its first branch
 /// the writer promotes to (the specification's first matching branch).
-fn best_match(rs: &Schema, reader: TypeId, ws: &Schema, writer: TypeId) -> Option<TypeId> {
+pub(crate) fn best_match(rs: &Schema, reader: TypeId, ws: &Schema, writer: TypeId) -> Option<TypeId> {
     match &rs.get(reader).kind {
         Kind::Union(branches) => branches
             .iter()
@@ -337,12 +341,12 @@ fn best_match(rs: &Schema, reader: TypeId, ws: &Schema, writer: TypeId) -> Optio
 }
 
 /// Whether the reader type matches the writer type at the top level, as the specification defines it.
-fn matches(rs: &Schema, reader: TypeId, ws: &Schema, writer: TypeId) -> bool {
+pub(crate) fn matches(rs: &Schema, reader: TypeId, ws: &Schema, writer: TypeId) -> bool {
     let (rk, wk) = (&rs.get(reader).kind, &ws.get(writer).kind);
     match (rk, wk) {
         (Kind::Record(_), Kind::Record(_)) | (Kind::Enum(_), Kind::Enum(_)) | (Kind::Fixed(_), Kind::Fixed(_)) => {
             let (Some(rn), Some(wn)) = (rs.named(reader), ws.named(writer)) else { return false };
-            rn.simple_name() == wn.simple_name() || rn.aliases.contains(&wn.full_name)
+            names_match(rn, wn)
         }
         (Kind::Array(_), Kind::Array(_)) | (Kind::Map(_), Kind::Map(_)) => true,
         (Kind::Union(_), _) | (_, Kind::Union(_)) => false,
@@ -350,8 +354,14 @@ fn matches(rs: &Schema, reader: TypeId, ws: &Schema, writer: TypeId) -> bool {
     }
 }
 
+/// Whether a reader's named type reads a writer's: the same unqualified name, or a reader
+/// alias that is the writer's full name (aliases are full names, as the specification says).
+pub(crate) fn names_match(reader: &Named, writer: &Named) -> bool {
+    reader.simple_name() == writer.simple_name() || reader.aliases.contains(&writer.full_name)
+}
+
 /// Whether a writer's `from` value promotes to the reader's `to`.
-fn promotes(from: &Kind, to: &Kind) -> bool {
+pub(crate) fn promotes(from: &Kind, to: &Kind) -> bool {
     matches!(
         (from, to),
         (Kind::Int, Kind::Long | Kind::Float | Kind::Double)
@@ -360,4 +370,91 @@ fn promotes(from: &Kind, to: &Kind) -> bool {
             | (Kind::String, Kind::Bytes)
             | (Kind::Bytes, Kind::String)
     )
+}
+
+/// The writer field a reader field reads: the one of the same name, else the first whose
+/// name is one of the reader field's aliases. `None`: the reader needs the field's default.
+pub(crate) fn writer_field<'w>(reader: &Field, writer: &'w Record) -> Option<(usize, &'w Field)> {
+    let fields = || writer.fields.iter().enumerate();
+    fields()
+        .find(|(_, wf)| wf.name == reader.name)
+        .or_else(|| fields().find(|(_, wf)| reader.aliases.contains(&wf.name)))
+}
+
+/// The value a reader field takes when the writer's data lacks it: its default, if declared.
+pub(crate) fn missing_field_default(reader: &Field) -> Option<&serde_json::Value> {
+    reader.default.as_ref()
+}
+
+/// How a writer's enum symbol reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SymbolRead {
+    /// The reader has the symbol, at this index.
+    Known(usize),
+    /// The reader lacks it and reads its default, at this index.
+    Default(usize),
+    /// The reader lacks it and has no default: data holding it cannot be read.
+    Unknown,
+}
+
+/// How the reader enum reads the writer's `symbol`.
+pub(crate) fn read_symbol(reader: &Enum, symbol: &str) -> SymbolRead {
+    if let Some(index) = reader.symbols.iter().position(|s| s == symbol) {
+        return SymbolRead::Known(index);
+    }
+    match reader.default.as_ref().and_then(|d| reader.symbols.iter().position(|s| s == d)) {
+        Some(index) => SymbolRead::Default(index),
+        None => SymbolRead::Unknown,
+    }
+}
+
+/// Whether fixed values resolve: only with equal sizes.
+pub(crate) fn fixed_sizes_match(reader: &Fixed, writer: &Fixed) -> bool {
+    reader.size == writer.size
+}
+
+/// The logical type, unless it is one this tool does not know (which resolution ignores).
+pub(crate) fn known_logical(logical: &Option<Logical>) -> Option<&Logical> {
+    logical.as_ref().filter(|l| !matches!(l, Logical::Other(_)))
+}
+
+/// How the logical types of two matching types differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LogicalChange {
+    /// The same (or both absent, or unknown).
+    Same,
+    /// Present on one side only: resolution ignores it.
+    Annotation,
+    /// Two decimals whose precision or scale differ (which).
+    Decimal {
+        /// The precisions differ.
+        precision: bool,
+        /// The scales differ.
+        scale: bool,
+    },
+    /// Two different logical types: the bytes resolve but mean something else.
+    Changed,
+}
+
+impl LogicalChange {
+    /// Whether values still resolve: decimals only with equal precision and scale (the
+    /// specification), other logical types only when equal (stricter than it, as the values'
+    /// meaning changes).
+    pub(crate) fn resolves(self) -> bool {
+        matches!(self, LogicalChange::Same | LogicalChange::Annotation)
+    }
+}
+
+/// How logical type `a` differs from `b` (symmetric).
+pub(crate) fn logical_change(a: &Option<Logical>, b: &Option<Logical>) -> LogicalChange {
+    match (known_logical(a), known_logical(b)) {
+        (Some(Logical::Decimal { precision: p1, scale: s1 }), Some(Logical::Decimal { precision: p2, scale: s2 }))
+            if p1 != p2 || s1 != s2 =>
+        {
+            LogicalChange::Decimal { precision: p1 != p2, scale: s1 != s2 }
+        }
+        (Some(x), Some(y)) if x != y => LogicalChange::Changed,
+        (x, y) if x != y => LogicalChange::Annotation,
+        _ => LogicalChange::Same,
+    }
 }

@@ -80,9 +80,11 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             }
         }
         let reader_schema = T::schema().map_err(|e| error(ContainerErrorKind::IncompatibleSchema(e.to_string())))?;
-        let writer_schema = apache_avro::Schema::parse_str(&header.schema_json)
+        let writer_schema = crate::compat::Schema::parse(&header.schema_json)
             .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
-        let plan = Plan::new(&writer_schema, &reader_schema.avro)
+        let plan = crate::compat::Schema::parse(&reader_schema.json)
+            .map_err(|e| e.to_string())
+            .and_then(|reader| Plan::new(&writer_schema, &reader).map_err(|e| e.to_string()))
             .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
         Ok(Self {
             input,
