@@ -5,6 +5,7 @@ use std::io::{BufReader, Read};
 use std::marker::PhantomData;
 use std::path::Path;
 
+use super::compression::BlockDecompressor;
 use super::header::{read_block_bytes, read_exact, read_long};
 use super::{Codec, ContainerError, ContainerErrorKind, FileHeader};
 use crate::codec::resolve::Plan;
@@ -33,6 +34,7 @@ pub struct ContainerReader<T: DataProduct + AvroCodec, R: Read> {
     file: String,
     header: FileHeader,
     plan: Option<Plan>,
+    decompressor: BlockDecompressor,
     compressed: Vec<u8>,
     block: Vec<u8>,
     scratch: Vec<u8>,
@@ -87,6 +89,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         Ok(Self {
             input,
             file,
+            decompressor: BlockDecompressor::new(header.codec),
             header,
             plan: (!plan.is_identity()).then_some(plan),
             compressed: Vec::new(),
@@ -161,8 +164,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             // The block is its own decoded form: swap buffers instead of copying.
             std::mem::swap(&mut self.compressed, &mut self.block);
         } else {
-            self.header
-                .codec
+            self.decompressor
                 .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
                 .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
         }
