@@ -99,7 +99,7 @@ enum Command {
         /// The seed: the same seed writes the same file.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Block compression: null or deflate.
+        /// Block compression: null, deflate, snappy or zstandard.
         #[arg(long, default_value = "deflate")]
         codec: String,
     },
