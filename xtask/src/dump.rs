@@ -6,6 +6,7 @@
 //! `--count` prints only the record count and the peak memory of the process.
 
 use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -41,6 +42,7 @@ fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> 
         .ok_or_else(|| format!("`{}` has no registered schema", registration.product))
         .and_then(|r| (r.schema)().map_err(|e| e.to_string()))?;
     let names = names(&schema.avro)?;
+    let mut line = String::new();
     let mut each = |datum: &[u8]| -> io::Result<()> {
         if count_only {
             return Ok(());
@@ -48,7 +50,7 @@ fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> 
         let mut input = datum;
         #[allow(deprecated)] // the plain generic datum reader of apache-avro 0.22
         let value = apache_avro::from_avro_datum(&schema.avro, &mut input, None).map_err(io::Error::other)?;
-        writeln!(out, "{}", to_json(&value, &schema.avro, &names))
+        write_line(out, &mut line, &value, &schema.avro, &names)
     };
     (registration.read_file)(file, &mut each).map_err(|e| e.to_string())
 }
@@ -59,14 +61,29 @@ fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, S
     let schema = reader.writer_schema().clone();
     let names = names(&schema)?;
     let mut count = 0;
+    let mut line = String::new();
     for value in reader {
         let value = value.map_err(|e| format!("{}, record {count}: {e}", file.display()))?;
         if !count_only {
-            writeln!(out, "{}", to_json(&value, &schema, &names)).map_err(|e| e.to_string())?;
+            write_line(out, &mut line, &value, &schema, &names).map_err(|e| e.to_string())?;
         }
         count += 1;
     }
     Ok(count)
+}
+
+/// One record as a JSON line; `line` is a buffer reused from record to record.
+fn write_line(
+    out: &mut impl Write,
+    line: &mut String,
+    value: &Value,
+    schema: &Schema,
+    names: &HashMap<Name, Schema>,
+) -> io::Result<()> {
+    line.clear();
+    write_json(line, value, schema, names).map_err(io::Error::other)?;
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
 fn names(schema: &Schema) -> Result<HashMap<Name, Schema>, String> {
@@ -74,35 +91,71 @@ fn names(schema: &Schema) -> Result<HashMap<Name, Schema>, String> {
     Ok(resolved.get_names().iter().map(|(name, schema)| (name.clone(), (*schema).clone())).collect())
 }
 
-/// A value as JSON: unions unwrapped, enums as symbols, decimals as exact decimal strings,
-/// uuids as strings, bytes as strings of code points 0-255 (as Avro's JSON encoding writes them).
-fn to_json(value: &Value, schema: &Schema, names: &HashMap<Name, Schema>) -> Json {
+/// A value as JSON text, appended to `out`: records with their fields in schema order (the order
+/// the product declares them, as apache-avro and `avro-tools tojson` print them), map entries
+/// sorted by key (Avro maps have no order), unions unwrapped, enums as symbols, decimals as exact
+/// decimal strings, uuids as strings, bytes as strings of code points 0-255 (as Avro's JSON
+/// encoding writes them).
+fn write_json(out: &mut String, value: &Value, schema: &Schema, names: &HashMap<Name, Schema>) -> fmt::Result {
     let schema = match schema {
         Schema::Ref { name } => names.get(name).unwrap_or(schema),
         other => other,
     };
-    let bytes = |b: &[u8]| Json::String(b.iter().map(|&c| char::from(c)).collect());
     match (value, schema) {
         (Value::Union(index, inner), Schema::Union(union)) => {
             let branch = union.variants().get(*index as usize).unwrap_or(&Schema::Null);
-            to_json(inner, branch, names)
+            write_json(out, inner, branch, names)
         }
-        (Value::Union(_, inner), _) => to_json(inner, schema, names),
-        (Value::Record(fields), Schema::Record(record)) => Json::Object(
-            fields
-                .iter()
-                .map(|(name, value)| {
-                    let field = record.fields.iter().find(|f| f.name == *name).map_or(&Schema::Null, |f| &f.schema);
-                    (name.clone(), to_json(value, field, names))
-                })
-                .collect(),
-        ),
-        (Value::Array(items), Schema::Array(array)) => {
-            Json::Array(items.iter().map(|item| to_json(item, &array.items, names)).collect())
+        (Value::Union(_, inner), _) => write_json(out, inner, schema, names),
+        (Value::Record(fields), Schema::Record(record)) => {
+            let fields = fields.iter().map(|(name, value)| {
+                let field = record.fields.iter().find(|f| f.name == *name).map_or(&Schema::Null, |f| &f.schema);
+                (name.as_str(), value, field)
+            });
+            write_object(out, fields, names)
         }
         (Value::Map(entries), Schema::Map(map)) => {
-            Json::Object(entries.iter().map(|(k, v)| (k.clone(), to_json(v, &map.types, names))).collect())
+            let mut entries: Vec<_> = entries.iter().map(|(k, v)| (k.as_str(), v, &*map.types)).collect();
+            entries.sort_unstable_by_key(|(key, _, _)| *key);
+            write_object(out, entries.into_iter(), names)
         }
+        (Value::Array(items), Schema::Array(array)) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(out, item, &array.items, names)?;
+            }
+            out.push(']');
+            Ok(())
+        }
+        (value, schema) => write!(out, "{}", scalar_json(value, schema)),
+    }
+}
+
+/// `{"key":value,...}` with the entries in the order given.
+fn write_object<'a>(
+    out: &mut String,
+    entries: impl Iterator<Item = (&'a str, &'a Value, &'a Schema)>,
+    names: &HashMap<Name, Schema>,
+) -> fmt::Result {
+    out.push('{');
+    for (i, (key, value, schema)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write!(out, "{}:", Json::from(key))?;
+        write_json(out, value, schema, names)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// A value that holds no other values, as JSON.
+fn scalar_json(value: &Value, schema: &Schema) -> Json {
+    let bytes = |b: &[u8]| Json::String(b.iter().map(|&c| char::from(c)).collect());
+    match (value, schema) {
         (Value::Decimal(decimal), Schema::Decimal(decimal_schema)) => {
             let raw: Vec<u8> = decimal.try_into().unwrap_or_default();
             match mesh_core::codec::unscaled_decimal(&raw) {
@@ -153,6 +206,28 @@ fn peak_memory() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_keep_their_field_order_and_maps_sort_their_keys() {
+        let schema = Schema::parse_str(
+            r#"{"type": "record", "name": "Reading", "fields": [
+                {"name": "zone", "type": "int"},
+                {"name": "counts", "type": {"type": "map", "values": "long"}},
+                {"name": "note", "type": ["null", "string"]},
+                {"name": "at", "type": {"type": "record", "name": "At", "fields": [
+                    {"name": "y", "type": "int"}, {"name": "x", "type": "int"}]}}]}"#,
+        )
+        .unwrap();
+        let value = Value::Record(vec![
+            ("zone".into(), Value::Int(1)),
+            ("counts".into(), Value::Map([("b".into(), Value::Long(1)), ("a\"".into(), Value::Long(2))].into())),
+            ("note".into(), Value::Union(1, Box::new(Value::String("x\n".into())))),
+            ("at".into(), Value::Record(vec![("y".into(), Value::Int(3)), ("x".into(), Value::Int(4))])),
+        ]);
+        let mut out = String::new();
+        write_json(&mut out, &value, &schema, &names(&schema).unwrap()).unwrap();
+        assert_eq!(out, r#"{"zone":1,"counts":{"a\"":2,"b":1},"note":"x\n","at":{"y":3,"x":4}}"#);
+    }
 
     #[test]
     fn decimals_print_exactly() {
