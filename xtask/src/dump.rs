@@ -1,9 +1,12 @@
-//! `cargo xtask dump FILE [--product PRODUCT] [--count]`: a container file's records as JSON lines.
+//! `cargo xtask dump FILE [--product PRODUCT] [--count] [--skip-corrupt]`: a container file's
+//! records as JSON lines.
 //!
 //! With `--product`, records go through the product's typed reader (so files
 //! written with an older schema are resolved to the current one); without it,
 //! apache-avro's generic reader prints them as the file's own schema has them.
 //! `--count` prints only the record count and the peak memory of the process.
+//! `--skip-corrupt` (typed reader only) prints the records of the readable
+//! blocks, reports each skipped block on stderr, and fails if any was skipped.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -13,15 +16,17 @@ use std::path::Path;
 
 use apache_avro::schema::{Name, ResolvedSchema, Schema};
 use apache_avro::types::Value;
+use mesh_core::codec::{ContainerError, ContainerErrorKind};
 use serde_json::Value as Json;
 
 use crate::sample::find_product;
 
-pub fn run(file: &Path, product: Option<&str>, count_only: bool) -> Result<(), String> {
+pub fn run(file: &Path, product: Option<&str>, count_only: bool, skip_corrupt: bool) -> Result<(), String> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let mut skipped = Skipped::default();
     let count = match product {
-        Some(product) => typed(file, product, count_only, &mut out)?,
+        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut out)?,
         None => generic(file, count_only, &mut out)?,
     };
     out.flush().map_err(|e| e.to_string())?;
@@ -31,10 +36,56 @@ pub fn run(file: &Path, product: Option<&str>, count_only: bool) -> Result<(), S
             println!("peak memory (VmHWM): {peak}");
         }
     }
-    Ok(())
+    skipped.outcome(file, count)
 }
 
-fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> Result<u64, String> {
+/// The corrupt blocks `--skip-corrupt` skipped, each already reported on stderr.
+#[derive(Default)]
+struct Skipped {
+    blocks: u64,
+    records_lost: u64,
+    unknown_losses: bool,
+}
+
+impl Skipped {
+    fn report(&mut self, error: &ContainerError) {
+        eprintln!("warning: {error}");
+        self.blocks += 1;
+        match &error.kind {
+            ContainerErrorKind::Skipped(skipped) => match skipped.records_lost {
+                Some(lost) => self.records_lost += lost,
+                None => self.unknown_losses = true,
+            },
+            _ => self.unknown_losses = true,
+        }
+    }
+
+    /// An error (so a non-zero exit) if anything was skipped: data is never lost silently.
+    fn outcome(&self, file: &Path, read: u64) -> Result<(), String> {
+        if self.blocks == 0 {
+            return Ok(());
+        }
+        let lost = if self.unknown_losses {
+            format!("at least {} records", self.records_lost)
+        } else {
+            format!("{} records", self.records_lost)
+        };
+        Err(format!(
+            "{}: skipped {} corrupt block{} ({lost} lost); read the {read} records of the other blocks",
+            file.display(),
+            self.blocks,
+            if self.blocks == 1 { "" } else { "s" }
+        ))
+    }
+}
+
+fn typed(
+    file: &Path,
+    product: &str,
+    count_only: bool,
+    skipped: Option<&mut Skipped>,
+    out: &mut impl Write,
+) -> Result<u64, String> {
     let registration = find_product(product)?;
     let schema = mesh_core::registered_products()
         .into_iter()
@@ -52,7 +103,9 @@ fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> 
         let value = apache_avro::from_avro_datum(&schema.avro, &mut input, None).map_err(io::Error::other)?;
         write_line(out, &mut line, &value, &schema.avro, &names)
     };
-    (registration.read_file)(file, &mut each).map_err(|e| e.to_string())
+    let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
+    let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));
+    (registration.read_file)(file, &mut each, report).map_err(|e| e.to_string())
 }
 
 fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, String> {

@@ -385,7 +385,7 @@ fn hex8(word: u64) -> Option<u64> {
     // Per byte, with every byte below 0x80: the high bit of `(b | 0x80) - c` is set iff `b >= c`,
     // and no byte borrows from its neighbour.
     let at_least = |c: u8| (word | HIGH_BITS).wrapping_sub(ONES * u64::from(c)) & HIGH_BITS;
-    let lower = word | ONES * 0x20; // folds 'A'..='F' onto 'a'..='f'; digits keep their bytes
+    let lower = word | (ONES * 0x20); // folds 'A'..='F' onto 'a'..='f'; digits keep their bytes
     let at_least_lower = |c: u8| (lower | HIGH_BITS).wrapping_sub(ONES * u64::from(c)) & HIGH_BITS;
     let digit = at_least(b'0') & !at_least(b'9' + 1);
     let letter = at_least_lower(b'a') & !at_least_lower(b'f' + 1);
@@ -393,7 +393,7 @@ fn hex8(word: u64) -> Option<u64> {
         return None;
     }
     // '0'..'9' have their value in the low nibble; 'a'/'A'.. have value - 9 there.
-    let nibbles = (word & ONES * 0x0f) + (letter >> 7) * 9;
+    let nibbles = (word & (ONES * 0x0f)) + (letter >> 7) * 9;
     // Packs the eight nibbles (one per byte) into 32 bits.
     let pairs = (nibbles | nibbles >> 4) & 0x00ff_00ff_00ff_00ff;
     let quads = (pairs | pairs >> 8) & 0x0000_ffff_0000_ffff;
