@@ -186,6 +186,23 @@ fn a_broken_sync_marker_loses_the_blocks_up_to_the_next_marker_and_says_the_coun
 }
 
 #[test]
+fn an_unreadable_block_header_is_skipped_with_an_unknown_loss() {
+    let records = records(80);
+    let (mut bytes, blocks) = file(Codec::Null, &records, 1200);
+    let corrupt = 2;
+    let block = blocks[corrupt];
+    // An 11-byte varint where the count starts.
+    bytes[block.offset..block.offset + 11].fill(0xff);
+    let (read, errors) = read_all(bytes, true);
+    assert!(read == all_but(&records, &blocks, corrupt));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let skip = skipped(&errors[0]);
+    assert!(matches!(skip.reason, ContainerErrorKind::BadBlock(_)), "{}", errors[0]);
+    assert_eq!((skip.offset, skip.resumed_at), (block.offset as u64, Some(block.end() as u64)));
+    assert_eq!(skip.records_lost, None);
+}
+
+#[test]
 fn a_lying_block_size_does_not_lose_the_blocks_after_it() {
     let records = records(80);
     let (bytes, blocks) = file(Codec::Null, &records, 1200);

@@ -152,6 +152,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         if let Some(position) = self.recovery.as_ref().map(|r| r.position) {
             self.block_start = position(&mut self.input).map_err(|e| self.error(ContainerErrorKind::Io(e), false))?;
         }
+        self.block_claimed = None;
         self.blocks_read += 1;
         let count = match read_long(&mut self.input) {
             Ok(Some(count)) => count,
@@ -161,7 +162,6 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             }
             Err(kind) => return Err(self.error(kind, false)),
         };
-        self.block_claimed = None;
         self.block_claimed = u64::try_from(count).ok().map(|count| (count, None));
         let size = read_long(&mut self.input)
             .and_then(|size| size.ok_or(ContainerErrorKind::Truncated))
