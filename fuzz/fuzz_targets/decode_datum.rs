@@ -13,9 +13,18 @@ fuzz_target!(|data: &[u8]| {
         assert!(from_datum::<SalesAnalytics>(&again).is_ok());
     }
     let mut input = Reader::new(data);
+    let mut previous: Option<SalesCleaned> = None;
     while !input.is_empty() {
-        if SalesCleaned::decode(&mut input).is_err() {
+        // Every datum is decoded afresh and into the previous value: both must agree.
+        let mut into = input.clone();
+        let Ok(record) = SalesCleaned::decode(&mut input) else {
             break;
+        };
+        if let Some(previous) = previous.as_mut() {
+            previous.decode_into(&mut into).expect("decode_into reads what decode read");
+            assert_eq!(into.offset(), input.offset());
+            assert_eq!(to_datum(previous), to_datum(&record));
         }
+        previous = Some(record);
     }
 });

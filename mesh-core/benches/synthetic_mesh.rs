@@ -47,6 +47,7 @@ fn field(index: usize) -> FieldDescriptor {
         doc: Cow::Borrowed("A generated field."),
         pii: (index == 1).then_some(Pii { class: PiiClass::Direct, encrypted_at_rest: true }),
         aliases: Cow::Borrowed(&[]),
+        record: None,
     }
 }
 

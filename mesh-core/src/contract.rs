@@ -113,6 +113,10 @@ pub struct ContractField {
     /// Personal-data classification, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pii: Option<ContractPii>,
+    /// Personal data inside the record the field holds, by path from the
+    /// product's record: `shipping_address.postcode`, `line_items[].sku`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nested_pii: Vec<ContractNestedPii>,
     /// Earlier names of the field (`#[avro(aliases(..))]`), so a renamed field is matched with its previous contract.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
@@ -122,6 +126,18 @@ pub struct ContractField {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContractPii {
+    /// How sensitive the data is.
+    pub class: PiiClass,
+    /// Whether it is encrypted at rest.
+    pub encrypted_at_rest: bool,
+}
+
+/// A field of a nested record classified as personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractNestedPii {
+    /// The path from the product's record, starting with the product field's name.
+    pub path: String,
     /// How sensitive the data is.
     pub class: PiiClass,
     /// Whether it is encrypted at rest.
@@ -193,6 +209,18 @@ impl Contract {
                     pii: field
                         .pii
                         .map(|pii| ContractPii { class: pii.class, encrypted_at_rest: pii.encrypted_at_rest }),
+                    nested_pii: field
+                        .nested_fields()
+                        .into_iter()
+                        .filter_map(|nested| {
+                            let pii = nested.field.pii?;
+                            Some(ContractNestedPii {
+                                path: nested.path,
+                                class: pii.class,
+                                encrypted_at_rest: pii.encrypted_at_rest,
+                            })
+                        })
+                        .collect(),
                     aliases: field.aliases.iter().map(|alias| alias.to_string()).collect(),
                 })
                 .collect(),

@@ -51,6 +51,7 @@ pub fn field(name: &str) -> FieldDescriptor {
         doc: "A sample field.".into(),
         pii: None,
         aliases: Cow::Borrowed(&[]),
+        record: None,
     }
 }
 

@@ -29,6 +29,10 @@ pub fn data_product(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// Gives a struct with named fields an Avro record schema, for use inside products.
+///
+/// Its fields take `#[pii(...)]` as a product's do; every product nesting the
+/// record (from any crate) sees that personal data at the field's path, e.g.
+/// `shipping_address.postcode` or `line_items[].sku`.
 #[proc_macro_derive(AvroRecord, attributes(avro, pii))]
 pub fn derive_avro_record(input: TokenStream) -> TokenStream {
     match syn::parse(input) {

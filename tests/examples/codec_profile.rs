@@ -1,133 +1,95 @@
-//! One codec path of the `codec` benchmark, alone, for an instruction profiler, which counts
-//! reproducibly on a loaded machine where timings do not:
+//! The `codec` benchmark's cases (`benches/support/`), run outside divan:
 //!
-//! ```text
-//! cargo build --release -p mesh-tests --example codec_profile
-//! valgrind --tool=callgrind --toggle-collect='codec_profile::run_read_file' \
-//!     target/release/examples/codec_profile read_file 20000
-//! ```
+//! - one case alone, for an instruction profiler, which counts reproducibly on a loaded machine
+//!   where timings do not (building the records is not counted):
 //!
-//! Paths (each counted in its `run_<path>` function; building the records is not):
-//! `encode_datum`, `write_file`, `decode_datum`, `read_file`, `read_evolved_file`. Without valgrind it prints
-//! the time the path took.
+//!   ```text
+//!   cargo build --release -p mesh-tests --example codec_profile
+//!   valgrind --tool=callgrind --toggle-collect='*read_file::mesh_generated' \
+//!       target/release/examples/codec_profile read_file mesh_generated 20000
+//!   ```
+//!
+//! - `ratios [RECORDS] [ROUNDS]`: paired timing. Each round times every library of a group back
+//!   to back, in a rotating order, and takes each library's time over ours *within the round*;
+//!   the report is the median of those per-round ratios (and their range). A burst of load on a
+//!   shared machine then slows one round's pair rather than one library's whole sample set.
 #![allow(missing_docs)]
 
-use std::hint::black_box;
-use std::io::Cursor;
+use std::time::{Duration, Instant};
 
-use mesh_core::codec::{AvroCodec, Codec, ContainerReader, ContainerWriter, Reader, Sample, SampleRng};
-use sales::gold::SalesAnalytics;
+#[path = "../benches/support/mod.rs"]
+mod support;
 
-#[inline(never)]
-fn run_encode_datum(records: &[SalesAnalytics]) {
-    let mut out = Vec::with_capacity(1024);
-    for record in records {
-        out.clear();
-        record.encode(&mut out);
-        black_box(&out);
-    }
-}
-
-#[inline(never)]
-fn run_write_file(records: &[SalesAnalytics]) -> Vec<u8> {
-    let mut writer = ContainerWriter::<SalesAnalytics, _>::new(Vec::new(), Codec::Null).unwrap();
-    for record in records {
-        writer.append(record).unwrap();
-    }
-    writer.finish().unwrap()
-}
-
-#[inline(never)]
-fn run_decode_datum(datums: &[u8], offsets: &[usize]) {
-    for window in offsets.windows(2) {
-        let mut input = Reader::new(&datums[window[0]..window[1]]);
-        black_box(SalesAnalytics::decode(&mut input).unwrap());
-    }
-}
-
-#[inline(never)]
-fn run_read_file(file: &[u8]) {
-    let reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file), "profile").unwrap();
-    for record in reader {
-        black_box(record.unwrap());
-    }
-}
-
-#[inline(never)]
-fn run_read_evolved_file(file: &[u8]) {
-    let reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file), "profile").unwrap();
-    assert!(reader.is_resolving());
-    for record in reader {
-        black_box(record.unwrap());
-    }
-}
-
-/// The records written by apache-avro with the benchmark's older schema (v2.0: no `channel`
-/// or `discount`, a `legacy_source` since removed).
-#[allow(deprecated)]
-fn evolved_file(records: &[SalesAnalytics]) -> Vec<u8> {
-    use apache_avro::types::Value;
-    use mesh_core::DataProduct;
-    let product = &SalesAnalytics::schema().unwrap().avro;
-    let mut json: serde_json::Value = serde_json::from_str(&SalesAnalytics::schema().unwrap().json).unwrap();
-    let fields = json["fields"].as_array_mut().unwrap();
-    fields.retain(|f| f["name"] != "discount" && f["name"] != "channel");
-    fields.insert(3, serde_json::json!({"name": "legacy_source", "type": "string"}));
-    let older = apache_avro::Schema::parse_str(&json.to_string()).unwrap();
-    let mut writer = apache_avro::Writer::new(&older, Vec::new()).unwrap();
-    for record in records {
-        let datum = mesh_core::codec::to_datum(record);
-        let Value::Record(mut fields) = apache_avro::from_avro_datum(product, &mut &datum[..], None).unwrap() else {
-            unreachable!()
-        };
-        fields.retain(|(name, _)| name != "discount" && name != "channel");
-        fields.insert(3, ("legacy_source".into(), Value::String("erp".into())));
-        writer.append_value(Value::Record(fields)).unwrap();
-    }
-    writer.into_inner().unwrap()
-}
+use support::{Case, Data, Library, CASES};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let path = args.next().unwrap_or_else(|| "read_file".into());
-    let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
-    let mut rng = SampleRng::new(42);
-    let records: Vec<SalesAnalytics> = (0..count).map(|_| SalesAnalytics::sample(&mut rng, "")).collect();
-    let started = std::time::Instant::now();
-    let mut elapsed = None;
-    match path.as_str() {
-        "encode_datum" => run_encode_datum(&records),
-        "write_file" => {
-            black_box(run_write_file(&records));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |at: usize, default: usize| args.get(at).and_then(|n| n.parse().ok()).unwrap_or(default);
+    match args.first().map(String::as_str) {
+        Some("ratios") => ratios(&Data::new(number(1, 200_000)), number(2, 15)),
+        Some(group) => {
+            let library = args.get(1).map(String::as_str).unwrap_or("mesh_generated");
+            let Some(case) = CASES.iter().find(|c| c.group == group && c.library.name() == library) else {
+                let known: Vec<String> = CASES.iter().map(|c| format!("{} {}", c.group, c.library.name())).collect();
+                eprintln!("unknown case `{group} {library}`; the cases are:\n  {}", known.join("\n  "));
+                std::process::exit(2);
+            };
+            let count = number(2, 20_000);
+            let data = Data::new(count);
+            let elapsed = time(case, &data);
+            eprintln!(
+                "{group} {library}: {count} records in {elapsed:?} ({:.0} ns/record)",
+                elapsed.as_nanos() as f64 / count as f64
+            );
         }
-        "decode_datum" => {
-            let mut datums = Vec::new();
-            let mut offsets = vec![0];
-            for record in &records {
-                record.encode(&mut datums);
-                offsets.push(datums.len());
-            }
-            let started = std::time::Instant::now();
-            run_decode_datum(&datums, &offsets);
-            elapsed = Some(started.elapsed());
-        }
-        "read_file" => {
-            let file = run_write_file(&records);
-            let started = std::time::Instant::now();
-            run_read_file(&file);
-            elapsed = Some(started.elapsed());
-        }
-        "read_evolved_file" => {
-            let file = evolved_file(&records);
-            let started = std::time::Instant::now();
-            run_read_evolved_file(&file);
-            elapsed = Some(started.elapsed());
-        }
-        other => {
-            eprintln!("unknown path `{other}`: use encode_datum, write_file, decode_datum or read_file");
+        None => {
+            eprintln!("usage: codec_profile GROUP LIBRARY [RECORDS] | codec_profile ratios [RECORDS] [ROUNDS]");
             std::process::exit(2);
         }
     }
-    let elapsed = elapsed.unwrap_or_else(|| started.elapsed());
-    eprintln!("{path}: {count} records in {elapsed:?} ({:.0} ns/record)", elapsed.as_nanos() as f64 / count as f64);
+}
+
+fn time(case: &Case, data: &Data) -> Duration {
+    let started = Instant::now();
+    (case.run)(data);
+    started.elapsed()
+}
+
+fn ratios(data: &Data, rounds: usize) {
+    let records = data.ours.len();
+    println!("{records} records, {rounds} rounds; ratio = the library's time / mesh_generated's, per round");
+    println!("{:<14} {:<24} {:>12} {:>8} {:>16}", "group", "library", "median", "ratio", "range");
+    let mut groups: Vec<&str> = CASES.iter().map(|c| c.group).collect();
+    groups.dedup();
+    for group in groups {
+        let cases: Vec<&Case> = CASES.iter().filter(|c| c.group == group).collect();
+        let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); cases.len()];
+        // One warm-up run each: first-touch page faults and lazy schema parsing are not measured.
+        for case in &cases {
+            time(case, data);
+        }
+        for round in 0..rounds {
+            for offset in 0..cases.len() {
+                let at = (round + offset) % cases.len();
+                times[at].push(time(cases[at], data));
+            }
+        }
+        let ours = cases.iter().position(|c| c.library == Library::MeshGenerated).unwrap_or(0);
+        for (at, case) in cases.iter().enumerate() {
+            let mut per_round: Vec<f64> =
+                times[at].iter().zip(&times[ours]).map(|(t, o)| t.as_secs_f64() / o.as_secs_f64()).collect();
+            per_round.sort_by(f64::total_cmp);
+            let mut own = times[at].clone();
+            own.sort();
+            println!(
+                "{:<14} {:<24} {:>12.1?} {:>7.2}x {:>7.2}-{:.2}x",
+                group,
+                case.library.name(),
+                own[own.len() / 2],
+                per_round[per_round.len() / 2],
+                per_round[0],
+                per_round[per_round.len() - 1],
+            );
+        }
+    }
 }

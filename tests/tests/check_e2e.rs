@@ -75,6 +75,41 @@ fn unencrypted_pii_is_reported() {
 }
 
 #[test]
+fn unencrypted_pii_in_a_nested_record_is_reported_at_its_path() {
+    let binary = env!("CARGO_BIN_EXE_fixture_unencrypted_nested_pii");
+    let (code, output) = check(binary, "unencrypted_nested_pii", "text");
+    assert_fails_with(
+        code,
+        &output,
+        &[
+            "error[MESH0101]: field `addresses[].postcode` of `crm.customers_raw`",
+            "`#[pii(indirect, encrypted)]` on field `postcode` of `fixture_unencrypted_nested_pii::crm::Address`",
+        ],
+    );
+    assert_eq!(output.matches("error[").count(), 1, "the encrypted street passes:\n{output}");
+    insta::assert_snapshot!("unencrypted_nested_pii_text", output);
+}
+
+#[test]
+fn reading_a_product_not_visible_to_the_domain_is_reported() {
+    let binary = env!("CARGO_BIN_EXE_fixture_visibility_violation");
+    let (code, output) = check(binary, "visibility_violation", "text");
+    assert_fails_with(
+        code,
+        &output,
+        &[
+            "error[MESH0006]: `finance.personnel_cost_analytics` reads `hr.employees_cleaned`, which is visible to domain `hr` only",
+            "tests/fixtures/meshes/visibility_violation.rs:",
+        ],
+    );
+    assert!(!output.contains("hr.headcount_analytics`,"), "the product admitting finance is not reported:\n{output}");
+    insta::assert_snapshot!("visibility_violation_text", output);
+    let (code, json) = check(binary, "visibility_violation", "json");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("visibility_violation_json", json);
+}
+
+#[test]
 fn an_expired_waiver_is_an_error_and_no_longer_excuses() {
     let (code, output) = check(env!("CARGO_BIN_EXE_fixture_expired_waiver"), "expired_waiver", "text");
     assert_fails_with(code, &output, &["error[MESH0203]", "--> mesh.toml:", "error[MESH0101]", "1 finding waived"]);

@@ -57,7 +57,7 @@ pub struct Orders {
 
 /// Another product, to check a file of one is not read as the other.
 #[data_product(domain = "shop", version = "1.0.0", owner = "shop-team@company.com", layer = "bronze")]
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Refunds {
     pub order_id: String,
 }
@@ -147,9 +147,24 @@ fn apache_file(schema: &str, records: impl IntoIterator<Item = Value>, codec: ap
     writer.into_inner().unwrap()
 }
 
-fn read_all<T: mesh_core::DataProduct + mesh_core::codec::AvroCodec>(file: Vec<u8>) -> Result<Vec<T>, String> {
-    let reader = ContainerReader::<T, _>::new(Cursor::new(file), "test.avro").map_err(|e| e.to_string())?;
-    reader.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+/// Every record, read with `next()`; read again with `read_into` into one reused value, which
+/// must see the same records.
+fn read_all<T>(file: Vec<u8>) -> Result<Vec<T>, String>
+where
+    T: mesh_core::DataProduct + mesh_core::codec::AvroCodec + Clone + PartialEq + std::fmt::Debug,
+{
+    let reader = ContainerReader::<T, _>::new(Cursor::new(file.clone()), "test.avro").map_err(|e| e.to_string())?;
+    let records = reader.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    if let Some(last) = records.last() {
+        let mut reader = ContainerReader::<T, _>::new(Cursor::new(file), "test.avro").unwrap();
+        let mut reused = last.clone();
+        for expected in &records {
+            reader.read_into(&mut reused).expect("as many records as next() read").unwrap();
+            assert_eq!(&reused, expected);
+        }
+        assert!(reader.read_into(&mut reused).is_none());
+    }
+    Ok(records)
 }
 
 #[test]
@@ -307,7 +322,7 @@ fn a_union_value_the_reader_cannot_hold_is_a_record_error() {
 #[test]
 fn promotions_and_a_plain_value_into_an_optional_field() {
     #[data_product(domain = "shop", version = "1.0.0", owner = "shop-team@company.com", layer = "bronze")]
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Metrics {
         pub ratio: f64,
         pub share: f32,

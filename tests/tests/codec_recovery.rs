@@ -299,6 +299,27 @@ fn skipping_reads_each_corrupt_block_about_twice_not_the_file_again() {
 }
 
 #[test]
+fn read_into_skips_the_same_blocks_as_the_iterator() {
+    let records = records(120);
+    let (mut bytes, blocks) = file(Codec::Deflate, &records, 1500);
+    let corrupt = 2;
+    bytes[blocks[corrupt].data..blocks[corrupt].data + 30].fill(0xff);
+    let mut reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(bytes), "orders.avro").unwrap();
+    reader.skip_corrupt_blocks();
+    let mut record = SalesAnalytics::sample(&mut SampleRng::new(0), "");
+    let (mut read, mut errors) = (Vec::new(), Vec::new());
+    while let Some(item) = reader.read_into(&mut record) {
+        match item {
+            Ok(()) => read.push(to_datum(&record)),
+            Err(error) => errors.push(error),
+        }
+    }
+    assert!(read == all_but(&records, &blocks, corrupt));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(skipped(&errors[0]).records_lost, Some(blocks[corrupt].count as u64));
+}
+
+#[test]
 fn an_intact_file_reads_the_same_with_and_without_skipping() {
     let records = records(100);
     let (bytes, _) = file(Codec::Deflate, &records, 1000);

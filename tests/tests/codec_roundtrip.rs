@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
-use mesh_core::codec::{from_datum, to_datum, Codec, ContainerReader, ContainerWriter};
+use mesh_core::codec::{from_datum, to_datum, AvroCodec, Codec, ContainerReader, ContainerWriter, Reader};
 use mesh_core::{DataProduct, Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
 use mesh_macros::{data_product, AvroEnum, AvroRecord};
 use proptest::collection::{btree_map, hash_map, vec};
@@ -128,6 +128,16 @@ proptest! {
     }
 
     #[test]
+    fn decoding_into_a_previous_value_overwrites_all_of_it(previous in everything(), record in everything()) {
+        let datum = to_datum(&record);
+        let mut value = previous;
+        let mut input = Reader::new(&datum);
+        value.decode_into(&mut input).unwrap();
+        prop_assert!(input.is_empty());
+        prop_assert_eq!(value, record);
+    }
+
+    #[test]
     fn container_files_round_trip(records in vec(everything(), 0..20), deflate in any::<bool>(), block_bytes in 1usize..4000) {
         let mut writer = ContainerWriter::<Everything, _>::new(Vec::new(), if deflate { Codec::Deflate } else { Codec::Null }).unwrap();
         writer.set_block_bytes(block_bytes);
@@ -135,11 +145,21 @@ proptest! {
             writer.append(record).unwrap();
         }
         let file = writer.finish().unwrap();
-        let read: Vec<Everything> = ContainerReader::<Everything, _>::new(Cursor::new(file), "prop.avro")
+        let read: Vec<Everything> = ContainerReader::<Everything, _>::new(Cursor::new(file.clone()), "prop.avro")
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        prop_assert_eq!(read, records);
+        prop_assert_eq!(&read, &records);
+        // Again into one reused value, seeded with a record unlike the first.
+        if let Some(last) = records.last() {
+            let mut reader = ContainerReader::<Everything, _>::new(Cursor::new(file), "prop.avro").unwrap();
+            let mut reused = last.clone();
+            for record in &records {
+                reader.read_into(&mut reused).unwrap().unwrap();
+                prop_assert_eq!(&reused, record);
+            }
+            prop_assert!(reader.read_into(&mut reused).is_none());
+        }
     }
 }
 

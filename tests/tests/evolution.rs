@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use mesh_core::baseline::{Baseline, CurrentProduct, Files};
 use mesh_core::diagnostic::{Diagnostic, Severity};
 use mesh_core::evolution::{baseline_errors, check_evolution, check_published};
 use mesh_core::governance::CalendarDate;
-use mesh_core::model::{Compatibility, ProductDescriptor};
-use mesh_core::{registered_products, Contract};
+use mesh_core::model::{Compatibility, FieldDescriptor, ProductDescriptor};
+use mesh_core::{registered_products, AvroSchema, Contract};
 use mesh_tests as _;
 
 fn published_files() -> Files {
@@ -461,4 +462,47 @@ fn a_pii_field_renamed_with_an_alias_keeps_its_protection() {
         shown,
         ["[PII_CLASS_WEAKENED] sales.sales_cleaned.contact_email (renamed from customer_email): personal-data class weakened from direct to none"],
     );
+}
+
+/// `sales::types::PostalAddress` as if its postcode had lost its `#[pii]`.
+fn postcode_unclassified() -> &'static [FieldDescriptor] {
+    static FIELDS: OnceLock<Vec<FieldDescriptor>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let address = <sales::types::PostalAddress as AvroSchema>::RECORD.expect("a record");
+        let mut fields = (address.fields)().to_vec();
+        fields.iter_mut().find(|f| f.name == "postcode").unwrap().pii = None;
+        fields
+    })
+}
+
+/// Dropping `#[pii]` from a field of a nested record (declared in another crate) weakens the product's contract there.
+#[test]
+fn nested_pii_weakened_needs_a_major_version() {
+    let mut mesh = Mesh::example();
+    let (descriptor, _, contract) = mesh.product("customer.customer_360");
+    let mut fields = descriptor.fields.to_vec();
+    let shipping = fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
+    let nested = shipping.record.as_mut().expect("PostalAddress is a record");
+    nested.record.fields = postcode_unclassified;
+    descriptor.fields = fields.into();
+    descriptor.version = "1.2.0".into();
+    let schema =
+        (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
+            .unwrap();
+    *contract = Contract::new(descriptor, schema);
+    let shipping = contract.fields.iter().find(|f| f.name == "shipping_address").unwrap();
+    let paths: Vec<&str> = shipping.nested_pii.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["shipping_address.street"], "the postcode is no longer listed");
+
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"], "{found:#?}");
+    assert!(
+        found[0].message.contains(
+            "[PII_CLASS_WEAKENED] customer.customer_360.shipping_address.postcode: personal-data class weakened from indirect to none"
+        ),
+        "{}",
+        found[0].message
+    );
+    mesh.set_version("customer.customer_360", "2.0.0");
+    assert_eq!(mesh.check(&baseline()), []);
 }

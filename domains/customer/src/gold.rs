@@ -11,7 +11,7 @@ use sales::silver::SalesCleaned;
 #[data_product(
     domain = "customer",
     name = "customer_360",
-    version = "1.0.0",
+    version = "1.1.0",
     owner = "customer-insights@company.com",
     layer = "gold",
     support = "#customer-insights on Slack",
@@ -39,4 +39,6 @@ pub struct Customer360 {
     pub preferred_channel: Option<Channel>,
     /// The campaign of the most recent touch.
     pub last_campaign_id: Option<String>,
+    /// Where the customer's most recent order was shipped, if it was shipped.
+    pub shipping_address: Option<sales::types::PostalAddress>,
 }

@@ -27,3 +27,17 @@ pub struct LineItem {
     /// Price of one unit, in the order's currency.
     pub unit_price: Decimal<12, 2>,
 }
+
+/// A postal address, as the shop records where an order is shipped.
+#[derive(Debug, Clone, PartialEq, AvroRecord)]
+#[avro(namespace = "sales")]
+pub struct PostalAddress {
+    /// Street, house number and any addition, as the customer typed them.
+    #[pii(direct, encrypted)]
+    pub street: String,
+    /// The postal code: narrows a person down to a few households.
+    #[pii(indirect, encrypted)]
+    pub postcode: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+}

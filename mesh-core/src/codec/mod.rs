@@ -10,6 +10,8 @@
 //! Decoding reads from a borrowed slice and checks every length against the
 //! bytes left before allocating; the container reader reuses one block
 //! buffer, so memory stays bounded by the largest block, not the file.
+//! [`AvroCodec::decode_into`] and [`ContainerReader::read_into`] also reuse
+//! the record's own strings and vectors from one record to the next.
 
 mod container;
 mod decode;
@@ -47,6 +49,19 @@ pub trait AvroCodec: Sized {
     /// The bytes are not a value of this type: truncated, a bad length, an
     /// unknown union branch or enum index, invalid UTF-8, a decimal out of range.
     fn decode(input: &mut Reader<'_>) -> Result<Self, DecodeError>;
+
+    /// Decodes one value from `input` into `self`, reusing its allocations: strings, bytes and
+    /// vectors are overwritten in place (nested records too), so reading record after record
+    /// into one value allocates only when a record outgrows the previous ones.
+    ///
+    /// # Errors
+    /// As [`AvroCodec::decode`]; after an error `self` holds a mix of old and new field values
+    /// (still a valid value) and should be overwritten before use.
+    #[inline]
+    fn decode_into(&mut self, input: &mut Reader<'_>) -> Result<(), DecodeError> {
+        *self = Self::decode(input)?;
+        Ok(())
+    }
 }
 
 /// Encodes one value as a standalone Avro datum.

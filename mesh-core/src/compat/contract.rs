@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::rules::{Breaks, Change, Rule};
-use crate::contract::Contract;
+use crate::contract::{Contract, ContractPii};
 use crate::model::{Bound, Compatibility, PiiClass};
 
 /// Every consumer-breaking difference from the `previous` contract to the `current` one; paths start at `root`.
@@ -29,20 +29,26 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
         } else {
             format!("{root}.{} (renamed from {})", after.name, before.name)
         };
-        let rank = |pii: &Option<crate::contract::ContractPii>| pii.as_ref().map_or(0, |p| pii_rank(p.class));
-        let show = |pii: &Option<crate::contract::ContractPii>| {
-            pii.as_ref().map_or("none".to_string(), |p| p.class.to_string())
-        };
-        if rank(&after.pii) < rank(&before.pii) {
-            report(
-                Rule::PiiClassWeakened,
-                path.clone(),
-                format!("personal-data class weakened from {} to {}", show(&before.pii), show(&after.pii)),
+        let protection = |pii: &Option<ContractPii>| pii.as_ref().map(|p| (p.class, p.encrypted_at_rest));
+        compare_pii(protection(&before.pii), protection(&after.pii), path, &mut report);
+        // Nested paths start with the field's name; the rest of the path matches across a rename.
+        // A nested path that disappears counts as unclassified: the contract cannot tell a
+        // dropped #[pii] from a removed nested field, and the first must not pass unnoticed.
+        for nested in &before.nested_pii {
+            let rest = nested.path.strip_prefix(&before.name).unwrap_or(&nested.path);
+            let current_path = format!("{}{rest}", after.name);
+            let kept = after.nested_pii.iter().find(|n| n.path == current_path);
+            let path = if after.name == before.name {
+                format!("{root}.{current_path}")
+            } else {
+                format!("{root}.{current_path} (renamed from {})", nested.path)
+            };
+            compare_pii(
+                Some((nested.class, nested.encrypted_at_rest)),
+                kept.map(|n| (n.class, n.encrypted_at_rest)),
+                path,
+                &mut report,
             );
-        }
-        let encrypted = |pii: &Option<crate::contract::ContractPii>| pii.as_ref().is_some_and(|p| p.encrypted_at_rest);
-        if encrypted(&before.pii) && after.pii.is_some() && !encrypted(&after.pii) {
-            report(Rule::PiiEncryptionRemoved, path, "no longer encrypted at rest (was encrypted)".into());
         }
     }
     let shown = |value: Option<String>| value.unwrap_or_else(|| "nothing promised".into());
@@ -116,6 +122,28 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
     changes
 }
 
+/// Reports a weaker class, or encryption at rest dropped, between two classifications (class, encrypted).
+fn compare_pii(
+    before: Option<(PiiClass, bool)>,
+    after: Option<(PiiClass, bool)>,
+    path: String,
+    report: &mut impl FnMut(Rule, String, String),
+) {
+    let rank = |pii: Option<(PiiClass, bool)>| pii.map_or(0, |(class, _)| pii_rank(class));
+    let show = |pii: Option<(PiiClass, bool)>| pii.map_or("none".to_string(), |(class, _)| class.to_string());
+    if rank(after) < rank(before) {
+        report(
+            Rule::PiiClassWeakened,
+            path.clone(),
+            format!("personal-data class weakened from {} to {}", show(before), show(after)),
+        );
+    }
+    let encrypted = |pii: Option<(PiiClass, bool)>| pii.is_some_and(|(_, encrypted)| encrypted);
+    if encrypted(before) && after.is_some() && !encrypted(after) {
+        report(Rule::PiiEncryptionRemoved, path, "no longer encrypted at rest (was encrypted)".into());
+    }
+}
+
 fn pii_rank(class: PiiClass) -> u8 {
     match class {
         PiiClass::Indirect => 1,
@@ -155,5 +183,107 @@ fn lost_domains(previous: &str, current: &str) -> String {
         (Some(before), Some(after)) => {
             before.difference(&after).map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A contract whose field `addresses` (an array of records) holds `postcode` with `nested_pii`,
+    /// the field named `name` and listing `aliases`.
+    fn contract(name: &str, aliases: &str, nested_pii: &str) -> Contract {
+        Contract::from_yaml(&format!(
+            "data_product:
+  name: customers
+  domain: crm
+  owner: crm-data@company.com
+  sla: {{freshness: null, availability: null, quality_score: null}}
+  schema: {{format: Avro, version: \"1.0.0\", fingerprint: \"0000000000000000\", compatibility: full}}
+  access: {{read: null, authentication: null, visibility: domain}}
+  description: Customers.
+  layer: silver
+  support: null
+  tags: []
+  inputs: []
+  fields:
+  - name: {name}
+    type: array<Address>
+    doc: Where the customer receives parcels.
+    nested_pii: {nested_pii}
+    aliases: {aliases}
+"
+        ))
+        .expect("a valid contract")
+    }
+
+    fn found(previous: &Contract, current: &Contract) -> Vec<(Rule, String, String)> {
+        compare_contracts(previous, current, "crm.customers")
+            .into_iter()
+            .map(|change| (change.rule, change.path, change.message))
+            .collect()
+    }
+
+    const DIRECT_ENCRYPTED: &str = "[{path: \"addresses[].postcode\", class: direct, encrypted_at_rest: true}]";
+
+    #[test]
+    fn nested_pii_weakened_or_decrypted_is_breaking_at_its_path() {
+        let before = contract("addresses", "[]", DIRECT_ENCRYPTED);
+        assert_eq!(found(&before, &before), []);
+        let weaker = contract(
+            "addresses",
+            "[]",
+            "[{path: \"addresses[].postcode\", class: indirect, encrypted_at_rest: false}]",
+        );
+        assert_eq!(
+            found(&before, &weaker),
+            [
+                (
+                    Rule::PiiClassWeakened,
+                    "crm.customers.addresses[].postcode".to_string(),
+                    "personal-data class weakened from direct to indirect".to_string()
+                ),
+                (
+                    Rule::PiiEncryptionRemoved,
+                    "crm.customers.addresses[].postcode".to_string(),
+                    "no longer encrypted at rest (was encrypted)".to_string()
+                ),
+            ]
+        );
+        let dropped = contract("addresses", "[]", "[]");
+        assert_eq!(
+            found(&before, &dropped),
+            [(
+                Rule::PiiClassWeakened,
+                "crm.customers.addresses[].postcode".to_string(),
+                "personal-data class weakened from direct to none".to_string()
+            )]
+        );
+        let stronger = contract(
+            "addresses",
+            "[]",
+            "[{path: \"addresses[].postcode\", class: sensitive, encrypted_at_rest: true}]",
+        );
+        assert_eq!(found(&before, &stronger), []);
+    }
+
+    #[test]
+    fn nested_pii_is_matched_through_a_renamed_field() {
+        let before = contract("addresses", "[]", DIRECT_ENCRYPTED);
+        let renamed_kept = contract(
+            "shipping_addresses",
+            "[addresses]",
+            "[{path: \"shipping_addresses[].postcode\", class: direct, encrypted_at_rest: true}]",
+        );
+        assert_eq!(found(&before, &renamed_kept), []);
+        let renamed_dropped = contract("shipping_addresses", "[addresses]", "[]");
+        assert_eq!(
+            found(&before, &renamed_dropped),
+            [(
+                Rule::PiiClassWeakened,
+                "crm.customers.shipping_addresses[].postcode (renamed from addresses[].postcode)".to_string(),
+                "personal-data class weakened from direct to none".to_string()
+            )]
+        );
     }
 }

@@ -55,6 +55,7 @@ use crate::model::ProductDescriptor;
 ///         doc: Cow::Borrowed("The buyer's address."),
 ///         pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
 ///         aliases: Cow::Borrowed(&[]),
+///         record: None,
 ///     }]),
 ///     rust_type: Cow::Borrowed("sales::SalesRaw"),
 ///     source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 7, column: 12 },

@@ -94,7 +94,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         policy: Policy::PiiEncryptedAtRest,
         code: "MESH0101",
         name: "pii-encrypted-at-rest",
-        purpose: "Every field classified as PII is encrypted at rest.",
+        purpose: "Every field classified as PII, in the product or in a nested record, is encrypted at rest.",
         default_level: Level::Error,
     },
     PolicyInfo {

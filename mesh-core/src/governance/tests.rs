@@ -1,5 +1,7 @@
 use super::*;
-use crate::model::{Layer, PiiClass, Visibility};
+use std::borrow::Cow;
+
+use crate::model::{FieldDescriptor, Layer, NestedRecord, Pii, PiiClass, RecordFields, Visibility};
 use crate::sample::{field, pii_field, product, reading, sla};
 
 fn today() -> CalendarDate {
@@ -57,6 +59,116 @@ fn pii_must_be_encrypted_at_rest() {
         "field `email` of `sales.orders_raw` holds direct PII but is not encrypted at rest"
     );
     assert_eq!(report.diagnostics[0].location.as_ref().unwrap().to_string(), "domains/sales/src/lib.rs:1:1");
+}
+
+/// A customer address nested in products: its postcode is indirect PII, stored unencrypted.
+const ADDRESS: RecordFields = RecordFields {
+    rust_type: "customer::Address",
+    fields: || {
+        const {
+            &[
+                FieldDescriptor {
+                    name: Cow::Borrowed("street"),
+                    avro_type: Cow::Borrowed("string"),
+                    doc: Cow::Borrowed("Street and number."),
+                    pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: true }),
+                    aliases: Cow::Borrowed(&[]),
+                    record: None,
+                },
+                FieldDescriptor {
+                    name: Cow::Borrowed("postcode"),
+                    avro_type: Cow::Borrowed("string"),
+                    doc: Cow::Borrowed("Postal code."),
+                    pii: Some(Pii { class: PiiClass::Indirect, encrypted_at_rest: false }),
+                    aliases: Cow::Borrowed(&[]),
+                    record: None,
+                },
+            ]
+        }
+    },
+};
+
+#[test]
+fn pii_in_nested_records_must_be_encrypted_at_rest_too() {
+    let mut mesh = clean_mesh();
+    let addresses = FieldDescriptor { record: NestedRecord::of(Some(ADDRESS), "[]"), ..field("addresses") };
+    mesh[0].fields = vec![field("id"), addresses].into();
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0101"], "the encrypted street passes, the postcode does not");
+    let diagnostic = &report.diagnostics[0];
+    assert_eq!(
+        diagnostic.message,
+        "field `addresses[].postcode` of `sales.orders_raw` holds indirect PII but is not encrypted at rest"
+    );
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some("encrypt the stored column and declare it: `#[pii(indirect, encrypted)]` on field `postcode` of `customer::Address`")
+    );
+}
+
+/// An address type of another team: the same fields, none classified.
+const PLAIN_ADDRESS: RecordFields = RecordFields {
+    rust_type: "shipping::Address",
+    fields: || {
+        const {
+            &[
+                FieldDescriptor {
+                    name: Cow::Borrowed("street"),
+                    avro_type: Cow::Borrowed("string"),
+                    doc: Cow::Borrowed("Street and number."),
+                    pii: None,
+                    aliases: Cow::Borrowed(&[]),
+                    record: None,
+                },
+                FieldDescriptor {
+                    name: Cow::Borrowed("postcode"),
+                    avro_type: Cow::Borrowed("string"),
+                    doc: Cow::Borrowed("Postal code."),
+                    pii: None,
+                    aliases: Cow::Borrowed(&[]),
+                    record: None,
+                },
+            ]
+        }
+    },
+};
+
+#[test]
+fn a_copied_nested_pii_field_stays_classified() {
+    let mut mesh = clean_mesh();
+    let nesting =
+        |record: RecordFields| FieldDescriptor { record: NestedRecord::of(Some(record), "[]"), ..field("addresses") };
+    mesh[0].fields = vec![nesting(ADDRESS)].into();
+    // The same record type carries its classification along.
+    mesh[1].fields = vec![nesting(ADDRESS)].into();
+    let copied = |report: &Report| -> Vec<(String, Option<String>)> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "MESH0109")
+            .map(|d| (d.message.clone(), d.help.clone()))
+            .collect()
+    };
+    assert_eq!(copied(&run(&mesh)), []);
+    mesh[1].fields = vec![nesting(PLAIN_ADDRESS)].into();
+    let report = run(&mesh);
+    let found = copied(&report);
+    assert_eq!(found.len(), 2, "street and postcode: {found:#?}");
+    let (message, help) = found.iter().find(|(message, _)| message.contains("postcode")).unwrap();
+    assert_eq!(
+        message,
+        "field `addresses[].postcode` of `sales.orders_cleaned` copies indirect PII field `addresses[].postcode` \
+         of `sales.orders_raw` but is not classified"
+    );
+    assert!(
+        help.as_deref()
+            .unwrap()
+            .starts_with("declare `#[pii(indirect, encrypted)]` on `postcode` of `shipping::Address`;"),
+        "{help:?}"
+    );
+    // A consumer that does not nest the field does not copy it.
+    mesh[1].fields = vec![field("addresses")].into();
+    assert_eq!(copied(&run(&mesh)), []);
 }
 
 #[test]

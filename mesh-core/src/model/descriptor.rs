@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::nested::NestedRecord;
 use super::sla::{Availability, Freshness, QualityScore};
 
 /// Text in a descriptor: borrowed from the binary or owned.
@@ -194,6 +195,9 @@ pub struct FieldDescriptor {
     pub pii: Option<Pii>,
     /// Former names of the field, for readers of older data.
     pub aliases: List<Text>,
+    /// The record the field holds (directly, or through options, arrays and
+    /// maps), whose fields may hold personal data too; `None` for other types.
+    pub record: Option<NestedRecord>,
 }
 
 /// Where a product is declared, for diagnostics.

@@ -4,6 +4,7 @@
 mod calendar;
 mod descriptor;
 mod names;
+mod nested;
 mod product_id;
 #[cfg(feature = "runtime")]
 mod serde_impls;
@@ -16,6 +17,7 @@ pub use descriptor::{
     SourceLocation, Text, Visibility,
 };
 pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
+pub use nested::{NestedField, NestedRecord, PiiPath, RecordFields};
 pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};
 pub use shape::TypeShape;
 pub use sla::{Availability, Bound, Freshness, Percent, QualityScore};

@@ -84,6 +84,19 @@ impl TypeShape {
         }
     }
 
+    /// How a nested-field path steps from a field of this shape into its named type:
+    /// `[]` per array, `{}` per map value, nothing for an option (a union with null is
+    /// transparent). `None` when the shape holds no named type.
+    pub fn path_step(&self) -> Option<String> {
+        match self {
+            TypeShape::Named(_) => Some(String::new()),
+            TypeShape::Optional(inner) => inner.path_step(),
+            TypeShape::Array(inner) => inner.path_step().map(|rest| format!("[]{rest}")),
+            TypeShape::Map(inner) => inner.path_step().map(|rest| format!("{{}}{rest}")),
+            _ => None,
+        }
+    }
+
     /// The default a field of this shape gets without one being declared:
     /// optional fields default to null so that adding them stays compatible.
     pub fn implicit_default(&self) -> Option<&'static str> {
@@ -128,6 +141,16 @@ mod tests {
         assert_eq!(shape.named(), Some("LineItem"));
         assert_eq!(shape.implicit_default(), Some("null"));
         assert_eq!(TypeShape::Decimal { precision: 12, scale: 2 }.display(), "decimal(12,2)");
+    }
+
+    #[test]
+    fn path_steps_through_arrays_and_maps_but_not_options() {
+        let named = || Box::new(TypeShape::Named("Address".into()));
+        assert_eq!(TypeShape::Named("Address".into()).path_step().as_deref(), Some(""));
+        assert_eq!(TypeShape::Optional(named()).path_step().as_deref(), Some(""));
+        let nested = TypeShape::Optional(Box::new(TypeShape::Map(Box::new(TypeShape::Array(named())))));
+        assert_eq!(nested.path_step().as_deref(), Some("{}[]"));
+        assert_eq!(TypeShape::Array(Box::new(TypeShape::String)).path_step(), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::avro::{self, EnumSchema, Name, RecordSchema, SchemaError, SchemaNode};
+use crate::model::RecordFields;
 
 /// A Rust type with an Avro schema: records and enums declared with the
 /// `mesh_macros` derives, and every `#[data_product]`.
@@ -16,6 +17,10 @@ use crate::avro::{self, EnumSchema, Name, RecordSchema, SchemaError, SchemaNode}
     note = "derive one: `#[derive(mesh_macros::AvroRecord)]` on a struct with named fields, or `#[derive(mesh_macros::AvroEnum)]` on an enum of unit variants"
 )]
 pub trait AvroSchema {
+    /// The fields of a record type, so a product sees the personal data of the
+    /// records nested in it; `None` for enums.
+    const RECORD: Option<RecordFields> = None;
+
     /// The type's schema; named types already being built are returned as references.
     fn avro_schema(ctx: &mut SchemaContext) -> SchemaNode;
 }

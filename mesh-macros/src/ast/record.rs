@@ -31,13 +31,6 @@ pub struct TypeAttrs {
     pub aliases: Vec<String>,
 }
 
-/// Where the fields come from, which decides what field attributes mean.
-#[derive(Clone, Copy, PartialEq)]
-pub enum FieldContext {
-    Product,
-    NestedRecord,
-}
-
 /// The Avro identity of a nested record or enum: name, namespace, aliases and doc.
 pub struct Identity {
     pub name: String,
@@ -112,8 +105,8 @@ fn checked_aliases(cx: &Ctxt, meta: &Meta, dotted: bool) -> Vec<String> {
         .collect()
 }
 
-/// Reads the named fields of a struct.
-pub fn fields(cx: &Ctxt, fields: &Fields, context: FieldContext, type_span: &syn::Ident) -> Vec<Field> {
+/// Reads the named fields of a struct: a product's, or a nested record's (the same attributes apply).
+pub fn fields(cx: &Ctxt, fields: &Fields, type_span: &syn::Ident) -> Vec<Field> {
     let Fields::Named(named) = fields else {
         cx.error_spanned_by(type_span, "an Avro record needs named fields: write `struct Name { field: Type, .. }`");
         return Vec::new();
@@ -128,7 +121,7 @@ pub fn fields(cx: &Ctxt, fields: &Fields, context: FieldContext, type_span: &syn
         .filter_map(|field| {
             let member = field.ident.clone()?;
             let ty = classify(cx, &field.ty);
-            let attrs = field_attrs(cx, &field.attrs, context, ty.as_ref().map(|t| &t.shape));
+            let attrs = field_attrs(cx, &field.attrs, ty.as_ref().map(|t| &t.shape));
             let name = attrs.rename.unwrap_or_else(|| member.to_string().trim_start_matches("r#").to_string());
             if let Err(e) = check_avro_name(&name) {
                 cx.error_spanned_by(&member, e);
@@ -162,7 +155,7 @@ struct FieldAttrs {
     pii: Option<Pii>,
 }
 
-fn field_attrs(cx: &Ctxt, attrs: &[Attribute], context: FieldContext, shape: Option<&TypeShape>) -> FieldAttrs {
+fn field_attrs(cx: &Ctxt, attrs: &[Attribute], shape: Option<&TypeShape>) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     let mut seen = Keys::default();
     let mut seen_pii = false;
@@ -173,13 +166,6 @@ fn field_attrs(cx: &Ctxt, attrs: &[Attribute], context: FieldContext, shape: Opt
                 continue;
             }
             seen_pii = true;
-            if context == FieldContext::NestedRecord {
-                cx.error_spanned_by(
-                    attr,
-                    "#[pii] is declared on the fields of a #[data_product] struct; classify the product field that holds this record instead",
-                );
-                continue;
-            }
             out.pii = pii(cx, attr);
         } else if attr.path().is_ident(AVRO) {
             let Meta::List(list) = &attr.meta else {

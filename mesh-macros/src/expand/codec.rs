@@ -20,6 +20,14 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         let value = decode(&field.ty.shape, &field.ty.leaf);
         quote!(#member: #value)
     });
+    let decodes_into = fields.iter().map(|field| {
+        let member = &field.member;
+        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("place"), 0);
+        quote! {{
+            let place = &mut self.#member;
+            #update
+        }}
+    });
     let samples = fields.iter().map(|field| {
         let member = &field.member;
         let name = &field.name;
@@ -35,6 +43,15 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
             #[inline]
             fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
                 __mesh::Ok(Self { #(#decodes),* })
+            }
+
+            #[inline]
+            fn decode_into(
+                &mut self,
+                input: &mut __mesh::codec::Reader<'_>,
+            ) -> __mesh::Result<(), __mesh::DecodeError> {
+                #(#decodes_into)*
+                __mesh::Ok(())
             }
         }
 
@@ -223,6 +240,71 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
                 input.leave();
                 value
             }}
+        }
+    }
+}
+
+/// Statements that decode a value of the shape from `input` into `*place` (a `&mut` binding),
+/// reusing the strings, bytes and vector items already there.
+fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize) -> TokenStream {
+    match shape {
+        TypeShape::String => quote!(input.read_string_into(#place)?;),
+        TypeShape::Bytes => quote!(input.read_bytes_into(#place)?;),
+        TypeShape::Optional(inner) => {
+            let item = format_ident!("item{}", depth);
+            let update = decode_into(inner, leaf, &item, depth + 1);
+            let fresh = decode(inner, leaf);
+            quote! {
+                match input.read_union_index(2)? {
+                    0 => *#place = __mesh::None,
+                    _ => match #place.as_mut() {
+                        __mesh::Some(#item) => { #update }
+                        __mesh::None => *#place = __mesh::Some(#fresh),
+                    },
+                }
+            }
+        }
+        TypeShape::Array(inner) => {
+            let (item, len) = (format_ident!("item{}", depth), format_ident!("len{}", depth));
+            let update = decode_into(inner, leaf, &item, depth + 1);
+            let fresh = decode(inner, leaf);
+            quote! {
+                let mut #len = 0usize;
+                while let __mesh::Some(count) = input.read_block_count()? {
+                    if let __mesh::Some(more) = (#len + count).checked_sub(#place.len()) {
+                        #place.reserve(more);
+                    }
+                    for _ in 0..count {
+                        match #place.get_mut(#len) {
+                            __mesh::Some(#item) => { #update }
+                            __mesh::None => #place.push(#fresh),
+                        }
+                        #len += 1;
+                    }
+                }
+                #place.truncate(#len);
+            }
+        }
+        TypeShape::Named(_) => quote! {
+            input.enter()?;
+            __mesh::AvroCodec::decode_into(#place, input)?;
+            input.leave();
+        },
+        // Scalars and logical types hold no allocation; maps are rebuilt (keys would need rehashing anyway).
+        TypeShape::Boolean
+        | TypeShape::Int
+        | TypeShape::Long
+        | TypeShape::Float
+        | TypeShape::Double
+        | TypeShape::Date
+        | TypeShape::TimestampMillis
+        | TypeShape::TimestampMicros
+        | TypeShape::Uuid
+        | TypeShape::Decimal { .. }
+        | TypeShape::Fixed(_)
+        | TypeShape::Map(_) => {
+            let fresh = decode(shape, leaf);
+            quote!(*#place = #fresh;)
         }
     }
 }

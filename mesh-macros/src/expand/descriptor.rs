@@ -3,10 +3,12 @@
 use mesh_core::model::{Bound, Layer, PiiClass, Sla};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use super::tokens::{cow_list, opt_cow};
 use crate::ast::product::{Input, ProductAttrs, Visibility};
 use crate::ast::record::Field;
+use crate::ast::types::Leaf;
 
 /// The `&'static ProductDescriptor` expression, with the helper constants it needs.
 pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) -> TokenStream {
@@ -36,13 +38,13 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
     );
     let deprecated = opt_cow(attrs.deprecated.as_deref());
     let inputs = attrs.inputs.iter().map(input);
-    let fields = fields.iter().map(field);
+    let fields = field_list(fields);
     let rust_name = ident.to_string();
     let line = quote_spanned!(ident.span()=> ::core::line!());
     let column = quote_spanned!(ident.span()=> ::core::column!());
     quote! {{
         const INPUTS: &[__mesh::InputRef] = &[#(#inputs),*];
-        const FIELDS: &[__mesh::FieldDescriptor] = &[#(#fields),*];
+        const FIELDS: &[__mesh::FieldDescriptor] = #fields;
         const DESCRIPTOR: &__mesh::ProductDescriptor = &__mesh::ProductDescriptor {
             domain: __mesh::Cow::Borrowed(#domain),
             name: __mesh::Cow::Borrowed(#name),
@@ -129,6 +131,12 @@ fn input(input: &Input) -> TokenStream {
     }
 }
 
+/// The `&[FieldDescriptor]` of a record's fields, as a constant expression.
+pub fn field_list(fields: &[Field]) -> TokenStream {
+    let fields = fields.iter().map(field);
+    quote!(&[#(#fields),*])
+}
+
 fn field(field: &Field) -> TokenStream {
     let name = &field.name;
     let avro_type = field.ty.shape.display();
@@ -146,6 +154,13 @@ fn field(field: &Field) -> TokenStream {
         }
         None => quote!(__mesh::None),
     };
+    // The nested type says whether it is a record (and which fields it has): only its name is known here.
+    let record = match (&field.ty.leaf, field.ty.shape.path_step()) {
+        (Leaf::Named(ty), Some(step)) => quote_spanned! {ty.span()=>
+            __mesh::NestedRecord::of(<#ty as __mesh::AvroSchema>::RECORD, #step)
+        },
+        _ => quote!(__mesh::None),
+    };
     quote! {
         __mesh::FieldDescriptor {
             name: __mesh::Cow::Borrowed(#name),
@@ -153,6 +168,7 @@ fn field(field: &Field) -> TokenStream {
             doc: __mesh::Cow::Borrowed(#doc),
             pii: #pii,
             aliases: #aliases,
+            record: #record,
         }
     }
 }

@@ -5,6 +5,7 @@ use quote::ToTokens;
 
 use crate::ast::product::{Input, ProductAttrs, Visibility};
 use crate::ast::record::Field;
+use crate::ast::types::Leaf;
 
 /// The doc lines (each becomes a `#[doc = ...]` attribute).
 pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fields: &[Field]) -> Vec<String> {
@@ -52,6 +53,22 @@ pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fi
         let ty = field.ty.shape.display();
         push(format!("| `{}` | `{}` | {pii} | {} |", field.name, cell(&ty), cell(&field.doc)));
     }
+    let nested: Vec<String> = fields
+        .iter()
+        .filter_map(|field| match &field.ty.leaf {
+            Leaf::Named(ty) => Some(ty.to_token_stream().to_string().replace(' ', "")),
+            _ => None,
+        })
+        .collect();
+    if !nested.is_empty() {
+        push(String::new());
+        // Code spans, not links: rustdoc leaves a type imported from another crate unresolved here.
+        let names: Vec<String> = nested.iter().map(|ty| format!("`{ty}`")).collect();
+        push(format!(
+            "Personal data inside nested types is classified on their own fields (see {}); the contract lists it by path under `nested_pii`, e.g. `line_items[].sku`.",
+            names.join(", ")
+        ));
+    }
     push(String::new());
     push("## Lineage".into());
     push(String::new());
@@ -86,6 +103,28 @@ fn visibility(visibility: &Visibility) -> String {
         Visibility::Public => "every domain".into(),
         Visibility::Domains(domains) => format!("its domain and {}", domains.join(", ")),
     }
+}
+
+/// The doc lines of a record's field list for products nesting it: which of its own fields hold personal data.
+pub fn record_pii_docs(fields: &[Field]) -> Vec<String> {
+    let mut lines = vec!["The record's fields, so products nesting it see their personal data.".to_string()];
+    let classified: Vec<String> = fields
+        .iter()
+        .filter_map(|field| {
+            let pii = field.pii?;
+            let encrypted = if pii.encrypted_at_rest { "encrypted" } else { "**NOT encrypted**" };
+            Some(format!("- `{}`: {} PII, {encrypted}", field.name, pii.class))
+        })
+        .collect();
+    lines.push(String::new());
+    if classified.is_empty() {
+        lines.push("No field of its own is classified as personal data.".into());
+    } else {
+        lines.push("Personal data in its own fields:".into());
+        lines.push(String::new());
+        lines.extend(classified);
+    }
+    lines
 }
 
 /// Markdown table cells cannot hold `|` or line breaks.

@@ -10,7 +10,7 @@ use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
 use super::typed::{field_names, linked_inputs};
 use crate::ast::product::{check_product_struct, product_attrs};
-use crate::ast::record::{fields, strip_field_attrs, type_attrs, FieldContext};
+use crate::ast::record::{fields, strip_field_attrs, type_attrs};
 use crate::ctxt::Ctxt;
 use crate::symbol::AVRO;
 
@@ -31,7 +31,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     check_product_struct(&cx, &item);
     let attrs = product_attrs(&cx, args, &item.ident);
     let container = type_attrs(&cx, &item.attrs);
-    let record_fields = fields(&cx, &item.fields, FieldContext::Product, &item.ident);
+    let record_fields = fields(&cx, &item.fields, &item.ident);
     strip_field_attrs(&mut item.fields);
     item.attrs.retain(|a| !a.path().is_ident(AVRO));
 

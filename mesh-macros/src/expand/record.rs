@@ -8,7 +8,7 @@ use super::codec::{enum_codec, record_codec};
 use super::schema::{enum_impl, record_impl, NamedType};
 use super::typed::field_names;
 use crate::ast::enumeration::symbols;
-use crate::ast::record::{fields, identity, FieldContext};
+use crate::ast::record::{fields, identity};
 use crate::ctxt::Ctxt;
 
 /// Expands `#[derive(AvroRecord)]`.
@@ -21,7 +21,7 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
     };
     expand_named(
         &input,
-        |cx| fields(cx, &data.fields, FieldContext::NestedRecord, &input.ident),
+        |cx| fields(cx, &data.fields, &input.ident),
         |named, fields| {
             let schema = record_impl(named, fields);
             let codec = record_codec(&input.ident, fields);

@@ -5,6 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::descriptor::field_list;
+use super::docs::record_pii_docs;
 use super::tokens::{opt_string, shape, string_vec};
 use crate::ast::enumeration::Symbols;
 use crate::ast::record::Field;
@@ -26,10 +28,19 @@ pub fn record_impl(named: &NamedType, fields: &[Field]) -> TokenStream {
     let doc = opt_string(Some(named.doc));
     let aliases = string_vec(named.aliases);
     let checks = logical_type_checks(fields);
+    let descriptors = field_list(fields);
+    let rust_name = ident.to_string();
+    let record_docs = record_pii_docs(fields);
     let fields = fields.iter().map(field_schema);
     quote! {
         #checks
         impl __mesh::AvroSchema for #ident {
+            #(#[doc = #record_docs])*
+            const RECORD: ::core::option::Option<__mesh::RecordFields> = __mesh::Some(__mesh::RecordFields {
+                rust_type: ::core::concat!(::core::module_path!(), "::", #rust_name),
+                fields: || const { #descriptors },
+            });
+
             fn avro_schema(ctx: &mut __mesh::SchemaContext) -> __mesh::SchemaNode {
                 ctx.record(__mesh::Name::new(#name, #namespace), #doc, #aliases, |ctx| {
                     __mesh::vec![#(#fields),*]

@@ -302,23 +302,81 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         ContainerError { kind: ContainerErrorKind::Skipped(Box::new(skipped)), ..error }
     }
 
-    /// Decodes the record at `position`; returns it and where the next one starts.
+    /// Decodes the record at `position` with `decode`; returns the result and where the next
+    /// record starts. Through the plan when the writer schema differs.
     #[inline]
-    fn decode_record(&mut self) -> Result<(T, usize), DecodeError> {
+    fn decode_record<X>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+    ) -> Result<(X, usize), DecodeError> {
         let mut input = Reader::new(&self.block);
         input.take(self.position)?;
         let value = match &self.plan {
-            None => T::decode(&mut input)?,
+            None => decode(&mut input)?,
             Some(plan) => {
                 self.scratch.clear();
                 plan.transcode(&mut input, &mut self.scratch)?;
                 let mut resolved = Reader::new(&self.scratch);
-                let value = T::decode(&mut resolved)?;
+                let value = decode(&mut resolved)?;
                 resolved.finish()?;
                 value
             }
         };
         Ok((value, input.offset()))
+    }
+
+    /// The next record through `decode`: loads blocks as needed, counts the record, and ends
+    /// the reading after an error (unless skipping corrupt blocks). `next` and `read_into` differ
+    /// only in `decode`.
+    #[inline]
+    fn read_next<X>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+    ) -> Option<Result<X, ContainerError>> {
+        if self.left_in_block == 0 {
+            if self.done {
+                return None;
+            }
+            match self.next_nonempty_block() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(error) => return Some(Err(error)),
+            }
+        }
+        // The value goes straight into the item: no `Result<Option<T>>` to rebuild per record.
+        Some(match self.decode_record(decode) {
+            Ok((value, position)) => {
+                self.position = position;
+                self.left_in_block -= 1;
+                self.record_in_block += 1;
+                Ok(value)
+            }
+            Err(error) => Err(self.record_failed(error)),
+        })
+    }
+
+    /// Reads the next record into `record`, reusing its strings and vectors (see
+    /// [`AvroCodec::decode_into`]): the allocation-free way to scan a file. `None` at the end.
+    ///
+    /// ```no_run
+    /// # fn scan<T: mesh_core::DataProduct + mesh_core::codec::AvroCodec>(first: T) -> Result<(), mesh_core::codec::ContainerError> {
+    /// let mut reader = mesh_core::codec::ContainerReader::<T, _>::open("orders.avro")?;
+    /// let mut record = first; // any value of `T`, e.g. the first record read with `next()`
+    /// while let Some(read) = reader.read_into(&mut record) {
+    ///     read?;
+    ///     // use `&record` here; the next call overwrites it
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
+    pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
+        self.read_next(|input| record.decode_into(input))
     }
 }
 
@@ -356,28 +414,6 @@ impl<T: DataProduct + AvroCodec, R: Read> Iterator for ContainerReader<T, R> {
     type Item = Result<T, ContainerError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.left_in_block == 0 {
-            if self.done {
-                return None;
-            }
-            match self.next_nonempty_block() {
-                Ok(true) => {}
-                Ok(false) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(error) => return Some(Err(error)),
-            }
-        }
-        // The value goes straight into the item: no `Result<Option<T>>` to rebuild per record.
-        Some(match self.decode_record() {
-            Ok((value, position)) => {
-                self.position = position;
-                self.left_in_block -= 1;
-                self.record_in_block += 1;
-                Ok(value)
-            }
-            Err(error) => Err(self.record_failed(error)),
-        })
+        self.read_next(T::decode)
     }
 }

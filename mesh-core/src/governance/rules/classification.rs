@@ -3,7 +3,8 @@
 //!
 //! A field copies an input's field when it has the same name or lists it as
 //! an alias. Renaming the field is the explicit way to say it no longer holds
-//! the personal data (a hash, an aggregate).
+//! the personal data (a hash, an aggregate). Inside nested records the copy
+//! is the field at the same path under the copied product field.
 
 use super::Finding;
 use crate::lineage::Lineage;
@@ -18,12 +19,38 @@ fn rank(class: PiiClass) -> u8 {
     }
 }
 
+/// A consumer's field at the copied path: its path, classification and where to declare it.
+struct Copy {
+    path: String,
+    pii: Option<Pii>,
+    declared: String,
+}
+
 pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
     for (from, to, _) in lineage.edges() {
         let (producer, consumer) = (lineage.product(from), lineage.product(to));
-        for source in producer.fields.iter() {
-            let Some(Pii { class, .. }) = source.pii else { continue };
-            let copies = consumer.fields.iter().filter(|f| f.name == source.name || f.aliases.contains(&source.name));
+        for source in producer.pii_fields() {
+            let Pii { class, .. } = source.pii;
+            let top = &source.product_field.name;
+            // The path below the product field: empty for the product's own fields.
+            let rest = &source.path[top.len()..];
+            let copied_fields = consumer.fields.iter().filter(|f| f.name == *top || f.aliases.contains(top));
+            let copies = copied_fields.filter_map(|field| {
+                if rest.is_empty() {
+                    return Some(Copy {
+                        path: field.name.to_string(),
+                        pii: field.pii,
+                        declared: format!("`{}`", field.name),
+                    });
+                }
+                let path = format!("{}{rest}", field.name);
+                let nested = field.nested_fields().into_iter().find(|nested| nested.path == path)?;
+                Some(Copy {
+                    path,
+                    pii: nested.field.pii,
+                    declared: format!("`{}` of `{}`", nested.field.name, nested.record),
+                })
+            });
             for copy in copies {
                 let weakened = match copy.pii {
                     None => "is not classified".to_string(),
@@ -34,15 +61,15 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                     to,
                     format!(
                         "field `{}` of `{}` copies {class} PII field `{}` of `{}` but {weakened}",
-                        copy.name,
+                        copy.path,
                         consumer.id(),
-                        source.name,
+                        source.path,
                         producer.id()
                     ),
                     format!(
-                        "declare `#[pii({class}, encrypted)]` on `{}`; if it no longer holds the personal data \
+                        "declare `#[pii({class}, encrypted)]` on {}; if it no longer holds the personal data \
                          (hashed, aggregated), rename it to say so",
-                        copy.name
+                        copy.declared
                     ),
                 ));
             }

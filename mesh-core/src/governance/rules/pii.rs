@@ -1,24 +1,30 @@
-//! pii-encrypted-at-rest (MESH0101): every field classified as PII is encrypted at rest.
+//! pii-encrypted-at-rest (MESH0101): every field classified as PII is encrypted
+//! at rest, the product's own fields and the fields of its nested records alike.
 
 use super::{nodes, Finding};
 use crate::lineage::Lineage;
 
 pub fn encrypted_at_rest(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
     for (node, product) in nodes(lineage) {
-        for field in product.fields.iter() {
-            let Some(pii) = field.pii.filter(|pii| !pii.encrypted_at_rest) else { continue };
+        for found in product.pii_fields() {
+            let pii = found.pii;
+            if pii.encrypted_at_rest {
+                continue;
+            }
+            // The fix goes where the classification is declared: on a nested record, in its own type.
+            let declared = match found.record {
+                Some(record) => format!("field `{}` of `{record}`", found.field.name),
+                None => format!("field `{}`", found.field.name),
+            };
             findings.push(Finding::new(
                 node,
                 format!(
                     "field `{}` of `{}` holds {} PII but is not encrypted at rest",
-                    field.name,
+                    found.path,
                     product.id(),
                     pii.class
                 ),
-                format!(
-                    "encrypt the stored column and declare it: `#[pii({}, encrypted)]` on field `{}`",
-                    pii.class, field.name
-                ),
+                format!("encrypt the stored column and declare it: `#[pii({}, encrypted)]` on {declared}", pii.class),
             ));
         }
     }
