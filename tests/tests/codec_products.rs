@@ -57,16 +57,20 @@ fn container_cross_check<T: DataProduct + AvroCodec + Sample>(codec: Codec) {
     }
 
     let apache_codec = match codec {
+        Codec::Null => apache_avro::Codec::Null,
         Codec::Deflate => apache_avro::Codec::Deflate(Default::default()),
-        _ => apache_avro::Codec::Null,
+        Codec::Snappy => apache_avro::Codec::Snappy,
+        Codec::Zstandard => apache_avro::Codec::Zstandard(Default::default()),
+        other => panic!("no apache-avro codec for {other}"),
     };
     let mut apache_writer = apache_avro::Writer::with_codec(schema, Vec::new(), apache_codec).unwrap();
     for value in values {
         apache_writer.append_value(value).unwrap();
     }
     let apache_file = apache_writer.into_inner().unwrap();
-    let read: Vec<T> =
-        ContainerReader::<T, _>::new(Cursor::new(apache_file), "apache.avro").unwrap().map(Result::unwrap).collect();
+    let reader = ContainerReader::<T, _>::new(Cursor::new(apache_file), "apache.avro").unwrap();
+    assert_eq!(reader.header().codec, codec, "{}: apache-avro wrote another codec", T::NAME);
+    let read: Vec<T> = reader.map(Result::unwrap).collect();
     assert_eq!(read.len(), records.len());
     for (read, record) in read.iter().zip(&records) {
         assert_eq!(apache_value::<T>(&to_datum(read)), apache_value::<T>(&to_datum(record)), "{}", T::NAME);
@@ -101,6 +105,62 @@ fn container_files_cross_check_with_apache_avro_null() {
 #[test]
 fn container_files_cross_check_with_apache_avro_deflate() {
     every_product!(container_cross_check, Codec::Deflate);
+}
+
+#[test]
+fn container_files_cross_check_with_apache_avro_snappy() {
+    every_product!(container_cross_check, Codec::Snappy);
+}
+
+#[test]
+fn container_files_cross_check_with_apache_avro_zstandard() {
+    every_product!(container_cross_check, Codec::Zstandard);
+}
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib and Java's `CRC32`), bit by bit: an implementation
+/// independent of the one the codec uses.
+fn crc32_ieee(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn snappy_blocks_end_with_the_big_endian_crc32_of_their_uncompressed_data() {
+    use sales::gold::SalesAnalytics;
+    assert_eq!(crc32_ieee(b"123456789"), 0xCBF4_3926, "the CRC-32 check value");
+    let records = samples::<SalesAnalytics>(4);
+    let sync = [0x5a; 16];
+    let mut writer = ContainerWriter::<SalesAnalytics, _>::with_sync_marker(Vec::new(), Codec::Snappy, sync).unwrap();
+    for record in &records {
+        writer.append(record).unwrap();
+    }
+    let file = writer.finish().unwrap();
+    // One block: the record count and size (zig-zag varints) after the header's sync marker.
+    let mut at = file.windows(16).position(|w| w == sync).unwrap() + 16;
+    let mut varint = || {
+        let (mut value, mut shift) = (0u64, 0);
+        loop {
+            let byte = file[at];
+            at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return (value >> 1) as usize;
+            }
+        }
+    };
+    assert_eq!(varint(), records.len());
+    let size = varint();
+    let block = &file[at..at + size];
+    assert_eq!(&file[at + size..], &sync, "one block, then the sync marker");
+    let uncompressed: Vec<u8> = records.iter().flat_map(to_datum).collect();
+    assert_eq!(block[size - 4..], crc32_ieee(&uncompressed).to_be_bytes());
 }
 
 #[test]

@@ -1,26 +1,32 @@
-//! `cargo xtask dump FILE [--product PRODUCT] [--count]`: a container file's records as JSON lines.
+//! `cargo xtask dump FILE [--product PRODUCT] [--count] [--skip-corrupt]`: a container file's
+//! records as JSON lines.
 //!
 //! With `--product`, records go through the product's typed reader (so files
 //! written with an older schema are resolved to the current one); without it,
 //! apache-avro's generic reader prints them as the file's own schema has them.
 //! `--count` prints only the record count and the peak memory of the process.
+//! `--skip-corrupt` (typed reader only) prints the records of the readable
+//! blocks, reports each skipped block on stderr, and fails if any was skipped.
 
 use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use apache_avro::schema::{Name, ResolvedSchema, Schema};
 use apache_avro::types::Value;
+use mesh_core::codec::{ContainerError, ContainerErrorKind};
 use serde_json::Value as Json;
 
 use crate::sample::find_product;
 
-pub fn run(file: &Path, product: Option<&str>, count_only: bool) -> Result<(), String> {
+pub fn run(file: &Path, product: Option<&str>, count_only: bool, skip_corrupt: bool) -> Result<(), String> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let mut skipped = Skipped::default();
     let count = match product {
-        Some(product) => typed(file, product, count_only, &mut out)?,
+        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut out)?,
         None => generic(file, count_only, &mut out)?,
     };
     out.flush().map_err(|e| e.to_string())?;
@@ -30,10 +36,56 @@ pub fn run(file: &Path, product: Option<&str>, count_only: bool) -> Result<(), S
             println!("peak memory (VmHWM): {peak}");
         }
     }
-    Ok(())
+    skipped.outcome(file, count)
 }
 
-fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> Result<u64, String> {
+/// The corrupt blocks `--skip-corrupt` skipped, each already reported on stderr.
+#[derive(Default)]
+struct Skipped {
+    blocks: u64,
+    records_lost: u64,
+    unknown_losses: bool,
+}
+
+impl Skipped {
+    fn report(&mut self, error: &ContainerError) {
+        eprintln!("warning: {error}");
+        self.blocks += 1;
+        match &error.kind {
+            ContainerErrorKind::Skipped(skipped) => match skipped.records_lost {
+                Some(lost) => self.records_lost += lost,
+                None => self.unknown_losses = true,
+            },
+            _ => self.unknown_losses = true,
+        }
+    }
+
+    /// An error (so a non-zero exit) if anything was skipped: data is never lost silently.
+    fn outcome(&self, file: &Path, read: u64) -> Result<(), String> {
+        if self.blocks == 0 {
+            return Ok(());
+        }
+        let lost = if self.unknown_losses {
+            format!("at least {} records", self.records_lost)
+        } else {
+            format!("{} records", self.records_lost)
+        };
+        Err(format!(
+            "{}: skipped {} corrupt block{} ({lost} lost); read the {read} records of the other blocks",
+            file.display(),
+            self.blocks,
+            if self.blocks == 1 { "" } else { "s" }
+        ))
+    }
+}
+
+fn typed(
+    file: &Path,
+    product: &str,
+    count_only: bool,
+    skipped: Option<&mut Skipped>,
+    out: &mut impl Write,
+) -> Result<u64, String> {
     let registration = find_product(product)?;
     let schema = mesh_core::registered_products()
         .into_iter()
@@ -41,6 +93,7 @@ fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> 
         .ok_or_else(|| format!("`{}` has no registered schema", registration.product))
         .and_then(|r| (r.schema)().map_err(|e| e.to_string()))?;
     let names = names(&schema.avro)?;
+    let mut line = String::new();
     let mut each = |datum: &[u8]| -> io::Result<()> {
         if count_only {
             return Ok(());
@@ -48,9 +101,11 @@ fn typed(file: &Path, product: &str, count_only: bool, out: &mut impl Write) -> 
         let mut input = datum;
         #[allow(deprecated)] // the plain generic datum reader of apache-avro 0.22
         let value = apache_avro::from_avro_datum(&schema.avro, &mut input, None).map_err(io::Error::other)?;
-        writeln!(out, "{}", to_json(&value, &schema.avro, &names))
+        write_line(out, &mut line, &value, &schema.avro, &names)
     };
-    (registration.read_file)(file, &mut each).map_err(|e| e.to_string())
+    let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
+    let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));
+    (registration.read_file)(file, &mut each, report).map_err(|e| e.to_string())
 }
 
 fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, String> {
@@ -59,14 +114,29 @@ fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, S
     let schema = reader.writer_schema().clone();
     let names = names(&schema)?;
     let mut count = 0;
+    let mut line = String::new();
     for value in reader {
         let value = value.map_err(|e| format!("{}, record {count}: {e}", file.display()))?;
         if !count_only {
-            writeln!(out, "{}", to_json(&value, &schema, &names)).map_err(|e| e.to_string())?;
+            write_line(out, &mut line, &value, &schema, &names).map_err(|e| e.to_string())?;
         }
         count += 1;
     }
     Ok(count)
+}
+
+/// One record as a JSON line; `line` is a buffer reused from record to record.
+fn write_line(
+    out: &mut impl Write,
+    line: &mut String,
+    value: &Value,
+    schema: &Schema,
+    names: &HashMap<Name, Schema>,
+) -> io::Result<()> {
+    line.clear();
+    write_json(line, value, schema, names).map_err(io::Error::other)?;
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
 fn names(schema: &Schema) -> Result<HashMap<Name, Schema>, String> {
@@ -74,35 +144,71 @@ fn names(schema: &Schema) -> Result<HashMap<Name, Schema>, String> {
     Ok(resolved.get_names().iter().map(|(name, schema)| (name.clone(), (*schema).clone())).collect())
 }
 
-/// A value as JSON: unions unwrapped, enums as symbols, decimals as exact decimal strings,
-/// uuids as strings, bytes as strings of code points 0-255 (as Avro's JSON encoding writes them).
-fn to_json(value: &Value, schema: &Schema, names: &HashMap<Name, Schema>) -> Json {
+/// A value as JSON text, appended to `out`: records with their fields in schema order (the order
+/// the product declares them, as apache-avro and `avro-tools tojson` print them), map entries
+/// sorted by key (Avro maps have no order), unions unwrapped, enums as symbols, decimals as exact
+/// decimal strings, uuids as strings, bytes as strings of code points 0-255 (as Avro's JSON
+/// encoding writes them).
+fn write_json(out: &mut String, value: &Value, schema: &Schema, names: &HashMap<Name, Schema>) -> fmt::Result {
     let schema = match schema {
         Schema::Ref { name } => names.get(name).unwrap_or(schema),
         other => other,
     };
-    let bytes = |b: &[u8]| Json::String(b.iter().map(|&c| char::from(c)).collect());
     match (value, schema) {
         (Value::Union(index, inner), Schema::Union(union)) => {
             let branch = union.variants().get(*index as usize).unwrap_or(&Schema::Null);
-            to_json(inner, branch, names)
+            write_json(out, inner, branch, names)
         }
-        (Value::Union(_, inner), _) => to_json(inner, schema, names),
-        (Value::Record(fields), Schema::Record(record)) => Json::Object(
-            fields
-                .iter()
-                .map(|(name, value)| {
-                    let field = record.fields.iter().find(|f| f.name == *name).map_or(&Schema::Null, |f| &f.schema);
-                    (name.clone(), to_json(value, field, names))
-                })
-                .collect(),
-        ),
-        (Value::Array(items), Schema::Array(array)) => {
-            Json::Array(items.iter().map(|item| to_json(item, &array.items, names)).collect())
+        (Value::Union(_, inner), _) => write_json(out, inner, schema, names),
+        (Value::Record(fields), Schema::Record(record)) => {
+            let fields = fields.iter().map(|(name, value)| {
+                let field = record.fields.iter().find(|f| f.name == *name).map_or(&Schema::Null, |f| &f.schema);
+                (name.as_str(), value, field)
+            });
+            write_object(out, fields, names)
         }
         (Value::Map(entries), Schema::Map(map)) => {
-            Json::Object(entries.iter().map(|(k, v)| (k.clone(), to_json(v, &map.types, names))).collect())
+            let mut entries: Vec<_> = entries.iter().map(|(k, v)| (k.as_str(), v, &*map.types)).collect();
+            entries.sort_unstable_by_key(|(key, _, _)| *key);
+            write_object(out, entries.into_iter(), names)
         }
+        (Value::Array(items), Schema::Array(array)) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(out, item, &array.items, names)?;
+            }
+            out.push(']');
+            Ok(())
+        }
+        (value, schema) => write!(out, "{}", scalar_json(value, schema)),
+    }
+}
+
+/// `{"key":value,...}` with the entries in the order given.
+fn write_object<'a>(
+    out: &mut String,
+    entries: impl Iterator<Item = (&'a str, &'a Value, &'a Schema)>,
+    names: &HashMap<Name, Schema>,
+) -> fmt::Result {
+    out.push('{');
+    for (i, (key, value, schema)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write!(out, "{}:", Json::from(key))?;
+        write_json(out, value, schema, names)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// A value that holds no other values, as JSON.
+fn scalar_json(value: &Value, schema: &Schema) -> Json {
+    let bytes = |b: &[u8]| Json::String(b.iter().map(|&c| char::from(c)).collect());
+    match (value, schema) {
         (Value::Decimal(decimal), Schema::Decimal(decimal_schema)) => {
             let raw: Vec<u8> = decimal.try_into().unwrap_or_default();
             match mesh_core::codec::unscaled_decimal(&raw) {
@@ -153,6 +259,28 @@ fn peak_memory() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_keep_their_field_order_and_maps_sort_their_keys() {
+        let schema = Schema::parse_str(
+            r#"{"type": "record", "name": "Reading", "fields": [
+                {"name": "zone", "type": "int"},
+                {"name": "counts", "type": {"type": "map", "values": "long"}},
+                {"name": "note", "type": ["null", "string"]},
+                {"name": "at", "type": {"type": "record", "name": "At", "fields": [
+                    {"name": "y", "type": "int"}, {"name": "x", "type": "int"}]}}]}"#,
+        )
+        .unwrap();
+        let value = Value::Record(vec![
+            ("zone".into(), Value::Int(1)),
+            ("counts".into(), Value::Map([("b".into(), Value::Long(1)), ("a\"".into(), Value::Long(2))].into())),
+            ("note".into(), Value::Union(1, Box::new(Value::String("x\n".into())))),
+            ("at".into(), Value::Record(vec![("y".into(), Value::Int(3)), ("x".into(), Value::Int(4))])),
+        ]);
+        let mut out = String::new();
+        write_json(&mut out, &value, &schema, &names(&schema).unwrap()).unwrap();
+        assert_eq!(out, r#"{"zone":1,"counts":{"a\"":2,"b":1},"note":"x\n","at":{"y":3,"x":4}}"#);
+    }
 
     #[test]
     fn decimals_print_exactly() {

@@ -99,7 +99,7 @@ enum Command {
         /// The seed: the same seed writes the same file.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Block compression: null or deflate.
+        /// Block compression: null, deflate, snappy or zstandard.
         #[arg(long, default_value = "deflate")]
         codec: String,
     },
@@ -113,6 +113,10 @@ enum Command {
         /// Print only the record count and the peak memory.
         #[arg(long)]
         count: bool,
+        /// Skip corrupt blocks (reported on stderr) and print the records of the others; exits
+        /// non-zero if any block was skipped. Needs --product.
+        #[arg(long, requires = "product")]
+        skip_corrupt: bool,
     },
 }
 
@@ -163,7 +167,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             }
         },
         Command::Sample { product, rows, out, seed, codec } => sample::run(&product, rows, &out, seed, &codec),
-        Command::Dump { file, product, count } => dump::run(&file, product.as_deref(), count),
+        Command::Dump { file, product, count, skip_corrupt } => {
+            dump::run(&file, product.as_deref(), count, skip_corrupt)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! `cargo xtask sample PRODUCT --rows N --out FILE [--seed S] [--codec null|deflate]`:
+//! `cargo xtask sample PRODUCT --rows N --out FILE [--seed S] [--codec null|deflate|snappy|zstandard]`:
 //! synthetic records of a product, written through its typed container writer.
 
 use std::fs::File;
@@ -30,7 +30,8 @@ pub fn find_product(product: &str) -> Result<&'static CodecRegistration, String>
 }
 
 pub fn run(product: &str, rows: u64, out: &Path, seed: u64, codec: &str) -> Result<(), String> {
-    let codec = Codec::from_name(codec).ok_or_else(|| format!("unknown codec `{codec}`: use null or deflate"))?;
+    let codec = Codec::from_name(codec)
+        .ok_or_else(|| format!("unknown codec `{codec}`: use null, deflate, snappy or zstandard"))?;
     let registration = find_product(product)?;
     let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut writer = BufWriter::with_capacity(1 << 20, file);

@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use sales::gold::SalesAnalytics;
+use sales::types::LineItem;
+
 fn xtask(args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap();
     (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
@@ -24,6 +27,15 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// Each of `fields` appears in `line` as a JSON key, in the order given.
+fn assert_in_order(line: &str, fields: &[&str]) {
+    let at: Vec<usize> = fields
+        .iter()
+        .map(|f| line.find(&format!("\"{f}\":")).unwrap_or_else(|| panic!("no `{f}` in {line}")))
+        .collect();
+    assert!(at.is_sorted(), "fields out of declared order {fields:?}: {line}");
+}
+
 #[test]
 fn sample_is_deterministic_for_a_seed() {
     let dir = temp_dir("seed");
@@ -38,17 +50,117 @@ fn sample_is_deterministic_for_a_seed() {
 #[test]
 fn dump_prints_json_lines_through_the_typed_and_the_generic_reader() {
     let dir = temp_dir("dump");
-    let file = sample(&dir, "orders.avro", &["sales.sales_analytics", "--rows", "2", "--seed", "7", "--codec", "null"]);
+    // Seed 8: line items (nested records), a null and an enum.
+    let file = sample(&dir, "orders.avro", &["sales.sales_analytics", "--rows", "2", "--seed", "8", "--codec", "null"]);
     let file = file.to_str().unwrap();
     let (ok, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
     assert!(ok, "{stderr}");
     let (ok, generic, stderr) = xtask(&["dump", file]);
     assert!(ok, "{stderr}");
     assert_eq!(typed, generic);
+    // Fields print in the order the product declares them, nested records too (not sorted).
+    let first = typed.lines().next().unwrap();
+    assert_in_order(first, SalesAnalytics::FIELDS);
+    assert_in_order(first, LineItem::FIELDS);
     insta::assert_snapshot!(typed);
     let (ok, count, _) = xtask(&["dump", file, "--product", "sales_analytics", "--count"]);
     assert!(ok);
     assert!(count.starts_with("2 records\n") && count.contains("VmHWM"), "{count}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn every_codec_is_written_by_sample_and_read_back_by_dump() {
+    let dir = temp_dir("codecs");
+    let mut dumps = Vec::new();
+    for codec in ["null", "deflate", "snappy", "zstandard"] {
+        let name = format!("{codec}.avro");
+        let file = sample(&dir, &name, &["sales.sales_analytics", "--rows", "40", "--seed", "5", "--codec", codec]);
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.windows(codec.len()).any(|w| w == codec.as_bytes()), "{codec}: not in the header");
+        let file = file.to_str().unwrap();
+        let (ok, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
+        assert!(ok, "{codec}: {stderr}");
+        let (ok, generic, stderr) = xtask(&["dump", file]);
+        assert!(ok, "{codec}: {stderr}");
+        assert_eq!(typed, generic, "{codec}");
+        assert_eq!(typed.lines().count(), 40, "{codec}");
+        dumps.push(typed);
+    }
+    // The same seed gives the same records, whatever the codec.
+    assert!(dumps.windows(2).all(|pair| pair[0] == pair[1]));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Where each block of a container file with sync marker `sync` starts, and its record count.
+fn blocks(bytes: &[u8], sync: &[u8]) -> Vec<(usize, usize)> {
+    let varint = |at: &mut usize| {
+        let (mut value, mut shift) = (0u64, 0);
+        loop {
+            let byte = bytes[*at];
+            *at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return (value >> 1) as usize;
+            }
+        }
+    };
+    let mut at = bytes.windows(16).position(|w| w == sync).unwrap() + 16;
+    let mut blocks = Vec::new();
+    while at < bytes.len() {
+        let start = at;
+        let count = varint(&mut at);
+        let size = varint(&mut at);
+        blocks.push((start, count));
+        at += size + 16;
+    }
+    blocks
+}
+
+#[test]
+fn dump_skips_a_corrupt_block_when_told_reports_it_and_fails() {
+    let dir = temp_dir("corrupt");
+    let file = sample(&dir, "orders.avro", &["sales.sales_analytics", "--rows", "6000", "--seed", "2"]);
+    let mut bytes = std::fs::read(&file).unwrap();
+    // Every block ends with the file's sync marker: the file's last 16 bytes are it.
+    let sync = bytes[bytes.len() - 16..].to_vec();
+    let blocks = blocks(&bytes, &sync);
+    assert!(blocks.len() >= 3, "{blocks:?}");
+    let (start, lost) = blocks[1];
+    // Past the count and size varints (at most 3 bytes each here): the deflate data.
+    bytes[start + 8..start + 40].fill(0xff);
+    std::fs::write(&file, &bytes).unwrap();
+    let file = file.to_str().unwrap();
+
+    // By default the dump stops at the corrupt block.
+    let (ok, out, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
+    assert!(!ok);
+    assert_eq!(out.lines().count(), blocks[0].1);
+    assert!(stderr.contains("block 1: block does not decompress"), "{stderr}");
+
+    let (ok, out, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics", "--skip-corrupt"]);
+    assert!(!ok, "a skipped block must fail the command");
+    assert_eq!(out.lines().count(), 6000 - lost);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with(&format!("warning: {file}, block 1: skipped a corrupt block at byte {start} ("))
+            && warnings[0].contains(&format!("{lost} records lost; reading resumed at byte {}", blocks[2].0)),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "error: {file}: skipped 1 corrupt block ({lost} records lost); read the {} records of the other blocks",
+            6000 - lost
+        )),
+        "{stderr}"
+    );
+
+    // Skipping needs the typed reader.
+    let (ok, _, stderr) = xtask(&["dump", file, "--skip-corrupt"]);
+    assert!(!ok);
+    assert!(stderr.contains("--product"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

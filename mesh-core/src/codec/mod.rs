@@ -21,10 +21,12 @@ mod registry;
 pub mod resolve;
 mod sample;
 
-pub use container::{Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, FileHeader};
+pub use container::{
+    Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, FileHeader, SkippedBlock,
+};
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
 pub use error::{DecodeError, DecodeErrorKind};
-pub use registry::{read_file, registered_codecs, write_sample, CodecRegistration, RecordSink};
+pub use registry::{read_file, registered_codecs, write_sample, CodecRegistration, RecordSink, SkipSink};
 pub use sample::{Sample, SampleRng};
 
 /// A type with a generated Avro binary encoder and decoder.

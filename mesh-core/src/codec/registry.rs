@@ -4,11 +4,17 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{AvroCodec, Codec, ContainerError, ContainerReader, ContainerWriter, Sample, SampleRng};
+use super::{
+    AvroCodec, Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, Sample, SampleRng,
+};
 use crate::DataProduct;
 
 /// Receives each record read by [`CodecRegistration::read_file`], as a datum.
 pub type RecordSink<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// Receives each corrupt block skipped by [`CodecRegistration::read_file`] (an error of kind
+/// [`ContainerErrorKind::Skipped`]); `None` stops at the first corrupt block instead.
+pub type SkipSink<'a> = Option<&'a mut dyn FnMut(&ContainerError)>;
 
 /// A product's codec, registered by `#[data_product]`.
 pub struct CodecRegistration {
@@ -17,8 +23,9 @@ pub struct CodecRegistration {
     /// Writes `rows` synthetic records as a container file; the same seed gives the same bytes.
     pub write_sample: fn(out: &mut dyn Write, rows: u64, seed: u64, codec: Codec) -> io::Result<()>,
     /// Reads a container file through the product's typed reader, handing each record,
-    /// re-encoded in the product's current schema, to `each`; returns the record count.
-    pub read_file: fn(path: &Path, each: RecordSink<'_>) -> Result<u64, ContainerError>,
+    /// re-encoded in the product's current schema, to `each`, and each skipped corrupt block to
+    /// `skipped` (if given; see [`ContainerReader::skip_corrupt_blocks`]); returns the record count.
+    pub read_file: fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
 }
 
 inventory::collect!(CodecRegistration);
@@ -52,18 +59,33 @@ pub fn write_sample<T: DataProduct + AvroCodec + Sample>(
 ///
 /// # Errors
 /// The file cannot be read as `T` (see [`ContainerReader`]), or `each` fails.
-pub fn read_file<T: DataProduct + AvroCodec>(path: &Path, each: RecordSink<'_>) -> Result<u64, ContainerError> {
-    let reader = ContainerReader::<T, _>::open(path)?;
+pub fn read_file<T: DataProduct + AvroCodec>(
+    path: &Path,
+    each: RecordSink<'_>,
+    mut skipped: SkipSink<'_>,
+) -> Result<u64, ContainerError> {
+    let mut reader = ContainerReader::<T, _>::open(path)?;
+    if skipped.is_some() {
+        reader.skip_corrupt_blocks();
+    }
     let mut datum = Vec::new();
     let mut count = 0;
     for record in reader {
+        let record = match (record, skipped.as_mut()) {
+            (Ok(record), _) => record,
+            (Err(error), Some(report)) if matches!(error.kind, ContainerErrorKind::Skipped(_)) => {
+                report(&error);
+                continue;
+            }
+            (Err(error), _) => return Err(error),
+        };
         datum.clear();
-        record?.encode(&mut datum);
+        record.encode(&mut datum);
         each(&datum).map_err(|e| ContainerError {
             file: path.display().to_string(),
             block: None,
             record: None,
-            kind: super::ContainerErrorKind::Io(e),
+            kind: ContainerErrorKind::Io(e),
         })?;
         count += 1;
     }

@@ -35,6 +35,39 @@ pub enum ContainerErrorKind {
     SyncMismatch,
     /// A record does not decode.
     Decode(DecodeError),
+    /// A corrupt block was skipped and reading goes on after it (only when the reader was told
+    /// to, with [`ContainerReader::skip_corrupt_blocks`](super::ContainerReader::skip_corrupt_blocks)).
+    Skipped(Box<SkippedBlock>),
+}
+
+/// A corrupt block the reader skipped: where, why, and what was lost.
+#[derive(Debug)]
+pub struct SkippedBlock {
+    /// The byte offset in the file where the block starts.
+    pub offset: u64,
+    /// The byte offset where reading resumed, right after the next sync marker; `None` when no
+    /// marker follows (the rest of the file is lost).
+    pub resumed_at: Option<u64>,
+    /// The records lost, when known: those a record error left unread, or the count the block's
+    /// header gives when the block itself is unreadable.
+    pub records_lost: Option<u64>,
+    /// Why the block was skipped.
+    pub reason: ContainerErrorKind,
+}
+
+impl fmt::Display for SkippedBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "skipped a corrupt block at byte {} ({}); ", self.offset, self.reason)?;
+        match self.records_lost {
+            Some(1) => write!(f, "1 record lost")?,
+            Some(n) => write!(f, "{n} records lost")?,
+            None => write!(f, "an unknown number of records lost")?,
+        }
+        match self.resumed_at {
+            Some(at) => write!(f, "; reading resumed at byte {at}"),
+            None => write!(f, "; no sync marker follows, so the rest of the file is lost"),
+        }
+    }
 }
 
 impl fmt::Display for ContainerErrorKind {
@@ -55,6 +88,7 @@ impl fmt::Display for ContainerErrorKind {
             Self::Decompress(why) => write!(f, "block does not decompress: {why}"),
             Self::SyncMismatch => write!(f, "the block is not followed by the file's sync marker (corrupt block)"),
             Self::Decode(e) => write!(f, "{e}"),
+            Self::Skipped(skipped) => write!(f, "{skipped}"),
         }
     }
 }

@@ -8,10 +8,11 @@ mod compression;
 mod error;
 mod header;
 mod reader;
+mod recovery;
 mod writer;
 
 pub use compression::Codec;
-pub use error::{ContainerError, ContainerErrorKind};
+pub use error::{ContainerError, ContainerErrorKind, SkippedBlock};
 pub use header::FileHeader;
 pub use reader::ContainerReader;
 pub use writer::ContainerWriter;

@@ -1,12 +1,14 @@
 //! Reads a product's records from an Avro object container file, block by block.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek};
 use std::marker::PhantomData;
 use std::path::Path;
 
+use super::compression::BlockDecompressor;
 use super::header::{read_block_bytes, read_exact, read_long};
-use super::{Codec, ContainerError, ContainerErrorKind, FileHeader};
+use super::recovery::{skip_past_sync, Recovery};
+use super::{Codec, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
 use crate::codec::resolve::Plan;
 use crate::codec::{AvroCodec, DecodeError, Reader};
 use crate::DataProduct;
@@ -27,12 +29,15 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 /// (fields added, removed, reordered or renamed, promoted types, enum symbols).
 ///
 /// Errors name the file, the block and the record; after an error the
-/// iterator ends.
+/// iterator ends, unless the reader was told to skip corrupt blocks
+/// ([`ContainerReader::skip_corrupt_blocks`]): then each skipped block is
+/// yielded as a [`ContainerErrorKind::Skipped`] error and reading goes on.
 pub struct ContainerReader<T: DataProduct + AvroCodec, R: Read> {
     input: BufReader<R>,
     file: String,
     header: FileHeader,
     plan: Option<Plan>,
+    decompressor: BlockDecompressor,
     compressed: Vec<u8>,
     block: Vec<u8>,
     scratch: Vec<u8>,
@@ -42,6 +47,12 @@ pub struct ContainerReader<T: DataProduct + AvroCodec, R: Read> {
     record_in_block: u64,
     done: bool,
     max_block_bytes: usize,
+    /// Set when corrupt blocks are skipped, with where the current block starts and the record
+    /// count and byte size its header gives (for the report).
+    recovery: Option<Recovery<R>>,
+    block_start: u64,
+    block_claimed: Option<(u64, Option<u64>)>,
+    skipped: u64,
     _product: PhantomData<fn() -> T>,
 }
 
@@ -89,6 +100,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         Ok(Self {
             input,
             file,
+            decompressor: BlockDecompressor::new(header.codec),
             header,
             plan: (!plan.is_identity()).then_some(plan),
             compressed: Vec::new(),
@@ -100,6 +112,10 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             record_in_block: 0,
             done: false,
             max_block_bytes: DEFAULT_MAX_BLOCK_BYTES,
+            recovery: None,
+            block_start: 0,
+            block_claimed: None,
+            skipped: 0,
             _product: PhantomData,
         })
     }
@@ -119,6 +135,11 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         self.max_block_bytes = bytes;
     }
 
+    /// How many corrupt blocks were skipped so far (see [`ContainerReader::skip_corrupt_blocks`]).
+    pub fn skipped_blocks(&self) -> u64 {
+        self.skipped
+    }
+
     fn error(&self, kind: ContainerErrorKind, record: bool) -> ContainerError {
         ContainerError {
             file: self.file.clone(),
@@ -130,12 +151,10 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
 
     /// Loads the next block; `false` at the end of the file.
     fn next_block(&mut self) -> Result<bool, ContainerError> {
-        if self.position != self.block.len() {
-            let left = self.block.len() - self.position;
-            return Err(
-                self.error(ContainerErrorKind::BadBlock(format!("{left} bytes follow the block's last record")), false)
-            );
+        if let Some(position) = self.recovery.as_ref().map(|r| r.position) {
+            self.block_start = position(&mut self.input).map_err(|e| self.error(ContainerErrorKind::Io(e), false))?;
         }
+        self.block_claimed = None;
         self.blocks_read += 1;
         let count = match read_long(&mut self.input) {
             Ok(Some(count)) => count,
@@ -145,9 +164,11 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             }
             Err(kind) => return Err(self.error(kind, false)),
         };
+        self.block_claimed = u64::try_from(count).ok().map(|count| (count, None));
         let size = read_long(&mut self.input)
             .and_then(|size| size.ok_or(ContainerErrorKind::Truncated))
             .map_err(|kind| self.error(kind, false))?;
+        self.block_claimed = u64::try_from(count).ok().map(|count| (count, u64::try_from(size).ok()));
         if count < 0 || size < 0 || size as u64 > self.max_block_bytes as u64 {
             let why = format!("count {count}, size {size} (the limit is {} bytes)", self.max_block_bytes);
             return Err(self.error(ContainerErrorKind::BadBlock(why), false));
@@ -163,8 +184,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             // The block is its own decoded form: swap buffers instead of copying.
             std::mem::swap(&mut self.compressed, &mut self.block);
         } else {
-            self.header
-                .codec
+            self.decompressor
                 .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
                 .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
         }
@@ -179,15 +199,109 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
     }
 
     /// Loads blocks until one has records; `false` at the end of the file. Once per block, so
-    /// kept out of the per-record path.
+    /// kept out of the per-record path. After an error, `done` says whether reading goes on.
     #[inline(never)]
     fn next_nonempty_block(&mut self) -> Result<bool, ContainerError> {
         while self.left_in_block == 0 {
-            if !self.next_block()? {
-                return Ok(false);
+            if self.position != self.block.len() {
+                let left = self.block.len() - self.position;
+                let why = format!("{left} bytes follow the block's last record");
+                return Err(self.trailing_bytes(self.error(ContainerErrorKind::BadBlock(why), false)));
+            }
+            match self.next_block() {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(error) => return Err(self.block_failed(error)),
             }
         }
         Ok(true)
+    }
+
+    /// A block could not be read: the end of reading, or (when skipping corrupt blocks) a report
+    /// of the skipped block, reading going on after the next sync marker found past its start.
+    #[cold]
+    fn block_failed(&mut self, error: ContainerError) -> ContainerError {
+        let Some(seek) = self.recovery.as_ref().map(|r| r.seek) else {
+            self.done = true;
+            return error;
+        };
+        if matches!(error.kind, ContainerErrorKind::Io(_)) {
+            // The input itself failed: nothing further can be trusted to be read.
+            self.done = true;
+            return error;
+        }
+        // From one byte past the block's start: its own size or sync may be what is corrupt, and
+        // a lying size may have read past the next block.
+        let from = self.block_start + 1;
+        let resumed = seek(&mut self.input, from).and_then(|()| skip_past_sync(&mut self.input, &self.header.sync));
+        let Ok(resumed) = resumed else {
+            self.done = true;
+            return error;
+        };
+        let resumed_at = resumed.map(|skipped| from + skipped);
+        self.done = resumed_at.is_none();
+        // The block's count is what was lost only if reading resumed exactly where the block's
+        // header says it ends; otherwise the count, the size or the skipped span can't be trusted.
+        let records_lost = match self.block_claimed {
+            Some((count, Some(size))) if resumed_at == Some(block_end(self.block_start, count, size)) => Some(count),
+            _ => None,
+        };
+        self.report_skipped(error, resumed_at, records_lost)
+    }
+
+    /// Bytes left after a block's last record: the block's records were all read, but the block is
+    /// corrupt; reading goes on (when skipping corrupt blocks) with the next block, whose framing
+    /// was checked.
+    #[cold]
+    fn trailing_bytes(&mut self, error: ContainerError) -> ContainerError {
+        let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
+            self.done = true;
+            return error;
+        };
+        match position(&mut self.input) {
+            Ok(at) => self.report_skipped(error, Some(at), Some(0)),
+            Err(_) => {
+                self.done = true;
+                error
+            }
+        }
+    }
+
+    /// A record did not decode: the end of reading, or (when skipping corrupt blocks) a report of
+    /// the rest of its block skipped, reading going on with the next block, whose framing was
+    /// checked (the size and the sync marker) when this one was read.
+    #[cold]
+    #[inline(never)]
+    fn record_failed(&mut self, error: DecodeError) -> ContainerError {
+        let error = self.error(ContainerErrorKind::Decode(error), true);
+        let lost = self.left_in_block;
+        self.left_in_block = 0;
+        let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
+            self.done = true;
+            return error;
+        };
+        match position(&mut self.input) {
+            Ok(at) => self.report_skipped(error, Some(at), Some(lost)),
+            Err(_) => {
+                self.done = true;
+                error
+            }
+        }
+    }
+
+    /// Forgets the current block and reports it skipped.
+    fn report_skipped(
+        &mut self,
+        error: ContainerError,
+        resumed_at: Option<u64>,
+        records_lost: Option<u64>,
+    ) -> ContainerError {
+        self.block.clear();
+        self.position = 0;
+        self.left_in_block = 0;
+        self.skipped += 1;
+        let skipped = SkippedBlock { offset: self.block_start, resumed_at, records_lost, reason: error.kind };
+        ContainerError { kind: ContainerErrorKind::Skipped(Box::new(skipped)), ..error }
     }
 
     /// Decodes the record at `position` with `decode`; returns the result and where the next
@@ -214,7 +328,8 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
     }
 
     /// The next record through `decode`: loads blocks as needed, counts the record, and ends
-    /// the reading after an error. `next` and `read_into` differ only in `decode`.
+    /// the reading after an error (unless skipping corrupt blocks). `next` and `read_into` differ
+    /// only in `decode`.
     #[inline]
     fn read_next<X>(
         &mut self,
@@ -230,10 +345,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
                     self.done = true;
                     return None;
                 }
-                Err(error) => {
-                    self.done = true;
-                    return Some(Err(error));
-                }
+                Err(error) => return Some(Err(error)),
             }
         }
         // The value goes straight into the item: no `Result<Option<T>>` to rebuild per record.
@@ -244,13 +356,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
                 self.record_in_block += 1;
                 Ok(value)
             }
-            Err(error) => {
-                let error = self.error(ContainerErrorKind::Decode(error), true);
-                // The reading ends after an error.
-                self.left_in_block = 0;
-                self.done = true;
-                Err(error)
-            }
+            Err(error) => Err(self.record_failed(error)),
         })
     }
 
@@ -273,6 +379,36 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
     /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
     pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
         self.read_next(|input| record.decode_into(input))
+    }
+}
+
+/// Where a block that starts at `start` ends, after its sync marker, if its count and size
+/// are true and written in the shortest form (as every writer does).
+fn block_end(start: u64, count: u64, size: u64) -> u64 {
+    let varint_len = |n: u64| u64::from((64 - (n << 1).leading_zeros()).div_ceil(7).max(1));
+    start + varint_len(count) + varint_len(size) + size + 16
+}
+
+impl<T: DataProduct + AvroCodec, R: Read + Seek> ContainerReader<T, R> {
+    /// Skips corrupt blocks instead of ending at the first one. Call it before reading.
+    ///
+    /// A block that cannot be read (a bad count or size, a missing sync marker, data that does
+    /// not decompress, the file ending inside it) or that holds a record that does not decode is
+    /// skipped: the reader goes back to one byte past the block's start, scans forward for the
+    /// file's 16-byte sync marker, and goes on with the block after it. Each skipped block is
+    /// yielded as an `Err` of kind [`ContainerErrorKind::Skipped`] (where the block starts, why it
+    /// was skipped, how many records were lost if known, where reading resumed); other errors
+    /// (the input failing) still end the iterator. Records yielded before a record error in the
+    /// same block stay yielded.
+    ///
+    /// The scan reads each byte once and keeps 15 bytes; a corrupt block's claimed size is still
+    /// bounded by [`ContainerReader::set_max_block_bytes`], and memory grows only as bytes arrive.
+    pub fn skip_corrupt_blocks(&mut self) {
+        let recovery = Recovery::new();
+        if let Ok(at) = (recovery.position)(&mut self.input) {
+            self.block_start = at;
+        }
+        self.recovery = Some(recovery);
     }
 }
 

@@ -4,6 +4,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::marker::PhantomData;
 
+use super::compression::BlockCompressor;
 use super::{Codec, FileHeader, PRODUCT_KEY, VERSION_KEY};
 use crate::codec::AvroCodec;
 use crate::DataProduct;
@@ -31,7 +32,7 @@ const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
 /// ```
 pub struct ContainerWriter<T: DataProduct + AvroCodec, W: Write> {
     out: Option<W>,
-    codec: Codec,
+    compressor: BlockCompressor,
     sync: [u8; 16],
     block: Vec<u8>,
     compressed: Vec<u8>,
@@ -55,6 +56,7 @@ impl<T: DataProduct + AvroCodec, W: Write> ContainerWriter<T, W> {
     /// As [`ContainerWriter::new`].
     pub fn with_sync_marker(mut out: W, codec: Codec, sync: [u8; 16]) -> io::Result<Self> {
         let schema = T::schema().map_err(io::Error::other)?;
+        let compressor = BlockCompressor::new(codec)?;
         let product = format!("{}.{}", T::DOMAIN, T::NAME);
         FileHeader::write(
             &mut out,
@@ -68,7 +70,7 @@ impl<T: DataProduct + AvroCodec, W: Write> ContainerWriter<T, W> {
         )?;
         Ok(Self {
             out: Some(out),
-            codec,
+            compressor,
             sync,
             block: Vec::with_capacity(DEFAULT_BLOCK_BYTES + (DEFAULT_BLOCK_BYTES >> 2)),
             compressed: Vec::new(),
@@ -106,10 +108,10 @@ impl<T: DataProduct + AvroCodec, W: Write> ContainerWriter<T, W> {
             return Ok(());
         }
         // An uncompressed block is written straight from the buffer it was encoded into.
-        let data = if self.codec == Codec::Null {
+        let data = if self.compressor.codec() == Codec::Null {
             &self.block
         } else {
-            self.codec.compress(&self.block, &mut self.compressed)?;
+            self.compressor.compress(&self.block, &mut self.compressed)?;
             &self.compressed
         };
         let mut prefix = [0u8; 20];
