@@ -108,6 +108,30 @@ fn all_but(records: &[SalesAnalytics], blocks: &[Block], corrupt: usize) -> Vec<
 }
 
 #[test]
+fn a_count_corrupted_downwards_loses_records_and_says_it_cannot_tell_how_many() {
+    let records = records(120);
+    let (mut bytes, blocks) = file(Codec::Null, &records, 1500);
+    let corrupt = blocks.len() / 2;
+    let block = blocks[corrupt];
+    // One record fewer than written, in a varint of the same length.
+    let mut count = Vec::new();
+    mesh_core::codec::encode::write_long(&mut count, block.count as i64 - 1);
+    let mut written = Vec::new();
+    mesh_core::codec::encode::write_long(&mut written, block.count as i64);
+    assert_eq!(count.len(), written.len());
+    bytes[block.offset..block.offset + count.len()].copy_from_slice(&count);
+
+    let (read, errors) = read_all(bytes, true);
+    // The promised records are read; the one after them is lost, and the report must not claim
+    // that nothing was.
+    assert_eq!(read.len(), records.len() - 1);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let skip = skipped(&errors[0]);
+    assert_eq!(skip.records_lost, None, "{}", errors[0]);
+    assert_eq!(skip.resumed_at, Some(block.end() as u64));
+}
+
+#[test]
 fn a_block_that_does_not_decompress_is_skipped_and_reported_once() {
     let records = records(120);
     let (mut bytes, blocks) = file(Codec::Deflate, &records, 1500);

@@ -149,11 +149,17 @@ pub(crate) fn read_long(input: &mut impl Read) -> Result<Option<i64>, ContainerE
     let mut value: u64 = 0;
     for i in 0..10 {
         let mut byte = [0u8; 1];
-        match input.read(&mut byte) {
+        // An interrupted read is retried for the same byte, not counted as one.
+        let read = loop {
+            match input.read(&mut byte) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        match read {
             Ok(0) if i == 0 => return Ok(None),
             Ok(0) => return Err(ContainerErrorKind::Truncated),
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(ContainerErrorKind::Io(e)),
         }
         value |= u64::from(byte[0] & 0x7f) << (7 * i);
@@ -199,6 +205,33 @@ mod tests {
         let error = read_sized(&mut &data[..], 1 << 40, &mut buf).unwrap_err();
         assert!(matches!(error, ContainerErrorKind::Truncated), "{error:?}");
         assert!(buf.capacity() < 1 << 20, "allocated {} bytes for 1000 bytes of input", buf.capacity());
+    }
+
+    /// Fails every other read with `Interrupted`, as a signal-interrupted system call does.
+    struct Interrupting<'a> {
+        bytes: &'a [u8],
+        interrupt: bool,
+    }
+
+    impl Read for Interrupting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            self.bytes.read(buf)
+        }
+    }
+
+    #[test]
+    fn interrupted_reads_are_retried_without_losing_a_varint_byte() {
+        let mut bytes = Vec::new();
+        write_long(&mut bytes, 300_000);
+        write_long(&mut bytes, -5);
+        let mut input = Interrupting { bytes: &bytes, interrupt: false };
+        assert_eq!(read_long(&mut input).unwrap(), Some(300_000));
+        assert_eq!(read_long(&mut input).unwrap(), Some(-5));
+        assert_eq!(read_long(&mut input).unwrap(), None);
     }
 
     #[test]

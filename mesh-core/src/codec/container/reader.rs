@@ -249,9 +249,10 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
         self.report_skipped(error, resumed_at, records_lost)
     }
 
-    /// Bytes left after a block's last record: the block's records were all read, but the block is
-    /// corrupt; reading goes on (when skipping corrupt blocks) with the next block, whose framing
-    /// was checked.
+    /// Bytes left after a block's last record: the records the block's count promised were read,
+    /// but the count itself (or an earlier record) was wrong, so how many records the leftover
+    /// bytes held is unknown; reading goes on (when skipping corrupt blocks) with the next block,
+    /// whose framing was checked.
     #[cold]
     fn trailing_bytes(&mut self, error: ContainerError) -> ContainerError {
         let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
@@ -259,7 +260,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             return error;
         };
         match position(&mut self.input) {
-            Ok(at) => self.report_skipped(error, Some(at), Some(0)),
+            Ok(at) => self.report_skipped(error, Some(at), None),
             Err(_) => {
                 self.done = true;
                 error
