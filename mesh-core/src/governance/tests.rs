@@ -166,6 +166,14 @@ fn a_copied_nested_pii_field_stays_classified() {
             .starts_with("declare `#[pii(indirect, encrypted)]` on `postcode` of `shipping::Address`;"),
         "{help:?}"
     );
+    // A consumer holding the record in another container still copies its fields.
+    mesh[1].fields =
+        vec![FieldDescriptor { record: NestedRecord::of(Some(PLAIN_ADDRESS), "{}"), ..field("addresses") }].into();
+    let found = copied(&run(&mesh));
+    assert_eq!(found.len(), 2, "street and postcode through a map: {found:#?}");
+    assert!(found
+        .iter()
+        .any(|(message, _)| message.starts_with("field `addresses{}.postcode` of `sales.orders_cleaned`")));
     // A consumer that does not nest the field does not copy it.
     mesh[1].fields = vec![field("addresses")].into();
     assert_eq!(copied(&run(&mesh)), []);

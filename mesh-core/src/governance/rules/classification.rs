@@ -43,10 +43,12 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                         declared: format!("`{}`", field.name),
                     });
                 }
-                let path = format!("{}{rest}", field.name);
-                let nested = field.nested_fields().into_iter().find(|nested| nested.path == path)?;
+                // Matched by field names alone: a consumer may hold the record in another
+                // container (`address` copied into `address[]` or `address{}`).
+                let wanted = field_names(&format!("{}{rest}", field.name));
+                let nested = field.nested_fields().into_iter().find(|nested| field_names(&nested.path) == wanted)?;
                 Some(Copy {
-                    path,
+                    path: nested.path,
                     pii: nested.field.pii,
                     declared: format!("`{}` of `{}`", nested.field.name, nested.record),
                 })
@@ -75,4 +77,10 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// A nested field path without its container steps (`[]`, `{}`): the field names from the
+/// product's record down. Avro names cannot contain brackets or braces.
+fn field_names(path: &str) -> String {
+    path.replace("[]", "").replace("{}", "")
 }
