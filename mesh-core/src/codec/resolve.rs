@@ -95,6 +95,8 @@ enum Node {
     UnionToValue(Box<[Option<NodeId>]>),
     /// Writer not a union, reader union branch.
     ValueToUnion(i64, NodeId),
+    /// A record nested deeper than [`MAX_DEPTH`]: no data reaches it without failing, so it is not planned.
+    TooDeep,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +138,8 @@ enum Skip {
     Map(SkipId),
     Union(Box<[SkipId]>),
     Record(Box<[SkipId]>),
+    /// A record nested deeper than [`MAX_DEPTH`] (see [`Node::TooDeep`]).
+    TooDeep,
 }
 
 impl Plan {
@@ -152,6 +156,7 @@ impl Plan {
             built: Vec::new(),
             skips: Vec::new(),
             skip_records: HashMap::new(),
+            depth: 0,
         };
         let root = builder.node(writer.root(), reader.root(), "").map_err(ResolveError)?;
         let identity = identity(&builder.nodes)[root];
@@ -215,7 +220,8 @@ fn identity(nodes: &[Node]) -> Vec<bool> {
                 | Node::LongToDouble
                 | Node::FloatToDouble
                 | Node::UnionToValue(_)
-                | Node::ValueToUnion(..) => false,
+                | Node::ValueToUnion(..)
+                | Node::TooDeep => false,
             };
             if same[i] && !unchanged {
                 same[i] = false;
@@ -238,6 +244,10 @@ struct Builder<'s> {
     built: Vec<(TypeId, TypeId)>,
     skips: Vec<Skip>,
     skip_records: HashMap<TypeId, SkipId>,
+    /// The records being planned or skipped around the current type. A writer schema can chain
+    /// records by name without nesting its JSON, so planning past [`MAX_DEPTH`] would only
+    /// overflow the stack on types that no data can reach.
+    depth: u32,
 }
 
 fn at(path: &str, field: &str) -> String {
@@ -387,6 +397,16 @@ impl<'s> Builder<'s> {
         if let Some(&id) = self.records.get(&(w, r)) {
             return Ok(id);
         }
+        if self.depth >= MAX_DEPTH {
+            return Ok(self.push(Node::TooDeep));
+        }
+        self.depth += 1;
+        let result = self.new_record(w, r, path);
+        self.depth -= 1;
+        result
+    }
+
+    fn new_record(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
         let (Kind::Record(writer), Kind::Record(reader)) = (&self.ws.get(w).kind, &self.rs.get(r).kind) else {
             return Err(self.mismatch(w, r, path));
         };
@@ -444,10 +464,16 @@ impl<'s> Builder<'s> {
                 if let Some(&id) = self.skip_records.get(&w) {
                     return id;
                 }
+                if self.depth >= MAX_DEPTH {
+                    self.skips.push(Skip::TooDeep);
+                    return self.skips.len() - 1;
+                }
                 self.skips.push(Skip::Nothing);
                 let id = self.skips.len() - 1;
                 self.skip_records.insert(w, id);
+                self.depth += 1;
                 let fields = record.fields.iter().map(|f| self.skip(f.ty)).collect();
+                self.depth -= 1;
                 self.skips[id] = Skip::Record(fields);
                 return id;
             }
@@ -602,6 +628,8 @@ fn takes_no_bytes(schema: &Schema, ty: TypeId) -> bool {
             Kind::Fixed(f) => f.size == 0,
             // A record that holds itself directly has no finite value at all; the answer does not matter.
             Kind::Record(_) if under_way.contains(&ty) => true,
+            // No value nests records this deep (see `Builder::depth`); the answer does not matter.
+            Kind::Record(_) if under_way.len() >= MAX_DEPTH as usize => false,
             Kind::Record(r) => {
                 under_way.push(ty);
                 let empty = r.fields.iter().all(|f| walk(schema, f.ty, under_way));
@@ -724,6 +752,7 @@ impl Plan {
                 write_long(out, *index);
                 self.transcode_node(*node, input, out)
             }
+            Node::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
         }
     }
 
@@ -903,6 +932,7 @@ impl Plan {
                 input.leave();
                 Ok(())
             }
+            Skip::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
         }
     }
 }
@@ -1069,6 +1099,46 @@ mod tests {
         assert_eq!(transcode(&chain(MAX_DEPTH as usize - 1)), Ok(()));
         for depth in [MAX_DEPTH as usize, 1_000_000] {
             assert_eq!(transcode(&chain(depth)).unwrap_err().kind, DecodeErrorKind::TooDeep);
+        }
+    }
+
+    /// A root union of records `T0..Tn`, each holding the one before by name (flat JSON, however
+    /// long the chain), and `R {a: long, junk: Tn}`.
+    fn named_chain(n: usize) -> String {
+        let mut branches =
+            vec![r#"{"type": "record", "name": "T0", "fields": [{"name": "f", "type": "long"}]}"#.into()];
+        for k in 1..=n {
+            branches.push(format!(
+                r#"{{"type": "record", "name": "T{k}", "fields": [{{"name": "f", "type": "T{}"}}]}}"#,
+                k - 1
+            ));
+        }
+        branches.push(format!(
+            r#"{{"type": "record", "name": "R", "fields": [{{"name": "a", "type": "long"}}, {{"name": "junk", "type": "T{n}"}}]}}"#
+        ));
+        format!("[{}]", branches.join(","))
+    }
+
+    #[test]
+    fn a_writer_schema_chaining_records_past_the_depth_limit_plans_without_a_stack_overflow() {
+        let skipping = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}"#;
+        // The reader skips `junk` (n up to the 10,000 that overflowed), or reads it all (the
+        // reader is the writer; its union of n + 2 branches takes quadratic time, so n is smaller).
+        for (n, reads_all) in [(100, false), (100, true), (10_000, false), (1_000, true)] {
+            let writer = named_chain(n);
+            let plan = Plan::from_json(&writer, if reads_all { &writer } else { skipping }).unwrap();
+            // R {a: -2, junk: T_n {f: ... T0 {f: 3}}}: the chain nests n + 2 records.
+            let mut datum = Vec::new();
+            write_long(&mut datum, n as i64 + 1);
+            write_long(&mut datum, -2);
+            write_long(&mut datum, 3);
+            let mut out = Vec::new();
+            let read = plan.transcode(&mut Reader::new(&datum), &mut out);
+            if n + 2 <= MAX_DEPTH as usize {
+                assert_eq!((read, out), (Ok(()), if reads_all { datum } else { vec![3] }));
+            } else {
+                assert_eq!(read.unwrap_err().kind, DecodeErrorKind::TooDeep);
+            }
         }
     }
 
