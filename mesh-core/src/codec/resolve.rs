@@ -186,7 +186,9 @@ impl Plan {
     /// holds a value the reader cannot represent (an unknown enum symbol without
     /// default, a union branch with no match).
     pub fn transcode(&self, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
-        self.transcode_node(self.root, input, out)
+        // One bound on zero-byte items for the whole value: nested arrays would multiply a per-array one.
+        let mut zero_byte_items = 0;
+        self.transcode_node(self.root, input, out, &mut zero_byte_items)
     }
 }
 
@@ -612,12 +614,14 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// The most items an array of items that take no bytes (nulls, records without fields,
-/// `fixed(0)`) may hold, all its blocks together. Other arrays are bounded by the bytes left (each
-/// item takes at least one); these are not, so they get this bound instead. Reading them
-/// allocates nothing (skipped, or re-encoded at a byte or so per item for the reader). Products
-/// cannot declare such arrays (the macro refuses empty records and `[u8; 0]`), so only writer
-/// schemas of other tools have them.
+/// The most items that take no bytes (nulls, records without fields, `fixed(0)`) the arrays of
+/// one value may hold, all their blocks together. Other arrays are bounded by the bytes left (each
+/// item takes at least one); these are not, so they get this bound instead, shared by every array
+/// of the value (nested arrays would multiply a per-array bound). Reading them costs time in
+/// proportion to the items and writes, per item, the reader's encoding of it (a union branch
+/// index, the defaults of fields the reader adds), so this bound is also what one value's work
+/// and output can grow to beyond its input. Products cannot declare such arrays (the macro refuses empty records
+/// and `[u8; 0]`), so only writer schemas of other tools have them.
 pub const MAX_ZERO_BYTE_ITEMS: u64 = 1 << 20;
 
 /// Whether every value of writer type `ty` encodes in zero bytes.
@@ -643,7 +647,7 @@ fn takes_no_bytes(schema: &Schema, ty: TypeId) -> bool {
 }
 
 /// The next block's item count: bounded by the bytes left, or for items that take no bytes by
-/// [`MAX_ZERO_BYTE_ITEMS`] over all blocks (`total` counts them).
+/// [`MAX_ZERO_BYTE_ITEMS`] over all such arrays of the value (`total` counts them).
 fn block_count(input: &mut Reader<'_>, zero_bytes: bool, total: &mut u64) -> Result<Option<usize>, DecodeError> {
     if !zero_bytes {
         return input.read_block_count();
@@ -671,7 +675,13 @@ fn copy_varint(input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeEr
 }
 
 impl Plan {
-    fn transcode_node(&self, id: NodeId, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    fn transcode_node(
+        &self,
+        id: NodeId,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        items: &mut u64,
+    ) -> Result<(), DecodeError> {
         match &self.nodes[id] {
             Node::Copy(prim) => match prim {
                 Prim::Null => Ok(()),
@@ -737,20 +747,20 @@ impl Plan {
                     Err(symbol) => Err(input.error(DecodeErrorKind::UnknownSymbol(symbol.clone()))),
                 }
             }
-            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out),
-            Node::Map(value) => self.transcode_map(*value, input, out),
-            Node::Record(plan) => self.transcode_record(plan, input, out),
-            Node::UnionToUnion(branches) => self.transcode_union(branches, input, out),
+            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out, items),
+            Node::Map(value) => self.transcode_map(*value, input, out, items),
+            Node::Record(plan) => self.transcode_record(plan, input, out, items),
+            Node::UnionToUnion(branches) => self.transcode_union(branches, input, out, items),
             Node::UnionToValue(branches) => {
                 let index = input.read_union_index(branches.len())?;
                 match &branches[index] {
-                    Some(node) => self.transcode_node(*node, input, out),
+                    Some(node) => self.transcode_node(*node, input, out, items),
                     None => Err(input.error(DecodeErrorKind::UnmatchedBranch(index as i64))),
                 }
             }
             Node::ValueToUnion(index, node) => {
                 write_long(out, *index);
-                self.transcode_node(*node, input, out)
+                self.transcode_node(*node, input, out, items)
             }
             Node::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
         }
@@ -766,26 +776,32 @@ impl Plan {
         zero_bytes: bool,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
-        let mut total = 0;
-        while let Some(count) = block_count(input, zero_bytes, &mut total)? {
+        while let Some(count) = block_count(input, zero_bytes, items)? {
             write_long(out, count as i64);
             for _ in 0..count {
-                self.transcode_node(item, input, out)?;
+                self.transcode_node(item, input, out, items)?;
             }
         }
         out.push(0);
         Ok(())
     }
 
-    fn transcode_map(&self, value: NodeId, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    fn transcode_map(
+        &self,
+        value: NodeId,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        items: &mut u64,
+    ) -> Result<(), DecodeError> {
         while let Some(count) = input.read_block_count()? {
             write_long(out, count as i64);
             for _ in 0..count {
                 let before = input.rest();
                 input.read_slice()?;
                 out.extend_from_slice(&before[..before.len() - input.remaining()]);
-                self.transcode_node(value, input, out)?;
+                self.transcode_node(value, input, out, items)?;
             }
         }
         out.push(0);
@@ -797,13 +813,14 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
         // Counts against the same depth limit as the generated decoders: recursive data ends.
         input.enter()?;
         if plan.in_order {
-            self.record_in_order(plan, input, out)?;
+            self.record_in_order(plan, input, out, items)?;
         } else {
-            self.record_reordered(plan, input, out)?;
+            self.record_reordered(plan, input, out, items)?;
         }
         input.leave();
         Ok(())
@@ -814,18 +831,25 @@ impl Plan {
         branches: &[Option<(i64, NodeId)>],
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
         let index = input.read_union_index(branches.len())?;
         match &branches[index] {
             Some((reader_index, node)) => {
                 write_long(out, *reader_index);
-                self.transcode_node(*node, input, out)
+                self.transcode_node(*node, input, out, items)
             }
             None => Err(input.error(DecodeErrorKind::UnmatchedBranch(index as i64))),
         }
     }
 
-    fn record_in_order(&self, plan: &RecordPlan, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    fn record_in_order(
+        &self,
+        plan: &RecordPlan,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        items: &mut u64,
+    ) -> Result<(), DecodeError> {
         let mut sources = plan.sources.iter();
         for step in &plan.steps {
             match step {
@@ -837,11 +861,13 @@ impl Plan {
                             Source::Slot => break,
                         }
                     }
-                    self.transcode_node(*node, input, out)?;
+                    self.transcode_node(*node, input, out, items)?;
                 }
                 // Never in order (see `RecordPlan::in_order`); read like any other step to stay total.
-                Step::ReadEach(reads) => self.read_each(reads, input, |_, bytes| out.extend_from_slice(&bytes))?,
-                Step::Skip(skip) => self.skip_value(*skip, input)?,
+                Step::ReadEach(reads) => {
+                    self.read_each(reads, input, items, |_, bytes| out.extend_from_slice(&bytes))?
+                }
+                Step::Skip(skip) => self.skip_value(*skip, input, items)?,
             }
         }
         for source in sources {
@@ -857,13 +883,14 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
         let mut parts: Vec<Vec<u8>> = vec![Vec::new(); plan.sources.len()];
         for step in &plan.steps {
             match step {
-                Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot])?,
-                Step::ReadEach(reads) => self.read_each(reads, input, |slot, bytes| parts[slot] = bytes)?,
-                Step::Skip(skip) => self.skip_value(*skip, input)?,
+                Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot], items)?,
+                Step::ReadEach(reads) => self.read_each(reads, input, items, |slot, bytes| parts[slot] = bytes)?,
+                Step::Skip(skip) => self.skip_value(*skip, input, items)?,
             }
         }
         for (source, part) in plan.sources.iter().zip(&parts) {
@@ -883,19 +910,20 @@ impl Plan {
         &self,
         reads: &[(usize, NodeId)],
         input: &mut Reader<'_>,
+        items: &mut u64,
         mut put: impl FnMut(usize, Vec<u8>),
     ) -> Result<(), DecodeError> {
         let start = input.clone();
         for (slot, node) in reads {
             *input = start.clone();
             let mut bytes = Vec::new();
-            self.transcode_node(*node, input, &mut bytes)?;
+            self.transcode_node(*node, input, &mut bytes, items)?;
             put(*slot, bytes);
         }
         Ok(())
     }
 
-    fn skip_value(&self, skip: SkipId, input: &mut Reader<'_>) -> Result<(), DecodeError> {
+    fn skip_value(&self, skip: SkipId, input: &mut Reader<'_>, items: &mut u64) -> Result<(), DecodeError> {
         match &self.skips[skip] {
             Skip::Nothing => Ok(()),
             Skip::Boolean => input.read_boolean().map(drop),
@@ -903,10 +931,9 @@ impl Plan {
             Skip::Bytes(n) => input.take(*n).map(drop),
             Skip::Sized => input.read_slice().map(drop),
             Skip::Array(item, zero_bytes) => {
-                let mut total = 0;
-                while let Some(count) = block_count(input, *zero_bytes, &mut total)? {
+                while let Some(count) = block_count(input, *zero_bytes, items)? {
                     for _ in 0..count {
-                        self.skip_value(*item, input)?;
+                        self.skip_value(*item, input, items)?;
                     }
                 }
                 Ok(())
@@ -915,19 +942,19 @@ impl Plan {
                 while let Some(count) = input.read_block_count()? {
                     for _ in 0..count {
                         input.read_slice()?;
-                        self.skip_value(*value, input)?;
+                        self.skip_value(*value, input, items)?;
                     }
                 }
                 Ok(())
             }
             Skip::Union(branches) => {
                 let index = input.read_union_index(branches.len())?;
-                self.skip_value(branches[index], input)
+                self.skip_value(branches[index], input, items)
             }
             Skip::Record(fields) => {
                 input.enter()?;
                 for field in fields.iter() {
-                    self.skip_value(*field, input)?;
+                    self.skip_value(*field, input, items)?;
                 }
                 input.leave();
                 Ok(())
@@ -1253,7 +1280,7 @@ mod tests {
     }
 
     #[test]
-    fn arrays_of_items_that_take_no_bytes_are_read_up_to_their_own_bound() {
+    fn arrays_of_items_that_take_no_bytes_are_read_up_to_one_bound_per_value() {
         let writer = r#"{"type": "record", "name": "R", "fields": [
             {"name": "gone", "type": {"type": "array", "items": "null"}},
             {"name": "marks", "type": {"type": "array", "items": {"type": "record", "name": "Mark", "fields": [
@@ -1292,7 +1319,7 @@ mod tests {
         assert_eq!(transcode(&datum(&[1000, -5000], &[3, 4], 3)), Ok(expected.clone()));
         let limit = MAX_ZERO_BYTE_ITEMS as i64;
         expected.splice(0..5, [0]);
-        assert_eq!(transcode(&datum(&[limit], &[limit], 0)), Ok(expected));
+        assert_eq!(transcode(&datum(&[limit / 2], &[limit / 2], 0)), Ok(expected));
         let read = resolve(
             writer,
             reader,
@@ -1305,12 +1332,49 @@ mod tests {
         );
         let flag = Value::Union(0, Box::new(Value::Null));
         assert_eq!(read, record(vec![("flags", Value::Array(vec![flag.clone(), flag])), ("keep", Value::Int(-1))]));
-        for too_many in
-            [datum(&[limit + 1], &[], 0), datum(&[limit / 2, -(limit / 2) - 1], &[], 0), datum(&[], &[], limit + 1)]
-        {
+        for too_many in [
+            datum(&[limit + 1], &[], 0),
+            datum(&[limit / 2, -(limit / 2) - 1], &[], 0),
+            datum(&[], &[], limit + 1),
+            datum(&[limit / 2], &[limit / 2 + 1], 0),
+            datum(&[], &[limit / 2], limit / 2 + 1),
+        ] {
             let error = transcode(&too_many).unwrap_err();
             assert!(matches!(error.kind, DecodeErrorKind::TooManyItems { limit: MAX_ZERO_BYTE_ITEMS, .. }), "{error}");
         }
+    }
+
+    #[test]
+    fn nested_arrays_of_items_that_take_no_bytes_share_one_bound() {
+        let inner = |items: &str| {
+            format!(
+                r#"{{"type": "record", "name": "R", "fields": [{{"name": "outer", "type": {{"type": "array", "items":
+                    {{"type": "record", "name": "I", "fields": [{{"name": "values", "type": {{"type": "array", "items": {items}}}}}]}}}}}}]}}"#
+            )
+        };
+        let plan = Plan::from_json(&inner(r#""null""#), &inner(r#"["null", "long"]"#)).unwrap();
+        let datum = |outer: usize, each: i64| {
+            let mut datum = Vec::new();
+            write_long(&mut datum, outer as i64);
+            for _ in 0..outer {
+                write_long(&mut datum, each);
+                datum.push(0);
+            }
+            datum.push(0);
+            datum
+        };
+        let limit = MAX_ZERO_BYTE_ITEMS as i64;
+        let mut out = Vec::new();
+        // Within the bound: each null becomes the reader's one-byte branch index.
+        plan.transcode(&mut Reader::new(&datum(2, limit / 2)), &mut out).unwrap();
+        assert_eq!(out.len(), datum(2, limit / 2).len() + limit as usize);
+        // 503 bytes claiming 100 arrays of 2^20 nulls each (once ~100 MB for the reader).
+        let hostile = datum(100, limit);
+        assert_eq!(hostile.len(), 503);
+        out.clear();
+        let error = plan.transcode(&mut Reader::new(&hostile), &mut out).unwrap_err();
+        assert!(matches!(error.kind, DecodeErrorKind::TooManyItems { limit: MAX_ZERO_BYTE_ITEMS, .. }), "{error}");
+        assert!(out.len() <= 2 * MAX_ZERO_BYTE_ITEMS as usize, "{} bytes", out.len());
     }
 
     /// The plan refuses a pair exactly when the evolution check (reading the writer's data with
