@@ -157,6 +157,7 @@ impl Plan {
             skips: Vec::new(),
             skip_records: HashMap::new(),
             depth: 0,
+            levels: 0,
             failed: HashMap::new(),
         };
         let root = builder.node(writer.root(), reader.root(), "").map_err(ResolveError)?;
@@ -237,6 +238,13 @@ fn identity(nodes: &[Node]) -> Vec<bool> {
     }
 }
 
+/// The most types, records or not, one chain of planned types nests (an array of arrays is two
+/// levels): room for [`MAX_DEPTH`] records each held in an array, as in a tree. Deeper, a plan
+/// reads [`DecodeErrorKind::TooDeep`], like records past [`MAX_DEPTH`]: planning further would
+/// overflow the stack on writer schemas of other tools that nest arrays, maps and unions between
+/// hundreds of distinct records. A recursive type counts once: its pairs are planned once.
+const MAX_LEVELS: u32 = 2 * MAX_DEPTH;
+
 struct Builder<'s> {
     ws: &'s Schema,
     rs: &'s Schema,
@@ -251,6 +259,9 @@ struct Builder<'s> {
     /// records by name without nesting its JSON, so planning past [`MAX_DEPTH`] would only
     /// overflow the stack on types that no data can reach.
     depth: u32,
+    /// The types being planned or skipped around the current one, records or not: arrays, maps
+    /// and unions between the records can nest each record's types deep too (see [`MAX_LEVELS`]).
+    levels: u32,
     /// The (writer, reader) record pairs that cannot be read, with the path they were planned at
     /// and why. Remembered past the union branch attempt that rolls their nodes back: a recursive
     /// product would otherwise rebuild the same failing pair at every reference, in exponential
@@ -322,6 +333,16 @@ impl<'s> Builder<'s> {
     }
 
     fn node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
+        if self.levels >= MAX_LEVELS {
+            return Ok(self.push(Node::TooDeep));
+        }
+        self.levels += 1;
+        let result = self.plan_node(w, r, path);
+        self.levels -= 1;
+        result
+    }
+
+    fn plan_node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
         let (ws, rs) = (self.ws, self.rs);
         let (writer, reader) = (ws.get(w), rs.get(r));
         match (&writer.kind, &reader.kind) {
@@ -484,6 +505,17 @@ impl<'s> Builder<'s> {
 
     /// How to step over a writer value no reader field reads.
     fn skip(&mut self, w: TypeId) -> SkipId {
+        if self.levels >= MAX_LEVELS {
+            self.skips.push(Skip::TooDeep);
+            return self.skips.len() - 1;
+        }
+        self.levels += 1;
+        let skip = self.plan_skip(w);
+        self.levels -= 1;
+        skip
+    }
+
+    fn plan_skip(&mut self, w: TypeId) -> SkipId {
         let ws = self.ws;
         let skip = match &ws.get(w).kind {
             Kind::Record(record) => {
@@ -1191,6 +1223,32 @@ mod tests {
                 assert_eq!(read.unwrap_err().kind, DecodeErrorKind::TooDeep);
             }
         }
+    }
+
+    #[test]
+    fn a_writer_schema_nesting_arrays_between_records_plans_without_a_stack_overflow() {
+        let arrays = |inner: String| (0..60).fold(inner, |t, _| format!(r#"{{"type": "array", "items": {t}}}"#));
+        let n = 300;
+        let mut branches =
+            vec![r#"{"type": "record", "name": "T0", "fields": [{"name": "f", "type": "long"}]}"#.into()];
+        for k in 1..=n {
+            let ty = arrays(format!(r#""T{}""#, k - 1));
+            branches
+                .push(format!(r#"{{"type": "record", "name": "T{k}", "fields": [{{"name": "f", "type": {ty}}}]}}"#));
+        }
+        branches.push(format!(
+            r#"{{"type": "record", "name": "R", "fields": [{{"name": "a", "type": "long"}}, {{"name": "junk", "type": "T{n}"}}]}}"#
+        ));
+        let writer = format!("[{}]", branches.join(","));
+        let skipping = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}"#;
+        // R {a: 1, junk: T_n {f: [[... one item ...]]}}: data nesting past the levels planned.
+        let mut datum = Vec::new();
+        write_long(&mut datum, n as i64 + 1);
+        write_long(&mut datum, 1);
+        datum.extend(std::iter::repeat_n(2, 60 * 20));
+        let plan = Plan::from_json(&writer, skipping).unwrap();
+        let error = plan.transcode(&mut Reader::new(&datum), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind, DecodeErrorKind::TooDeep);
     }
 
     #[test]
