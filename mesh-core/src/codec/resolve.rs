@@ -95,7 +95,8 @@ enum Node {
     UnionToValue(Box<[Option<NodeId>]>),
     /// Writer not a union, reader union branch.
     ValueToUnion(i64, NodeId),
-    /// A record nested deeper than [`MAX_DEPTH`]: no data reaches it without failing, so it is not planned.
+    /// A record nested deeper than [`MAX_DEPTH`], or any type past [`MAX_LEVELS`]: not planned,
+    /// so reading data that reaches it fails with [`DecodeErrorKind::TooDeep`].
     TooDeep,
 }
 
@@ -138,7 +139,7 @@ enum Skip {
     Map(SkipId),
     Union(Box<[SkipId]>),
     Record(Box<[SkipId]>),
-    /// A record nested deeper than [`MAX_DEPTH`] (see [`Node::TooDeep`]).
+    /// As [`Node::TooDeep`].
     TooDeep,
 }
 
@@ -676,8 +677,8 @@ impl<'s> Builder<'s> {
 /// of the value (nested arrays would multiply a per-array bound). Reading them costs time in
 /// proportion to the items and writes, per item, the reader's encoding of it (a union branch
 /// index, the defaults of fields the reader adds), so this bound is also what one value's work
-/// and output can grow to beyond its input. Products cannot declare such arrays (the macro refuses empty records
-/// and `[u8; 0]`), so only writer schemas of other tools have them.
+/// and output can grow to beyond its input. Products cannot declare such arrays (the macro
+/// refuses empty records and `[u8; 0]`), so only writer schemas of other tools have them.
 pub const MAX_ZERO_BYTE_ITEMS: u64 = 1 << 20;
 
 /// Whether every value of writer type `ty` encodes in zero bytes.
