@@ -243,7 +243,8 @@ fn identity(nodes: &[Node]) -> Vec<bool> {
 /// levels): room for [`MAX_DEPTH`] records each held in an array, as in a tree. Deeper, a plan
 /// reads [`DecodeErrorKind::TooDeep`], like records past [`MAX_DEPTH`]: planning further would
 /// overflow the stack on writer schemas of other tools that nest arrays, maps and unions between
-/// hundreds of distinct records. A recursive type counts once: its pairs are planned once.
+/// hundreds of distinct records. A recursive type counts once: its pairs are planned once. Data
+/// skipped counts its arrays and maps against it too (see `Plan::skip_value`).
 const MAX_LEVELS: u32 = 2 * MAX_DEPTH;
 
 struct Builder<'s> {
@@ -924,7 +925,7 @@ impl Plan {
                 Step::ReadEach(reads) => {
                     self.read_each(reads, input, items, |_, bytes| out.extend_from_slice(&bytes))?
                 }
-                Step::Skip(skip) => self.skip_value(*skip, input, items)?,
+                Step::Skip(skip) => self.skip_value(*skip, input, items, 0)?,
             }
         }
         for source in sources {
@@ -947,7 +948,7 @@ impl Plan {
             match step {
                 Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot], items)?,
                 Step::ReadEach(reads) => self.read_each(reads, input, items, |slot, bytes| parts[slot] = bytes)?,
-                Step::Skip(skip) => self.skip_value(*skip, input, items)?,
+                Step::Skip(skip) => self.skip_value(*skip, input, items, 0)?,
             }
         }
         for (source, part) in plan.sources.iter().zip(&parts) {
@@ -980,8 +981,19 @@ impl Plan {
         Ok(())
     }
 
-    fn skip_value(&self, skip: SkipId, input: &mut Reader<'_>, items: &mut u64) -> Result<(), DecodeError> {
+    /// Steps over one writer value; `containers` counts the arrays and maps around it. The
+    /// writer's schema may nest many of them between its records, which [`MAX_DEPTH`] alone
+    /// bounds, so a skipped value holding more than [`MAX_LEVELS`] fails as too deep rather than
+    /// overflowing the stack (what the reader reads nests as the product's own types do).
+    fn skip_value(
+        &self,
+        skip: SkipId,
+        input: &mut Reader<'_>,
+        items: &mut u64,
+        containers: u32,
+    ) -> Result<(), DecodeError> {
         match &self.skips[skip] {
+            Skip::Array(..) | Skip::Map(_) if containers >= MAX_LEVELS => Err(input.error(DecodeErrorKind::TooDeep)),
             Skip::Nothing => Ok(()),
             Skip::Boolean => input.read_boolean().map(drop),
             Skip::Varint => input.read_long().map(drop),
@@ -990,7 +1002,7 @@ impl Plan {
             Skip::Array(item, zero_bytes) => {
                 while let Some(count) = block_count(input, *zero_bytes, items)? {
                     for _ in 0..count {
-                        self.skip_value(*item, input, items)?;
+                        self.skip_value(*item, input, items, containers + 1)?;
                     }
                 }
                 Ok(())
@@ -999,19 +1011,19 @@ impl Plan {
                 while let Some(count) = input.read_block_count()? {
                     for _ in 0..count {
                         input.read_slice()?;
-                        self.skip_value(*value, input, items)?;
+                        self.skip_value(*value, input, items, containers + 1)?;
                     }
                 }
                 Ok(())
             }
             Skip::Union(branches) => {
                 let index = input.read_union_index(branches.len())?;
-                self.skip_value(branches[index], input, items)
+                self.skip_value(branches[index], input, items, containers)
             }
             Skip::Record(fields) => {
                 input.enter()?;
                 for field in fields.iter() {
-                    self.skip_value(*field, input, items)?;
+                    self.skip_value(*field, input, items, containers)?;
                 }
                 input.leave();
                 Ok(())
@@ -1250,6 +1262,29 @@ mod tests {
         let plan = Plan::from_json(&writer, skipping).unwrap();
         let error = plan.transcode(&mut Reader::new(&datum), &mut Vec::new()).unwrap_err();
         assert_eq!(error.kind, DecodeErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn skipping_arrays_nested_between_recursive_records_is_bounded() {
+        let arrays = (0..100).fold(r#""J""#.to_string(), |t, _| format!(r#"{{"type": "array", "items": {t}}}"#));
+        let writer = format!(
+            r#"{{"type": "record", "name": "R", "fields": [{{"name": "a", "type": "long"}},
+                {{"name": "junk", "type": {{"type": "record", "name": "J", "fields": [{{"name": "f", "type": {arrays}}}]}}}}]}}"#
+        );
+        let reader = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}"#;
+        let plan = Plan::from_json(&writer, reader).unwrap();
+        // R {a: 1, junk: J {f: [[... J {f: [[... ]]} ...]]}}: 250 records, 100 arrays each.
+        let mut datum = vec![2];
+        datum.extend(std::iter::repeat_n(2, 100 * 250));
+        let error = plan.transcode(&mut Reader::new(&datum), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind, DecodeErrorKind::TooDeep);
+        // Two records, the second's arrays empty: skipped whole.
+        let mut datum = vec![2];
+        datum.extend(std::iter::repeat_n(2, 100));
+        datum.extend(std::iter::repeat_n(0, 101));
+        let mut out = Vec::new();
+        plan.transcode(&mut Reader::new(&datum), &mut out).unwrap();
+        assert_eq!(out, [2]);
     }
 
     #[test]
