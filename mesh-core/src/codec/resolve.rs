@@ -95,6 +95,9 @@ enum Node {
     UnionToValue(Box<[Option<NodeId>]>),
     /// Writer not a union, reader union branch.
     ValueToUnion(i64, NodeId),
+    /// A record nested deeper than [`MAX_DEPTH`], or any type past [`MAX_LEVELS`]: not planned,
+    /// so reading data that reaches it fails with [`DecodeErrorKind::TooDeep`].
+    TooDeep,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +139,8 @@ enum Skip {
     Map(SkipId),
     Union(Box<[SkipId]>),
     Record(Box<[SkipId]>),
+    /// As [`Node::TooDeep`].
+    TooDeep,
 }
 
 impl Plan {
@@ -152,6 +157,9 @@ impl Plan {
             built: Vec::new(),
             skips: Vec::new(),
             skip_records: HashMap::new(),
+            depth: 0,
+            levels: 0,
+            failed: HashMap::new(),
         };
         let root = builder.node(writer.root(), reader.root(), "").map_err(ResolveError)?;
         let identity = identity(&builder.nodes)[root];
@@ -181,7 +189,9 @@ impl Plan {
     /// holds a value the reader cannot represent (an unknown enum symbol without
     /// default, a union branch with no match).
     pub fn transcode(&self, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
-        self.transcode_node(self.root, input, out)
+        // One bound on zero-byte items for the whole value: nested arrays would multiply a per-array one.
+        let mut zero_byte_items = 0;
+        self.transcode_node(self.root, input, out, &mut zero_byte_items)
     }
 }
 
@@ -215,7 +225,8 @@ fn identity(nodes: &[Node]) -> Vec<bool> {
                 | Node::LongToDouble
                 | Node::FloatToDouble
                 | Node::UnionToValue(_)
-                | Node::ValueToUnion(..) => false,
+                | Node::ValueToUnion(..)
+                | Node::TooDeep => false,
             };
             if same[i] && !unchanged {
                 same[i] = false;
@@ -228,6 +239,14 @@ fn identity(nodes: &[Node]) -> Vec<bool> {
     }
 }
 
+/// The most types, records or not, one chain of planned types nests (an array of arrays is two
+/// levels): room for [`MAX_DEPTH`] records each held in an array, as in a tree. Deeper, a plan
+/// reads [`DecodeErrorKind::TooDeep`], like records past [`MAX_DEPTH`]: planning further would
+/// overflow the stack on writer schemas of other tools that nest arrays, maps and unions between
+/// hundreds of distinct records. A recursive type counts once: its pairs are planned once. Data
+/// skipped counts its arrays and maps against it too (see `Plan::skip_value`).
+const MAX_LEVELS: u32 = 2 * MAX_DEPTH;
+
 struct Builder<'s> {
     ws: &'s Schema,
     rs: &'s Schema,
@@ -238,6 +257,19 @@ struct Builder<'s> {
     built: Vec<(TypeId, TypeId)>,
     skips: Vec<Skip>,
     skip_records: HashMap<TypeId, SkipId>,
+    /// The records being planned or skipped around the current type. A writer schema can chain
+    /// records by name without nesting its JSON, so planning past [`MAX_DEPTH`] would only
+    /// overflow the stack on types that no data can reach.
+    depth: u32,
+    /// The types being planned or skipped around the current one, records or not: arrays, maps
+    /// and unions between the records can nest each record's types deep too (see [`MAX_LEVELS`]).
+    levels: u32,
+    /// The (writer, reader) record pairs that cannot be read, with the path they were planned at
+    /// and why. Remembered past the union branch attempt that rolls their nodes back: a recursive
+    /// product would otherwise rebuild the same failing pair at every reference, in exponential
+    /// time. A pair fails only on a real mismatch (a reference to a pair under way succeeds), so
+    /// it fails wherever it is met.
+    failed: HashMap<(TypeId, TypeId), (String, String)>,
 }
 
 fn at(path: &str, field: &str) -> String {
@@ -245,6 +277,17 @@ fn at(path: &str, field: &str) -> String {
         field.to_string()
     } else {
         format!("{path}.{field}")
+    }
+}
+
+/// A record pair's error, planned at path `from`, as met at path `to`: its errors name the
+/// record's fields under `from` (see [`at`]).
+fn rebase(error: &str, from: &str, to: &str) -> String {
+    let relative =
+        if from.is_empty() { Some(error) } else { error.strip_prefix(from).and_then(|e| e.strip_prefix('.')) };
+    match relative {
+        Some(relative) => at(to, relative),
+        None => error.to_string(),
     }
 }
 
@@ -292,6 +335,16 @@ impl<'s> Builder<'s> {
     }
 
     fn node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
+        if self.levels >= MAX_LEVELS {
+            return Ok(self.push(Node::TooDeep));
+        }
+        self.levels += 1;
+        let result = self.plan_node(w, r, path);
+        self.levels -= 1;
+        result
+    }
+
+    fn plan_node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
         let (ws, rs) = (self.ws, self.rs);
         let (writer, reader) = (ws.get(w), rs.get(r));
         match (&writer.kind, &reader.kind) {
@@ -387,6 +440,22 @@ impl<'s> Builder<'s> {
         if let Some(&id) = self.records.get(&(w, r)) {
             return Ok(id);
         }
+        if let Some((planned_at, error)) = self.failed.get(&(w, r)) {
+            return Err(rebase(error, planned_at, path));
+        }
+        if self.depth >= MAX_DEPTH {
+            return Ok(self.push(Node::TooDeep));
+        }
+        self.depth += 1;
+        let result = self.new_record(w, r, path);
+        self.depth -= 1;
+        if let Err(error) = &result {
+            self.failed.insert((w, r), (path.to_string(), error.clone()));
+        }
+        result
+    }
+
+    fn new_record(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
         let (Kind::Record(writer), Kind::Record(reader)) = (&self.ws.get(w).kind, &self.rs.get(r).kind) else {
             return Err(self.mismatch(w, r, path));
         };
@@ -438,16 +507,33 @@ impl<'s> Builder<'s> {
 
     /// How to step over a writer value no reader field reads.
     fn skip(&mut self, w: TypeId) -> SkipId {
+        if self.levels >= MAX_LEVELS {
+            self.skips.push(Skip::TooDeep);
+            return self.skips.len() - 1;
+        }
+        self.levels += 1;
+        let skip = self.plan_skip(w);
+        self.levels -= 1;
+        skip
+    }
+
+    fn plan_skip(&mut self, w: TypeId) -> SkipId {
         let ws = self.ws;
         let skip = match &ws.get(w).kind {
             Kind::Record(record) => {
                 if let Some(&id) = self.skip_records.get(&w) {
                     return id;
                 }
+                if self.depth >= MAX_DEPTH {
+                    self.skips.push(Skip::TooDeep);
+                    return self.skips.len() - 1;
+                }
                 self.skips.push(Skip::Nothing);
                 let id = self.skips.len() - 1;
                 self.skip_records.insert(w, id);
+                self.depth += 1;
                 let fields = record.fields.iter().map(|f| self.skip(f.ty)).collect();
+                self.depth -= 1;
                 self.skips[id] = Skip::Record(fields);
                 return id;
             }
@@ -586,12 +672,14 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// The most items an array of items that take no bytes (nulls, records without fields,
-/// `fixed(0)`) may hold, all its blocks together. Other arrays are bounded by the bytes left (each
-/// item takes at least one); these are not, so they get this bound instead. Reading them
-/// allocates nothing (skipped, or re-encoded at a byte or so per item for the reader). Products
-/// cannot declare such arrays (the macro refuses empty records and `[u8; 0]`), so only writer
-/// schemas of other tools have them.
+/// The most items that take no bytes (nulls, records without fields, `fixed(0)`) the arrays of
+/// one value may hold, all their blocks together. Other arrays are bounded by the bytes left (each
+/// item takes at least one); these are not, so they get this bound instead, shared by every array
+/// of the value (nested arrays would multiply a per-array bound). Reading them costs time in
+/// proportion to the items and writes, per item, the reader's encoding of it (a union branch
+/// index, the defaults of fields the reader adds), so this bound is also what one value's work
+/// and output can grow to beyond its input. Products cannot declare such arrays (the macro
+/// refuses empty records and `[u8; 0]`), so only writer schemas of other tools have them.
 pub const MAX_ZERO_BYTE_ITEMS: u64 = 1 << 20;
 
 /// Whether every value of writer type `ty` encodes in zero bytes.
@@ -602,6 +690,8 @@ fn takes_no_bytes(schema: &Schema, ty: TypeId) -> bool {
             Kind::Fixed(f) => f.size == 0,
             // A record that holds itself directly has no finite value at all; the answer does not matter.
             Kind::Record(_) if under_way.contains(&ty) => true,
+            // No value nests records this deep (see `Builder::depth`); the answer does not matter.
+            Kind::Record(_) if under_way.len() >= MAX_DEPTH as usize => false,
             Kind::Record(r) => {
                 under_way.push(ty);
                 let empty = r.fields.iter().all(|f| walk(schema, f.ty, under_way));
@@ -615,7 +705,7 @@ fn takes_no_bytes(schema: &Schema, ty: TypeId) -> bool {
 }
 
 /// The next block's item count: bounded by the bytes left, or for items that take no bytes by
-/// [`MAX_ZERO_BYTE_ITEMS`] over all blocks (`total` counts them).
+/// [`MAX_ZERO_BYTE_ITEMS`] over all such arrays of the value (`total` counts them).
 fn block_count(input: &mut Reader<'_>, zero_bytes: bool, total: &mut u64) -> Result<Option<usize>, DecodeError> {
     if !zero_bytes {
         return input.read_block_count();
@@ -643,7 +733,13 @@ fn copy_varint(input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeEr
 }
 
 impl Plan {
-    fn transcode_node(&self, id: NodeId, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    fn transcode_node(
+        &self,
+        id: NodeId,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        items: &mut u64,
+    ) -> Result<(), DecodeError> {
         match &self.nodes[id] {
             Node::Copy(prim) => match prim {
                 Prim::Null => Ok(()),
@@ -709,21 +805,22 @@ impl Plan {
                     Err(symbol) => Err(input.error(DecodeErrorKind::UnknownSymbol(symbol.clone()))),
                 }
             }
-            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out),
-            Node::Map(value) => self.transcode_map(*value, input, out),
-            Node::Record(plan) => self.transcode_record(plan, input, out),
-            Node::UnionToUnion(branches) => self.transcode_union(branches, input, out),
+            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out, items),
+            Node::Map(value) => self.transcode_map(*value, input, out, items),
+            Node::Record(plan) => self.transcode_record(plan, input, out, items),
+            Node::UnionToUnion(branches) => self.transcode_union(branches, input, out, items),
             Node::UnionToValue(branches) => {
                 let index = input.read_union_index(branches.len())?;
                 match &branches[index] {
-                    Some(node) => self.transcode_node(*node, input, out),
+                    Some(node) => self.transcode_node(*node, input, out, items),
                     None => Err(input.error(DecodeErrorKind::UnmatchedBranch(index as i64))),
                 }
             }
             Node::ValueToUnion(index, node) => {
                 write_long(out, *index);
-                self.transcode_node(*node, input, out)
+                self.transcode_node(*node, input, out, items)
             }
+            Node::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
         }
     }
 
@@ -737,26 +834,32 @@ impl Plan {
         zero_bytes: bool,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
-        let mut total = 0;
-        while let Some(count) = block_count(input, zero_bytes, &mut total)? {
+        while let Some(count) = block_count(input, zero_bytes, items)? {
             write_long(out, count as i64);
             for _ in 0..count {
-                self.transcode_node(item, input, out)?;
+                self.transcode_node(item, input, out, items)?;
             }
         }
         out.push(0);
         Ok(())
     }
 
-    fn transcode_map(&self, value: NodeId, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    fn transcode_map(
+        &self,
+        value: NodeId,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        items: &mut u64,
+    ) -> Result<(), DecodeError> {
         while let Some(count) = input.read_block_count()? {
             write_long(out, count as i64);
             for _ in 0..count {
                 let before = input.rest();
                 input.read_slice()?;
                 out.extend_from_slice(&before[..before.len() - input.remaining()]);
-                self.transcode_node(value, input, out)?;
+                self.transcode_node(value, input, out, items)?;
             }
         }
         out.push(0);
@@ -768,13 +871,14 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
         // Counts against the same depth limit as the generated decoders: recursive data ends.
         input.enter()?;
         if plan.in_order {
-            self.record_in_order(plan, input, out)?;
+            self.record_in_order(plan, input, out, items)?;
         } else {
-            self.record_reordered(plan, input, out)?;
+            self.record_reordered(plan, input, out, items)?;
         }
         input.leave();
         Ok(())
@@ -785,18 +889,25 @@ impl Plan {
         branches: &[Option<(i64, NodeId)>],
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
         let index = input.read_union_index(branches.len())?;
         match &branches[index] {
             Some((reader_index, node)) => {
                 write_long(out, *reader_index);
-                self.transcode_node(*node, input, out)
+                self.transcode_node(*node, input, out, items)
             }
             None => Err(input.error(DecodeErrorKind::UnmatchedBranch(index as i64))),
         }
     }
 
-    fn record_in_order(&self, plan: &RecordPlan, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    fn record_in_order(
+        &self,
+        plan: &RecordPlan,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        items: &mut u64,
+    ) -> Result<(), DecodeError> {
         let mut sources = plan.sources.iter();
         for step in &plan.steps {
             match step {
@@ -808,11 +919,13 @@ impl Plan {
                             Source::Slot => break,
                         }
                     }
-                    self.transcode_node(*node, input, out)?;
+                    self.transcode_node(*node, input, out, items)?;
                 }
                 // Never in order (see `RecordPlan::in_order`); read like any other step to stay total.
-                Step::ReadEach(reads) => self.read_each(reads, input, |_, bytes| out.extend_from_slice(&bytes))?,
-                Step::Skip(skip) => self.skip_value(*skip, input)?,
+                Step::ReadEach(reads) => {
+                    self.read_each(reads, input, items, |_, bytes| out.extend_from_slice(&bytes))?
+                }
+                Step::Skip(skip) => self.skip_value(*skip, input, items, 0)?,
             }
         }
         for source in sources {
@@ -828,13 +941,14 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
+        items: &mut u64,
     ) -> Result<(), DecodeError> {
         let mut parts: Vec<Vec<u8>> = vec![Vec::new(); plan.sources.len()];
         for step in &plan.steps {
             match step {
-                Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot])?,
-                Step::ReadEach(reads) => self.read_each(reads, input, |slot, bytes| parts[slot] = bytes)?,
-                Step::Skip(skip) => self.skip_value(*skip, input)?,
+                Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot], items)?,
+                Step::ReadEach(reads) => self.read_each(reads, input, items, |slot, bytes| parts[slot] = bytes)?,
+                Step::Skip(skip) => self.skip_value(*skip, input, items, 0)?,
             }
         }
         for (source, part) in plan.sources.iter().zip(&parts) {
@@ -854,30 +968,41 @@ impl Plan {
         &self,
         reads: &[(usize, NodeId)],
         input: &mut Reader<'_>,
+        items: &mut u64,
         mut put: impl FnMut(usize, Vec<u8>),
     ) -> Result<(), DecodeError> {
         let start = input.clone();
         for (slot, node) in reads {
             *input = start.clone();
             let mut bytes = Vec::new();
-            self.transcode_node(*node, input, &mut bytes)?;
+            self.transcode_node(*node, input, &mut bytes, items)?;
             put(*slot, bytes);
         }
         Ok(())
     }
 
-    fn skip_value(&self, skip: SkipId, input: &mut Reader<'_>) -> Result<(), DecodeError> {
+    /// Steps over one writer value; `containers` counts the arrays and maps around it. The
+    /// writer's schema may nest many of them between its records, which [`MAX_DEPTH`] alone
+    /// bounds, so a skipped value holding more than [`MAX_LEVELS`] fails as too deep rather than
+    /// overflowing the stack (what the reader reads nests as the product's own types do).
+    fn skip_value(
+        &self,
+        skip: SkipId,
+        input: &mut Reader<'_>,
+        items: &mut u64,
+        containers: u32,
+    ) -> Result<(), DecodeError> {
         match &self.skips[skip] {
+            Skip::Array(..) | Skip::Map(_) if containers >= MAX_LEVELS => Err(input.error(DecodeErrorKind::TooDeep)),
             Skip::Nothing => Ok(()),
             Skip::Boolean => input.read_boolean().map(drop),
             Skip::Varint => input.read_long().map(drop),
             Skip::Bytes(n) => input.take(*n).map(drop),
             Skip::Sized => input.read_slice().map(drop),
             Skip::Array(item, zero_bytes) => {
-                let mut total = 0;
-                while let Some(count) = block_count(input, *zero_bytes, &mut total)? {
+                while let Some(count) = block_count(input, *zero_bytes, items)? {
                     for _ in 0..count {
-                        self.skip_value(*item, input)?;
+                        self.skip_value(*item, input, items, containers + 1)?;
                     }
                 }
                 Ok(())
@@ -886,23 +1011,24 @@ impl Plan {
                 while let Some(count) = input.read_block_count()? {
                     for _ in 0..count {
                         input.read_slice()?;
-                        self.skip_value(*value, input)?;
+                        self.skip_value(*value, input, items, containers + 1)?;
                     }
                 }
                 Ok(())
             }
             Skip::Union(branches) => {
                 let index = input.read_union_index(branches.len())?;
-                self.skip_value(branches[index], input)
+                self.skip_value(branches[index], input, items, containers)
             }
             Skip::Record(fields) => {
                 input.enter()?;
                 for field in fields.iter() {
-                    self.skip_value(*field, input)?;
+                    self.skip_value(*field, input, items, containers)?;
                 }
                 input.leave();
                 Ok(())
             }
+            Skip::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
         }
     }
 }
@@ -1072,6 +1198,95 @@ mod tests {
         }
     }
 
+    /// A root union of records `T0..Tn`, each holding the one before by name (flat JSON, however
+    /// long the chain), and `R {a: long, junk: Tn}`.
+    fn named_chain(n: usize) -> String {
+        let mut branches =
+            vec![r#"{"type": "record", "name": "T0", "fields": [{"name": "f", "type": "long"}]}"#.into()];
+        for k in 1..=n {
+            branches.push(format!(
+                r#"{{"type": "record", "name": "T{k}", "fields": [{{"name": "f", "type": "T{}"}}]}}"#,
+                k - 1
+            ));
+        }
+        branches.push(format!(
+            r#"{{"type": "record", "name": "R", "fields": [{{"name": "a", "type": "long"}}, {{"name": "junk", "type": "T{n}"}}]}}"#
+        ));
+        format!("[{}]", branches.join(","))
+    }
+
+    #[test]
+    fn a_writer_schema_chaining_records_past_the_depth_limit_plans_without_a_stack_overflow() {
+        let skipping = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}"#;
+        // The reader skips `junk` (n up to the 10,000 that overflowed), or reads it all (the
+        // reader is the writer; its union of n + 2 branches takes quadratic time, so n is smaller).
+        for (n, reads_all) in [(100, false), (100, true), (10_000, false), (1_000, true)] {
+            let writer = named_chain(n);
+            let plan = Plan::from_json(&writer, if reads_all { &writer } else { skipping }).unwrap();
+            // R {a: -2, junk: T_n {f: ... T0 {f: 3}}}: the chain nests n + 2 records.
+            let mut datum = Vec::new();
+            write_long(&mut datum, n as i64 + 1);
+            write_long(&mut datum, -2);
+            write_long(&mut datum, 3);
+            let mut out = Vec::new();
+            let read = plan.transcode(&mut Reader::new(&datum), &mut out);
+            if n + 2 <= MAX_DEPTH as usize {
+                assert_eq!((read, out), (Ok(()), if reads_all { datum } else { vec![3] }));
+            } else {
+                assert_eq!(read.unwrap_err().kind, DecodeErrorKind::TooDeep);
+            }
+        }
+    }
+
+    #[test]
+    fn a_writer_schema_nesting_arrays_between_records_plans_without_a_stack_overflow() {
+        let arrays = |inner: String| (0..60).fold(inner, |t, _| format!(r#"{{"type": "array", "items": {t}}}"#));
+        let n = 300;
+        let mut branches =
+            vec![r#"{"type": "record", "name": "T0", "fields": [{"name": "f", "type": "long"}]}"#.into()];
+        for k in 1..=n {
+            let ty = arrays(format!(r#""T{}""#, k - 1));
+            branches
+                .push(format!(r#"{{"type": "record", "name": "T{k}", "fields": [{{"name": "f", "type": {ty}}}]}}"#));
+        }
+        branches.push(format!(
+            r#"{{"type": "record", "name": "R", "fields": [{{"name": "a", "type": "long"}}, {{"name": "junk", "type": "T{n}"}}]}}"#
+        ));
+        let writer = format!("[{}]", branches.join(","));
+        let skipping = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}"#;
+        // R {a: 1, junk: T_n {f: [[... one item ...]]}}: data nesting past the levels planned.
+        let mut datum = Vec::new();
+        write_long(&mut datum, n as i64 + 1);
+        write_long(&mut datum, 1);
+        datum.extend(std::iter::repeat_n(2, 60 * 20));
+        let plan = Plan::from_json(&writer, skipping).unwrap();
+        let error = plan.transcode(&mut Reader::new(&datum), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind, DecodeErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn skipping_arrays_nested_between_recursive_records_is_bounded() {
+        let arrays = (0..100).fold(r#""J""#.to_string(), |t, _| format!(r#"{{"type": "array", "items": {t}}}"#));
+        let writer = format!(
+            r#"{{"type": "record", "name": "R", "fields": [{{"name": "a", "type": "long"}},
+                {{"name": "junk", "type": {{"type": "record", "name": "J", "fields": [{{"name": "f", "type": {arrays}}}]}}}}]}}"#
+        );
+        let reader = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}"#;
+        let plan = Plan::from_json(&writer, reader).unwrap();
+        // R {a: 1, junk: J {f: [[... J {f: [[... ]]} ...]]}}: 250 records, 100 arrays each.
+        let mut datum = vec![2];
+        datum.extend(std::iter::repeat_n(2, 100 * 250));
+        let error = plan.transcode(&mut Reader::new(&datum), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind, DecodeErrorKind::TooDeep);
+        // Two records, the second's arrays empty: skipped whole.
+        let mut datum = vec![2];
+        datum.extend(std::iter::repeat_n(2, 100));
+        datum.extend(std::iter::repeat_n(0, 101));
+        let mut out = Vec::new();
+        plan.transcode(&mut Reader::new(&datum), &mut out).unwrap();
+        assert_eq!(out, [2]);
+    }
+
     #[test]
     fn a_default_that_never_ends_is_an_error_not_a_stack_overflow() {
         let writer = r#"{"type": "record", "name": "R", "fields": [{"name": "n", "type": "int"}]}"#;
@@ -1183,7 +1398,7 @@ mod tests {
     }
 
     #[test]
-    fn arrays_of_items_that_take_no_bytes_are_read_up_to_their_own_bound() {
+    fn arrays_of_items_that_take_no_bytes_are_read_up_to_one_bound_per_value() {
         let writer = r#"{"type": "record", "name": "R", "fields": [
             {"name": "gone", "type": {"type": "array", "items": "null"}},
             {"name": "marks", "type": {"type": "array", "items": {"type": "record", "name": "Mark", "fields": [
@@ -1222,7 +1437,7 @@ mod tests {
         assert_eq!(transcode(&datum(&[1000, -5000], &[3, 4], 3)), Ok(expected.clone()));
         let limit = MAX_ZERO_BYTE_ITEMS as i64;
         expected.splice(0..5, [0]);
-        assert_eq!(transcode(&datum(&[limit], &[limit], 0)), Ok(expected));
+        assert_eq!(transcode(&datum(&[limit / 2], &[limit / 2], 0)), Ok(expected));
         let read = resolve(
             writer,
             reader,
@@ -1235,12 +1450,85 @@ mod tests {
         );
         let flag = Value::Union(0, Box::new(Value::Null));
         assert_eq!(read, record(vec![("flags", Value::Array(vec![flag.clone(), flag])), ("keep", Value::Int(-1))]));
-        for too_many in
-            [datum(&[limit + 1], &[], 0), datum(&[limit / 2, -(limit / 2) - 1], &[], 0), datum(&[], &[], limit + 1)]
-        {
+        for too_many in [
+            datum(&[limit + 1], &[], 0),
+            datum(&[limit / 2, -(limit / 2) - 1], &[], 0),
+            datum(&[], &[], limit + 1),
+            datum(&[limit / 2], &[limit / 2 + 1], 0),
+            datum(&[], &[limit / 2], limit / 2 + 1),
+        ] {
             let error = transcode(&too_many).unwrap_err();
             assert!(matches!(error.kind, DecodeErrorKind::TooManyItems { limit: MAX_ZERO_BYTE_ITEMS, .. }), "{error}");
         }
+    }
+
+    #[test]
+    fn nested_arrays_of_items_that_take_no_bytes_share_one_bound() {
+        let inner = |items: &str| {
+            format!(
+                r#"{{"type": "record", "name": "R", "fields": [{{"name": "outer", "type": {{"type": "array", "items":
+                    {{"type": "record", "name": "I", "fields": [{{"name": "values", "type": {{"type": "array", "items": {items}}}}}]}}}}}}]}}"#
+            )
+        };
+        let plan = Plan::from_json(&inner(r#""null""#), &inner(r#"["null", "long"]"#)).unwrap();
+        let datum = |outer: usize, each: i64| {
+            let mut datum = Vec::new();
+            write_long(&mut datum, outer as i64);
+            for _ in 0..outer {
+                write_long(&mut datum, each);
+                datum.push(0);
+            }
+            datum.push(0);
+            datum
+        };
+        let limit = MAX_ZERO_BYTE_ITEMS as i64;
+        let mut out = Vec::new();
+        // Within the bound: each null becomes the reader's one-byte branch index.
+        plan.transcode(&mut Reader::new(&datum(2, limit / 2)), &mut out).unwrap();
+        assert_eq!(out.len(), datum(2, limit / 2).len() + limit as usize);
+        // 503 bytes claiming 100 arrays of 2^20 nulls each (once ~100 MB for the reader).
+        let hostile = datum(100, limit);
+        assert_eq!(hostile.len(), 503);
+        out.clear();
+        let error = plan.transcode(&mut Reader::new(&hostile), &mut out).unwrap_err();
+        assert!(matches!(error.kind, DecodeErrorKind::TooManyItems { limit: MAX_ZERO_BYTE_ITEMS, .. }), "{error}");
+        assert!(out.len() <= 2 * MAX_ZERO_BYTE_ITEMS as usize, "{} bytes", out.len());
+    }
+
+    /// The reader's `Node {a: array<[null, Node]>, b: array<[null, Node]>, c: int}` against a writer
+    /// union of `n0.Node .. n{n}.Node`, each holding the next in `a` and `b`, none with `c`.
+    fn failing_recursion(n: usize) -> (String, &'static str) {
+        let mut branches = vec![format!(
+            r#"{{"type": "record", "name": "n{n}.Node", "fields": [{{"name": "a", "type": {{"type": "array", "items": "null"}}}}, {{"name": "b", "type": {{"type": "array", "items": "null"}}}}]}}"#
+        )];
+        for k in (0..n).rev() {
+            let items = format!(r#"{{"type": "array", "items": ["null", "n{}.Node"]}}"#, k + 1);
+            branches.push(format!(
+                r#"{{"type": "record", "name": "n{k}.Node", "fields": [{{"name": "a", "type": {items}}}, {{"name": "b", "type": {items}}}]}}"#
+            ));
+        }
+        let reader = r#"{"type": "record", "name": "Node", "fields": [
+            {"name": "a", "type": {"type": "array", "items": ["null", "Node"]}},
+            {"name": "b", "type": {"type": "array", "items": ["null", "Node"]}},
+            {"name": "c", "type": "int"}]}"#;
+        (format!("[{}]", branches.join(",")), reader)
+    }
+
+    #[test]
+    fn a_failing_record_pair_is_planned_once_not_at_every_reference() {
+        // Once exponential: 1.57 s at n = 20 (each failed branch attempt rebuilt its pairs).
+        let (writer, reader) = failing_recursion(40);
+        let error = Plan::from_json(&writer, reader).unwrap_err();
+        assert!(error.0.starts_with("c: the writer's data has no such field"), "{error}");
+        // A remembered failure names the path it is met at.
+        let nested = r#"{"type": "record", "name": "Outer", "fields": [
+            {"name": "first", "type": ["null", {"type": "record", "name": "In", "fields": [{"name": "x", "type": "int"}]}]},
+            {"name": "second", "type": "In"}]}"#;
+        let reader = r#"{"type": "record", "name": "Outer", "fields": [
+            {"name": "first", "type": ["null", {"type": "record", "name": "In", "fields": [{"name": "y", "type": "int"}]}]},
+            {"name": "second", "type": "In"}]}"#;
+        let error = Plan::from_json(nested, reader).unwrap_err();
+        assert!(error.0.starts_with("second.y: the writer's data has no such field"), "{error}");
     }
 
     /// The plan refuses a pair exactly when the evolution check (reading the writer's data with
