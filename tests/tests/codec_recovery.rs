@@ -7,7 +7,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 use mesh_core::codec::{
-    to_datum, Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, Sample, SampleRng,
+    to_datum, Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, Reader, Sample, SampleRng,
     SkippedBlock,
 };
 use proptest::prelude::*;
@@ -36,17 +36,12 @@ impl Block {
     }
 }
 
+/// The varint at `at` (a count or size, never negative here), moving `at` past it.
 fn varint(bytes: &[u8], at: &mut usize) -> usize {
-    let (mut value, mut shift) = (0u64, 0);
-    loop {
-        let byte = bytes[*at];
-        *at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        shift += 7;
-        if byte & 0x80 == 0 {
-            return (value >> 1) as usize;
-        }
-    }
+    let mut reader = Reader::new(&bytes[*at..]);
+    let value = reader.read_long().unwrap();
+    *at += reader.offset();
+    usize::try_from(value).unwrap()
 }
 
 /// A file of `records`, in blocks of about `block_bytes`, and where its blocks are.

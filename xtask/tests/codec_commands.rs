@@ -95,16 +95,10 @@ fn every_codec_is_written_by_sample_and_read_back_by_dump() {
 /// Where each block of a container file with sync marker `sync` starts, and its record count.
 fn blocks(bytes: &[u8], sync: &[u8]) -> Vec<(usize, usize)> {
     let varint = |at: &mut usize| {
-        let (mut value, mut shift) = (0u64, 0);
-        loop {
-            let byte = bytes[*at];
-            *at += 1;
-            value |= u64::from(byte & 0x7f) << shift;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                return (value >> 1) as usize;
-            }
-        }
+        let mut reader = mesh_core::codec::Reader::new(&bytes[*at..]);
+        let value = reader.read_long().unwrap();
+        *at += reader.offset();
+        usize::try_from(value).unwrap()
     };
     let mut at = bytes.windows(16).position(|w| w == sync).unwrap() + 16;
     let mut blocks = Vec::new();
