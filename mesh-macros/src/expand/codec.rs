@@ -1,5 +1,11 @@
 //! Generates `AvroCodec` and `Sample` impls: an encoder and a decoder written
 //! out for the exact type, field by field, from each field's `TypeShape`.
+//!
+//! Every local the generated code binds starts with `__` (`__input`, `__count`,
+//! `__item0`, ..), as serde's do: a binding is resolved against the items of
+//! the declaring module first (hygiene does not cover items, even with
+//! `Span::mixed_site`), so a lowercase `const count` there would turn `count`
+//! into a pattern.
 
 use mesh_core::model::TypeShape;
 use proc_macro2::{Literal, TokenStream};
@@ -22,33 +28,33 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
     });
     let decodes_into = fields.iter().map(|field| {
         let member = &field.member;
-        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("place"), 0);
+        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0);
         quote! {{
-            let place = &mut self.#member;
+            let __place = &mut self.#member;
             #update
         }}
     });
     let samples = fields.iter().map(|field| {
         let member = &field.member;
         let name = &field.name;
-        quote!(#member: __mesh::Sample::sample(rng, #name))
+        quote!(#member: __mesh::Sample::sample(__rng, #name))
     });
     quote! {
         impl __mesh::AvroCodec for #ident {
             #[inline]
-            fn encode(&self, out: &mut __mesh::Vec<u8>) {
+            fn encode(&self, __out: &mut __mesh::Vec<u8>) {
                 #(#encodes)*
             }
 
             #[inline]
-            fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
+            fn decode(__input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
                 __mesh::Ok(Self { #(#decodes),* })
             }
 
             #[inline]
             fn decode_into(
                 &mut self,
-                input: &mut __mesh::codec::Reader<'_>,
+                __input: &mut __mesh::codec::Reader<'_>,
             ) -> __mesh::Result<(), __mesh::DecodeError> {
                 #(#decodes_into)*
                 __mesh::Ok(())
@@ -56,7 +62,7 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         }
 
         impl __mesh::Sample for #ident {
-            fn sample(rng: &mut __mesh::SampleRng, _field: &str) -> Self {
+            fn sample(__rng: &mut __mesh::SampleRng, _: &str) -> Self {
                 Self { #(#samples),* }
             }
         }
@@ -73,16 +79,16 @@ pub fn enum_codec(ident: &syn::Ident, symbols: &Symbols) -> TokenStream {
     quote! {
         impl __mesh::AvroCodec for #ident {
             #[inline]
-            fn encode(&self, out: &mut __mesh::Vec<u8>) {
-                __mesh::codec::encode::write_int(out, match self { #(Self::#variants => #indexes),* });
+            fn encode(&self, __out: &mut __mesh::Vec<u8>) {
+                __mesh::codec::encode::write_int(__out, match self { #(Self::#variants => #indexes),* });
             }
 
             #[inline]
-            fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
-                match input.read_enum_index(#count)? {
+            fn decode(__input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
+                match __input.read_enum_index(#count)? {
                     #(#positions => __mesh::Ok(Self::#variants),)*
-                    index => __mesh::Err(input.error(__mesh::codec::DecodeErrorKind::EnumIndex {
-                        index: index as i64,
+                    __index => __mesh::Err(__input.error(__mesh::codec::DecodeErrorKind::EnumIndex {
+                        index: __index as i64,
                         symbols: #count,
                     })),
                 }
@@ -90,8 +96,8 @@ pub fn enum_codec(ident: &syn::Ident, symbols: &Symbols) -> TokenStream {
         }
 
         impl __mesh::Sample for #ident {
-            fn sample(rng: &mut __mesh::SampleRng, _field: &str) -> Self {
-                match rng.below(#count as u64) {
+            fn sample(__rng: &mut __mesh::SampleRng, _: &str) -> Self {
+                match __rng.below(#count as u64) {
                     #(#positions => Self::#variants,)*
                     _ => Self::#last,
                 }
@@ -105,99 +111,99 @@ pub fn fallback_codec(ident: &syn::Ident) -> TokenStream {
     quote! {
         impl __mesh::AvroCodec for #ident {
             fn encode(&self, _: &mut __mesh::Vec<u8>) {}
-            fn decode(input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
-                __mesh::Err(input.error(__mesh::codec::DecodeErrorKind::UnexpectedEnd))
+            fn decode(__input: &mut __mesh::codec::Reader<'_>) -> __mesh::Result<Self, __mesh::DecodeError> {
+                __mesh::Err(__input.error(__mesh::codec::DecodeErrorKind::UnexpectedEnd))
             }
         }
     }
 }
 
-/// Statements that append the encoding of `value` (an expression of type `&T`) to `out`.
+/// Statements that append the encoding of `value` (an expression of type `&T`) to `__out`.
 fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
     let enc = quote!(__mesh::codec::encode);
     match shape {
-        TypeShape::Boolean => quote!(#enc::write_boolean(out, *#value);),
-        TypeShape::Int => quote!(#enc::write_int(out, *#value);),
-        TypeShape::Long => quote!(#enc::write_long(out, *#value);),
-        TypeShape::Float => quote!(#enc::write_float(out, *#value);),
-        TypeShape::Double => quote!(#enc::write_double(out, *#value);),
-        TypeShape::String => quote!(#enc::write_str(out, #value);),
-        TypeShape::Bytes => quote!(#enc::write_bytes(out, #value);),
-        TypeShape::Date => quote!(#enc::write_int(out, (#value).0);),
-        TypeShape::TimestampMillis | TypeShape::TimestampMicros => quote!(#enc::write_long(out, (#value).0);),
-        TypeShape::Uuid => quote!(#enc::write_uuid(out, *#value);),
-        TypeShape::Decimal { .. } => quote!(#enc::write_decimal(out, (#value).unscaled());),
-        TypeShape::Fixed(_) => quote!(#enc::write_fixed(out, #value);),
+        TypeShape::Boolean => quote!(#enc::write_boolean(__out, *#value);),
+        TypeShape::Int => quote!(#enc::write_int(__out, *#value);),
+        TypeShape::Long => quote!(#enc::write_long(__out, *#value);),
+        TypeShape::Float => quote!(#enc::write_float(__out, *#value);),
+        TypeShape::Double => quote!(#enc::write_double(__out, *#value);),
+        TypeShape::String => quote!(#enc::write_str(__out, #value);),
+        TypeShape::Bytes => quote!(#enc::write_bytes(__out, #value);),
+        TypeShape::Date => quote!(#enc::write_int(__out, (#value).0);),
+        TypeShape::TimestampMillis | TypeShape::TimestampMicros => quote!(#enc::write_long(__out, (#value).0);),
+        TypeShape::Uuid => quote!(#enc::write_uuid(__out, *#value);),
+        TypeShape::Decimal { .. } => quote!(#enc::write_decimal(__out, (#value).unscaled());),
+        TypeShape::Fixed(_) => quote!(#enc::write_fixed(__out, #value);),
         TypeShape::Optional(inner) => {
-            let item = format_ident!("item{}", depth);
+            let item = format_ident!("__item{}", depth);
             let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 match #value {
                     __mesh::Some(#item) => {
-                        out.push(2);
+                        __out.push(2);
                         #inner
                     }
-                    __mesh::None => out.push(0),
+                    __mesh::None => __out.push(0),
                 }
             }
         }
         TypeShape::Array(inner) => {
-            let items = format_ident!("items{}", depth);
-            let item = format_ident!("item{}", depth);
+            let items = format_ident!("__items{}", depth);
+            let item = format_ident!("__item{}", depth);
             let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 let #items = #value;
-                #enc::write_block_len(out, #items.len());
+                #enc::write_block_len(__out, #items.len());
                 for #item in #items.iter() {
                     #inner
                 }
-                #enc::write_end_of_blocks(out);
+                #enc::write_end_of_blocks(__out);
             }
         }
         TypeShape::Map(inner) => {
-            let entries = format_ident!("entries{}", depth);
-            let (key, item) = (format_ident!("key{}", depth), format_ident!("item{}", depth));
+            let entries = format_ident!("__entries{}", depth);
+            let (key, item) = (format_ident!("__key{}", depth), format_ident!("__item{}", depth));
             let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 let #entries = #value;
-                #enc::write_block_len(out, #entries.len());
+                #enc::write_block_len(__out, #entries.len());
                 for (#key, #item) in #entries.iter() {
-                    #enc::write_str(out, #key);
+                    #enc::write_str(__out, #key);
                     #inner
                 }
-                #enc::write_end_of_blocks(out);
+                #enc::write_end_of_blocks(__out);
             }
         }
-        TypeShape::Named(_) => quote!(__mesh::AvroCodec::encode(#value, out);),
+        TypeShape::Named(_) => quote!(__mesh::AvroCodec::encode(#value, __out);),
     }
 }
 
-/// An expression decoding a value of the shape from `input` (inside a function returning `Result`).
+/// An expression decoding a value of the shape from `__input` (inside a function returning `Result`).
 fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
     match shape {
-        TypeShape::Boolean => quote!(input.read_boolean()?),
-        TypeShape::Int => quote!(input.read_int()?),
-        TypeShape::Long => quote!(input.read_long()?),
-        TypeShape::Float => quote!(input.read_float()?),
-        TypeShape::Double => quote!(input.read_double()?),
-        TypeShape::String => quote!(input.read_string()?),
-        TypeShape::Bytes => quote!(input.read_bytes()?),
-        TypeShape::Date => quote!(__mesh::Date(input.read_int()?)),
-        TypeShape::TimestampMillis => quote!(__mesh::TimestampMillis(input.read_long()?)),
-        TypeShape::TimestampMicros => quote!(__mesh::TimestampMicros(input.read_long()?)),
-        TypeShape::Uuid => quote!(input.read_uuid()?),
+        TypeShape::Boolean => quote!(__input.read_boolean()?),
+        TypeShape::Int => quote!(__input.read_int()?),
+        TypeShape::Long => quote!(__input.read_long()?),
+        TypeShape::Float => quote!(__input.read_float()?),
+        TypeShape::Double => quote!(__input.read_double()?),
+        TypeShape::String => quote!(__input.read_string()?),
+        TypeShape::Bytes => quote!(__input.read_bytes()?),
+        TypeShape::Date => quote!(__mesh::Date(__input.read_int()?)),
+        TypeShape::TimestampMillis => quote!(__mesh::TimestampMillis(__input.read_long()?)),
+        TypeShape::TimestampMicros => quote!(__mesh::TimestampMicros(__input.read_long()?)),
+        TypeShape::Uuid => quote!(__input.read_uuid()?),
         TypeShape::Decimal { precision, scale } => {
             let (p, s) = (Literal::u32_unsuffixed(*precision), Literal::u32_unsuffixed(*scale));
-            quote!(input.read_decimal::<#p, #s>()?)
+            quote!(__input.read_decimal::<#p, #s>()?)
         }
         TypeShape::Fixed(size) => {
             let size = Literal::usize_unsuffixed(*size);
-            quote!(input.read_fixed::<#size>()?)
+            quote!(__input.read_fixed::<#size>()?)
         }
         TypeShape::Optional(inner) => {
             let inner = decode(inner, leaf);
             quote! {
-                match input.read_union_index(2)? {
+                match __input.read_union_index(2)? {
                     0 => __mesh::None,
                     _ => __mesh::Some(#inner),
                 }
@@ -206,27 +212,27 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
         TypeShape::Array(inner) => {
             let inner = decode(inner, leaf);
             quote! {{
-                let mut items = __mesh::Vec::new();
-                while let __mesh::Some(count) = input.read_block_count()? {
-                    items.reserve(count);
-                    for _ in 0..count {
-                        items.push(#inner);
+                let mut __items = __mesh::Vec::new();
+                while let __mesh::Some(__count) = __input.read_block_count()? {
+                    __items.reserve(__count);
+                    for _ in 0..__count {
+                        __items.push(#inner);
                     }
                 }
-                items
+                __items
             }}
         }
         TypeShape::Map(inner) => {
             let inner = decode(inner, leaf);
             quote! {{
-                let mut entries = ::core::default::Default::default();
-                while let __mesh::Some(count) = input.read_block_count()? {
-                    for _ in 0..count {
-                        let key = input.read_string()?;
-                        __mesh::codec::map_insert(&mut entries, key, #inner);
+                let mut __entries = ::core::default::Default::default();
+                while let __mesh::Some(__count) = __input.read_block_count()? {
+                    for _ in 0..__count {
+                        let __key = __input.read_string()?;
+                        __mesh::codec::map_insert(&mut __entries, __key, #inner);
                     }
                 }
-                entries
+                __entries
             }}
         }
         TypeShape::Named(_) => {
@@ -235,27 +241,27 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
                 Leaf::Builtin | Leaf::Logical(..) => quote!(_),
             };
             quote! {{
-                input.enter()?;
-                let value = <#ty as __mesh::AvroCodec>::decode(input)?;
-                input.leave();
-                value
+                __input.enter()?;
+                let __value = <#ty as __mesh::AvroCodec>::decode(__input)?;
+                __input.leave();
+                __value
             }}
         }
     }
 }
 
-/// Statements that decode a value of the shape from `input` into `*place` (a `&mut` binding),
+/// Statements that decode a value of the shape from `__input` into `*place` (a `&mut` binding),
 /// reusing the strings, bytes and vector items already there.
 fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize) -> TokenStream {
     match shape {
-        TypeShape::String => quote!(input.read_string_into(#place)?;),
-        TypeShape::Bytes => quote!(input.read_bytes_into(#place)?;),
+        TypeShape::String => quote!(__input.read_string_into(#place)?;),
+        TypeShape::Bytes => quote!(__input.read_bytes_into(#place)?;),
         TypeShape::Optional(inner) => {
-            let item = format_ident!("item{}", depth);
+            let item = format_ident!("__item{}", depth);
             let update = decode_into(inner, leaf, &item, depth + 1);
             let fresh = decode(inner, leaf);
             quote! {
-                match input.read_union_index(2)? {
+                match __input.read_union_index(2)? {
                     0 => *#place = __mesh::None,
                     _ => match #place.as_mut() {
                         __mesh::Some(#item) => { #update }
@@ -265,16 +271,16 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize)
             }
         }
         TypeShape::Array(inner) => {
-            let (item, len) = (format_ident!("item{}", depth), format_ident!("len{}", depth));
+            let (item, len) = (format_ident!("__item{}", depth), format_ident!("__len{}", depth));
             let update = decode_into(inner, leaf, &item, depth + 1);
             let fresh = decode(inner, leaf);
             quote! {
                 let mut #len = 0usize;
-                while let __mesh::Some(count) = input.read_block_count()? {
-                    if let __mesh::Some(more) = (#len + count).checked_sub(#place.len()) {
-                        #place.reserve(more);
+                while let __mesh::Some(__count) = __input.read_block_count()? {
+                    if let __mesh::Some(__more) = (#len + __count).checked_sub(#place.len()) {
+                        #place.reserve(__more);
                     }
-                    for _ in 0..count {
+                    for _ in 0..__count {
                         match #place.get_mut(#len) {
                             __mesh::Some(#item) => { #update }
                             __mesh::None => #place.push(#fresh),
@@ -286,9 +292,9 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize)
             }
         }
         TypeShape::Named(_) => quote! {
-            input.enter()?;
-            __mesh::AvroCodec::decode_into(#place, input)?;
-            input.leave();
+            __input.enter()?;
+            __mesh::AvroCodec::decode_into(#place, __input)?;
+            __input.leave();
         },
         // Scalars and logical types hold no allocation; maps are rebuilt (keys would need rehashing anyway).
         TypeShape::Boolean

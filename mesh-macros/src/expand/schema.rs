@@ -41,8 +41,8 @@ pub fn record_impl(named: &NamedType, fields: &[Field]) -> TokenStream {
                 fields: || const { #descriptors },
             });
 
-            fn avro_schema(ctx: &mut __mesh::SchemaContext) -> __mesh::SchemaNode {
-                ctx.record(__mesh::Name::new(#name, #namespace), #doc, #aliases, |ctx| {
+            fn avro_schema(__ctx: &mut __mesh::SchemaContext) -> __mesh::SchemaNode {
+                __ctx.record(__mesh::Name::new(#name, #namespace), #doc, #aliases, |__ctx| {
                     __mesh::vec![#(#fields),*]
                 })
             }
@@ -57,7 +57,7 @@ fn field_schema(field: &Field) -> TokenStream {
     let default = opt_string(field.default.as_deref());
     let shape = shape(&field.ty.shape);
     let nested = match &field.ty.leaf {
-        Leaf::Named(ty) => quote_spanned!(ty.span()=> <#ty as __mesh::AvroSchema>::avro_schema(ctx)),
+        Leaf::Named(ty) => quote_spanned!(ty.span()=> <#ty as __mesh::AvroSchema>::avro_schema(__ctx)),
         Leaf::Builtin | Leaf::Logical(..) => quote!(__mesh::SchemaNode::Null),
     };
     quote! {
@@ -82,7 +82,7 @@ fn logical_type_checks(fields: &[Field]) -> TokenStream {
             }
             _ => quote!(::mesh_core::#name),
         };
-        Some(quote_spanned!(ty.span()=> const _: fn(#ty) -> #expected = |value| value;))
+        Some(quote_spanned!(ty.span()=> const _: fn(#ty) -> #expected = |__value| __value;))
     });
     quote!(#(#checks)*)
 }
@@ -106,8 +106,8 @@ pub fn enum_impl(named: &NamedType, symbols: &Symbols) -> TokenStream {
     let default = opt_string(symbols.default.as_deref());
     quote! {
         impl __mesh::AvroSchema for #ident {
-            fn avro_schema(ctx: &mut __mesh::SchemaContext) -> __mesh::SchemaNode {
-                ctx.enumeration(__mesh::EnumSchema {
+            fn avro_schema(__ctx: &mut __mesh::SchemaContext) -> __mesh::SchemaNode {
+                __ctx.enumeration(__mesh::EnumSchema {
                     name: __mesh::Name::new(#name, #namespace),
                     doc: #doc,
                     aliases: #aliases,
