@@ -8,6 +8,7 @@ use mesh_core::codec::{
     from_datum, to_datum, Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, DecodeErrorKind,
     Sample, SampleRng,
 };
+use mesh_core::DataProduct;
 use proptest::prelude::*;
 use sales::gold::SalesAnalytics;
 
@@ -126,6 +127,25 @@ fn an_absurd_block_size_is_refused_before_reading() {
     corrupt.extend_from_slice(&bytes.split_off(start + 3));
     let error = read(corrupt).unwrap_err();
     assert!(matches!(error.kind, ContainerErrorKind::BadBlock(_)), "{error}");
+}
+
+#[test]
+fn a_count_more_records_than_the_block_can_hold_is_refused_before_decoding() {
+    let mut bytes = file(Codec::Null, 1, 100_000);
+    let start = first_block(&bytes);
+    let mut header = mesh_core::codec::Reader::new(&bytes[start..]);
+    assert_eq!(header.read_long().unwrap(), 1, "a block of one record, a one-byte count");
+    let size = header.read_long().unwrap();
+    let min_record =
+        mesh_core::compat::Schema::parse(&SalesAnalytics::schema().unwrap().json).unwrap().min_datum_bytes();
+    // Just more records than `size` bytes can hold at the schema's smallest record.
+    let count = size as u64 / min_record + 1;
+    assert!(count < 64, "the count must stay a one-byte varint");
+    bytes[start] = (count as u8) << 1;
+    let error = read(bytes).unwrap_err();
+    let expected = format!("{count} records of at least {min_record} bytes each cannot fit in {size} bytes");
+    assert!(matches!(&error.kind, ContainerErrorKind::BadBlock(why) if why == &expected), "{error}");
+    assert_eq!((error.file.as_str(), error.block, error.record), ("orders.avro", Some(0), None));
 }
 
 #[test]

@@ -347,3 +347,17 @@ fn promotions_and_a_plain_value_into_an_optional_field() {
         vec![Metrics { ratio: -7.0, share: 1048576.0, raw: "héllo".as_bytes().to_vec(), label: Some(String::new()) }]
     );
 }
+
+#[test]
+fn records_that_take_no_bytes_are_read_however_many_a_block_holds() {
+    #[data_product(domain = "shop", version = "1.0.0", owner = "shop-team@company.com", layer = "bronze")]
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Heartbeats {
+        pub note: Option<String>,
+    }
+    // A foreign writer whose records are all `null` writes blocks of many records in 0 bytes.
+    let schema = r#"{"type": "record", "name": "Heartbeats", "fields": [{"name": "note", "type": "null"}]}"#;
+    let records = (0..5_000).map(|_| Value::Record(vec![("note".into(), Value::Null)]));
+    let read = read_all::<Heartbeats>(apache_file(schema, records, apache_avro::Codec::Null)).unwrap();
+    assert_eq!(read, vec![Heartbeats { note: None }; 5_000]);
+}

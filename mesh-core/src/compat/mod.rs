@@ -19,6 +19,7 @@ mod parse;
 pub(crate) mod resolve;
 mod rules;
 mod schema;
+mod size;
 
 pub use classify::{classify, Classification, Mode, Verdict};
 pub use contract::compare_contracts;

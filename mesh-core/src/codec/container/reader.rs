@@ -47,6 +47,9 @@ pub struct ContainerReader<T: DataProduct + AvroCodec, R: Read> {
     record_in_block: u64,
     done: bool,
     max_block_bytes: usize,
+    /// The fewest bytes a record of the writer schema takes: a block's count is checked against
+    /// its size with it. Zero for records that take no bytes (all fields `null`, say).
+    min_record_bytes: u64,
     /// Set when corrupt blocks are skipped, with where the current block starts and the record
     /// count and byte size its header gives (for the report).
     recovery: Option<Recovery<R>>,
@@ -112,6 +115,7 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
             record_in_block: 0,
             done: false,
             max_block_bytes: DEFAULT_MAX_BLOCK_BYTES,
+            min_record_bytes: writer_schema.min_datum_bytes(),
             recovery: None,
             block_start: 0,
             block_claimed: None,
@@ -188,8 +192,9 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
                 .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
                 .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
         }
-        if count as u64 > self.block.len() as u64 {
-            let why = format!("{count} records cannot fit in {} bytes", self.block.len());
+        if let Some(why) =
+            records_cannot_fit(count as u64, self.block.len(), self.min_record_bytes, self.max_block_bytes)
+        {
             return Err(self.error(ContainerErrorKind::BadBlock(why), false));
         }
         self.position = 0;
@@ -381,6 +386,22 @@ impl<T: DataProduct + AvroCodec, R: Read> ContainerReader<T, R> {
     pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
         self.read_next(|input| record.decode_into(input))
     }
+}
+
+/// Why a block's record count cannot be true for its decoded size, if it cannot: records of
+/// at least `min_record_bytes` must fit in `block_len`. Records that take no bytes fit any block;
+/// they count as one byte against the block limit, so a lying count cannot make a block of a
+/// few bytes yield records without end.
+fn records_cannot_fit(count: u64, block_len: usize, min_record_bytes: u64, max_block_bytes: usize) -> Option<String> {
+    if min_record_bytes == 0 {
+        return (count > max_block_bytes as u64).then(|| {
+            format!("{count} records are more than the {max_block_bytes} a block may hold (the block limit in bytes)")
+        });
+    }
+    let room = block_len as u64 / min_record_bytes;
+    let unit = if min_record_bytes == 1 { "byte" } else { "bytes" };
+    (count > room)
+        .then(|| format!("{count} records of at least {min_record_bytes} {unit} each cannot fit in {block_len} bytes"))
 }
 
 /// Where a block that starts at `start` ends, after its sync marker, if its count and size
