@@ -48,6 +48,7 @@ fn field(index: usize) -> FieldDescriptor {
         pii: (index == 1).then_some(Pii { class: PiiClass::Direct, encrypted_at_rest: true }),
         aliases: Cow::Borrowed(&[]),
         record: None,
+        source: SourceLocation::default(),
     }
 }
 

@@ -56,6 +56,7 @@ use crate::model::ProductDescriptor;
 ///         pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
 ///         aliases: Cow::Borrowed(&[]),
 ///         record: None,
+///         source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 10, column: 9 },
 ///     }]),
 ///     rust_type: Cow::Borrowed("sales::SalesRaw"),
 ///     source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 7, column: 12 },
@@ -124,7 +125,8 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
                 Severity::Error => Diagnostic::error(info.code, finding.message),
                 Severity::Warning => Diagnostic::warning(info.code, finding.message),
             };
-            diagnostics.push(diagnostic.product(product.id()).at(&product.source).help(finding.help));
+            let at = finding.at.as_ref().unwrap_or(&product.source);
+            diagnostics.push(diagnostic.product(product.id()).at(at).help(finding.help));
         }
     }
     for (waiver, position) in active {

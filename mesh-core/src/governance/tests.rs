@@ -1,7 +1,7 @@
 use super::*;
 use std::borrow::Cow;
 
-use crate::model::{FieldDescriptor, Layer, NestedRecord, Pii, PiiClass, RecordFields, Visibility};
+use crate::model::{FieldDescriptor, Layer, NestedRecord, Pii, PiiClass, RecordFields, SourceLocation, Visibility};
 use crate::sample::{field, pii_field, product, reading, sla};
 
 fn today() -> CalendarDate {
@@ -58,7 +58,8 @@ fn pii_must_be_encrypted_at_rest() {
         report.diagnostics[0].message,
         "field `email` of `sales.orders_raw` holds direct PII but is not encrypted at rest"
     );
-    assert_eq!(report.diagnostics[0].location.as_ref().unwrap().to_string(), "domains/sales/src/lib.rs:1:1");
+    // The fix goes on the field, so the diagnostic points at the field, not the product.
+    assert_eq!(report.diagnostics[0].location.as_ref().unwrap().to_string(), "domains/sample/src/fields.rs:3:5");
 }
 
 /// A customer address nested in products: its postcode is indirect PII, stored unencrypted.
@@ -74,6 +75,11 @@ const ADDRESS: RecordFields = RecordFields {
                     pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: true }),
                     aliases: Cow::Borrowed(&[]),
                     record: None,
+                    source: SourceLocation {
+                        file: Cow::Borrowed("domains/customer/src/address.rs"),
+                        line: 12,
+                        column: 9,
+                    },
                 },
                 FieldDescriptor {
                     name: Cow::Borrowed("postcode"),
@@ -82,6 +88,11 @@ const ADDRESS: RecordFields = RecordFields {
                     pii: Some(Pii { class: PiiClass::Indirect, encrypted_at_rest: false }),
                     aliases: Cow::Borrowed(&[]),
                     record: None,
+                    source: SourceLocation {
+                        file: Cow::Borrowed("domains/customer/src/address.rs"),
+                        line: 14,
+                        column: 9,
+                    },
                 },
             ]
         }
@@ -104,6 +115,8 @@ fn pii_in_nested_records_must_be_encrypted_at_rest_too() {
         diagnostic.help.as_deref(),
         Some("encrypt the stored column and declare it: `#[pii(indirect, encrypted)]` on field `postcode` of `customer::Address`")
     );
+    // At the field in the record's own file, where the fix goes.
+    assert_eq!(diagnostic.location.as_ref().unwrap().to_string(), "domains/customer/src/address.rs:14:9");
 }
 
 /// An address type of another team: the same fields, none classified.
@@ -119,6 +132,11 @@ const PLAIN_ADDRESS: RecordFields = RecordFields {
                     pii: None,
                     aliases: Cow::Borrowed(&[]),
                     record: None,
+                    source: SourceLocation {
+                        file: Cow::Borrowed("domains/shipping/src/address.rs"),
+                        line: 12,
+                        column: 9,
+                    },
                 },
                 FieldDescriptor {
                     name: Cow::Borrowed("postcode"),
@@ -127,6 +145,11 @@ const PLAIN_ADDRESS: RecordFields = RecordFields {
                     pii: None,
                     aliases: Cow::Borrowed(&[]),
                     record: None,
+                    source: SourceLocation {
+                        file: Cow::Borrowed("domains/shipping/src/address.rs"),
+                        line: 14,
+                        column: 9,
+                    },
                 },
             ]
         }
@@ -141,12 +164,12 @@ fn a_copied_nested_pii_field_stays_classified() {
     mesh[0].fields = vec![nesting(ADDRESS)].into();
     // The same record type carries its classification along.
     mesh[1].fields = vec![nesting(ADDRESS)].into();
-    let copied = |report: &Report| -> Vec<(String, Option<String>)> {
+    let copied = |report: &Report| -> Vec<(String, Option<String>, String)> {
         report
             .diagnostics
             .iter()
             .filter(|d| d.code == "MESH0109")
-            .map(|d| (d.message.clone(), d.help.clone()))
+            .map(|d| (d.message.clone(), d.help.clone(), d.location.as_ref().unwrap().to_string()))
             .collect()
     };
     assert_eq!(copied(&run(&mesh)), []);
@@ -154,7 +177,8 @@ fn a_copied_nested_pii_field_stays_classified() {
     let report = run(&mesh);
     let found = copied(&report);
     assert_eq!(found.len(), 2, "street and postcode: {found:#?}");
-    let (message, help) = found.iter().find(|(message, _)| message.contains("postcode")).unwrap();
+    let (message, help, location) = found.iter().find(|(message, ..)| message.contains("postcode")).unwrap();
+    assert_eq!(location, "domains/shipping/src/address.rs:14:9", "the consumer's copy, where the fix goes");
     assert_eq!(
         message,
         "field `addresses[].postcode` of `sales.orders_cleaned` copies indirect PII field `addresses[].postcode` \
@@ -173,7 +197,7 @@ fn a_copied_nested_pii_field_stays_classified() {
     assert_eq!(found.len(), 2, "street and postcode through a map: {found:#?}");
     assert!(found
         .iter()
-        .any(|(message, _)| message.starts_with("field `addresses{}.postcode` of `sales.orders_cleaned`")));
+        .any(|(message, ..)| message.starts_with("field `addresses{}.postcode` of `sales.orders_cleaned`")));
     // A consumer that does not nest the field does not copy it.
     mesh[1].fields = vec![field("addresses")].into();
     assert_eq!(copied(&run(&mesh)), []);
@@ -217,10 +241,63 @@ fn published_products_document_themselves_and_every_field() {
     mesh[2].fields.to_mut().push(undocumented);
     let report = run(&mesh);
     assert_eq!(codes(&report), ["MESH0104", "MESH0104"]);
-    assert!(report.diagnostics.iter().any(|d| d.message.ends_with("but field `amount` has no documentation")));
+    let field_docs = report.diagnostics.iter().find(|d| d.message.ends_with("but field `amount` has no documentation"));
+    assert_eq!(field_docs.unwrap().location.as_ref().unwrap().to_string(), "domains/sample/src/fields.rs:3:5");
     // Unpublished products may stay terse.
     mesh[0].description = "".into();
     assert_eq!(codes(&run(&mesh)), ["MESH0104", "MESH0104"]);
+}
+
+/// A record type of an older tool: one field undocumented and not snake case.
+const LEGACY_LINE: RecordFields = RecordFields {
+    rust_type: "sales::LegacyLine",
+    fields: || {
+        const {
+            &[
+                FieldDescriptor {
+                    name: Cow::Borrowed("SKU"),
+                    avro_type: Cow::Borrowed("string"),
+                    doc: Cow::Borrowed(""),
+                    pii: None,
+                    aliases: Cow::Borrowed(&[]),
+                    record: None,
+                    source: SourceLocation { file: Cow::Borrowed("domains/sales/src/legacy.rs"), line: 8, column: 9 },
+                },
+                FieldDescriptor {
+                    name: Cow::Borrowed("quantity"),
+                    avro_type: Cow::Borrowed("long"),
+                    doc: Cow::Borrowed("Units ordered."),
+                    pii: None,
+                    aliases: Cow::Borrowed(&[]),
+                    record: None,
+                    source: SourceLocation { file: Cow::Borrowed("domains/sales/src/legacy.rs"), line: 10, column: 9 },
+                },
+            ]
+        }
+    },
+};
+
+#[test]
+fn nested_record_fields_are_documented_and_snake_case_too_reported_once_per_product() {
+    let mut mesh = clean_mesh();
+    let lines = |name: &str| FieldDescriptor { record: NestedRecord::of(Some(LEGACY_LINE), "[]"), ..field(name) };
+    // Published (gold) and nesting the record twice: one finding per policy, at the record's field.
+    mesh[2].fields = vec![field("order_id"), lines("lines"), lines("returned_lines")].into();
+    let report = run(&mesh);
+    assert_eq!(codes(&report), ["MESH0104", "MESH0107"]);
+    let [docs, naming] = &report.diagnostics[..] else { unreachable!() };
+    assert_eq!(
+        docs.message,
+        "`sales.orders_analytics` is published (gold) but field `lines[].SKU` has no documentation"
+    );
+    assert_eq!(naming.message, "field `lines[].SKU` of `sales.orders_analytics` is not lower snake case");
+    assert_eq!(
+        naming.help.as_deref(),
+        Some("rename it `sku` in `sales::LegacyLine`, keeping the old name readable with `#[avro(alias = \"SKU\")]`")
+    );
+    for diagnostic in [docs, naming] {
+        assert_eq!(diagnostic.location.as_ref().unwrap().to_string(), "domains/sales/src/legacy.rs:8:9");
+    }
 }
 
 #[test]

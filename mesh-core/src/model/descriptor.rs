@@ -198,9 +198,11 @@ pub struct FieldDescriptor {
     /// The record the field holds (directly, or through options, arrays and
     /// maps), whose fields may hold personal data too; `None` for other types.
     pub record: Option<NestedRecord>,
+    /// Where the field is declared: diagnostics about one field point here.
+    pub source: SourceLocation,
 }
 
-/// Where a product is declared, for diagnostics.
+/// Where a product or a field is declared, for diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SourceLocation {
     /// The file, as the compiler names it (relative to the workspace root).

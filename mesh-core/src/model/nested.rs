@@ -148,7 +148,7 @@ mod tests {
     use std::borrow::Cow;
 
     use super::*;
-    use crate::model::PiiClass;
+    use crate::model::{PiiClass, SourceLocation};
 
     const fn field(name: &'static str, pii: Option<Pii>, record: Option<NestedRecord>) -> FieldDescriptor {
         FieldDescriptor {
@@ -158,6 +158,7 @@ mod tests {
             pii,
             aliases: Cow::Borrowed(&[]),
             record,
+            source: SourceLocation { file: Cow::Borrowed("src/lib.rs"), line: 1, column: 1 },
         }
     }
 

@@ -40,8 +40,7 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
     let inputs = attrs.inputs.iter().map(input);
     let fields = field_list(fields);
     let rust_name = ident.to_string();
-    let line = quote_spanned!(ident.span()=> ::core::line!());
-    let column = quote_spanned!(ident.span()=> ::core::column!());
+    let source = source_location(ident.span());
     quote! {{
         const INPUTS: &[__mesh::InputRef] = &[#(#inputs),*];
         const FIELDS: &[__mesh::FieldDescriptor] = #fields;
@@ -62,14 +61,19 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
             inputs: __mesh::Cow::Borrowed(INPUTS),
             fields: __mesh::Cow::Borrowed(FIELDS),
             rust_type: __mesh::Cow::Borrowed(::core::concat!(::core::module_path!(), "::", #rust_name)),
-            source: __mesh::SourceLocation {
-                file: __mesh::Cow::Borrowed(::core::file!()),
-                line: #line,
-                column: #column,
-            },
+            source: #source,
         };
         DESCRIPTOR
     }}
+}
+
+/// A `SourceLocation` of the token at `span`: the compiler fills in its line and column.
+fn source_location(span: proc_macro2::Span) -> TokenStream {
+    let line = quote_spanned!(span=> ::core::line!());
+    let column = quote_spanned!(span=> ::core::column!());
+    quote! {
+        __mesh::SourceLocation { file: __mesh::Cow::Borrowed(::core::file!()), line: #line, column: #column }
+    }
 }
 
 fn capitalise(word: &str) -> String {
@@ -161,6 +165,7 @@ fn field(field: &Field) -> TokenStream {
         },
         _ => quote!(__mesh::None),
     };
+    let source = source_location(field.member.span());
     quote! {
         __mesh::FieldDescriptor {
             name: __mesh::Cow::Borrowed(#name),
@@ -169,6 +174,7 @@ fn field(field: &Field) -> TokenStream {
             pii: #pii,
             aliases: #aliases,
             record: #record,
+            source: #source,
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use super::Finding;
 use crate::lineage::Lineage;
-use crate::model::{Pii, PiiClass};
+use crate::model::{FieldDescriptor, Pii, PiiClass};
 
 /// Strictness of a classification: indirect < direct < sensitive.
 fn rank(class: PiiClass) -> u8 {
@@ -20,10 +20,11 @@ fn rank(class: PiiClass) -> u8 {
 }
 
 /// A consumer's field at the copied path: its path, classification and where to declare it.
-struct Copy {
+struct Copy<'a> {
     path: String,
     pii: Option<Pii>,
     declared: String,
+    field: &'a FieldDescriptor,
 }
 
 pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
@@ -41,6 +42,7 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                         path: field.name.to_string(),
                         pii: field.pii,
                         declared: format!("`{}`", field.name),
+                        field,
                     });
                 }
                 // Matched by field names alone: a consumer may hold the record in another
@@ -51,6 +53,7 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                     path: nested.path,
                     pii: nested.field.pii,
                     declared: format!("`{}` of `{}`", nested.field.name, nested.record),
+                    field: nested.field,
                 })
             });
             for copy in copies {
@@ -59,21 +62,24 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                     Some(kept) if rank(kept.class) < rank(class) => format!("is classified only as {}", kept.class),
                     Some(_) => continue,
                 };
-                findings.push(Finding::new(
-                    to,
-                    format!(
-                        "field `{}` of `{}` copies {class} PII field `{}` of `{}` but {weakened}",
-                        copy.path,
-                        consumer.id(),
-                        source.path,
-                        producer.id()
-                    ),
-                    format!(
-                        "declare `#[pii({class}, encrypted)]` on {}; if it no longer holds the personal data \
+                findings.push(
+                    Finding::new(
+                        to,
+                        format!(
+                            "field `{}` of `{}` copies {class} PII field `{}` of `{}` but {weakened}",
+                            copy.path,
+                            consumer.id(),
+                            source.path,
+                            producer.id()
+                        ),
+                        format!(
+                            "declare `#[pii({class}, encrypted)]` on {}; if it no longer holds the personal data \
                          (hashed, aggregated), rename it to say so",
-                        copy.declared
-                    ),
-                ));
+                            copy.declared
+                        ),
+                    )
+                    .at_field(copy.field),
+                );
             }
         }
     }

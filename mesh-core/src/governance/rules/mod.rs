@@ -13,6 +13,7 @@ use petgraph::graph::NodeIndex;
 
 use super::policy::Policy;
 use crate::lineage::Lineage;
+use crate::model::{FieldDescriptor, ProductDescriptor, SourceLocation};
 
 /// One violation of a policy by one product.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,11 +24,18 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub help: String,
+    /// Where the fix goes, when that is narrower than the product's declaration: the field.
+    pub at: Option<SourceLocation>,
 }
 
 impl Finding {
     fn new(product: NodeIndex, message: String, help: String) -> Self {
-        Self { product, message, help }
+        Self { product, message, help, at: None }
+    }
+
+    /// Points the finding at `field`'s declaration instead of the product's.
+    fn at_field(self, field: &FieldDescriptor) -> Self {
+        Self { at: Some(field.source.clone()), ..self }
     }
 }
 
@@ -51,4 +59,28 @@ fn nodes<'l, 'a>(
     lineage: &'l Lineage<'a>,
 ) -> impl Iterator<Item = (NodeIndex, &'a crate::model::ProductDescriptor)> + 'l {
     lineage.products().iter().enumerate().map(|(i, p)| (NodeIndex::new(i), *p))
+}
+
+/// A field anywhere in a product's record, with its path from the product (`email`,
+/// `shipping_address.postcode`) and the nested record declaring it (`None` for the product's own).
+struct AnyField<'a> {
+    path: String,
+    field: &'a FieldDescriptor,
+    record: Option<&'static str>,
+}
+
+/// The product's fields, then those of the records nested in them. A nested record's field is
+/// listed once per product, at its first path: one fix in the record's type covers every path.
+fn every_field(product: &ProductDescriptor) -> Vec<AnyField<'_>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut fields = Vec::new();
+    for field in product.fields.iter() {
+        fields.push(AnyField { path: field.name.to_string(), field, record: None });
+        for nested in field.nested_fields() {
+            if seen.insert((nested.record, &*nested.field.name)) {
+                fields.push(AnyField { path: nested.path, field: nested.field, record: Some(nested.record) });
+            }
+        }
+    }
+    fields
 }

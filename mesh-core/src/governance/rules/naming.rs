@@ -1,6 +1,6 @@
 //! snake-case-names (MESH0107) and layer-names (MESH0108).
 
-use super::{nodes, Finding};
+use super::{every_field, nodes, Finding};
 use crate::lineage::Lineage;
 use crate::model::{is_snake_case, to_snake_case, Layer};
 
@@ -15,16 +15,20 @@ pub fn snake_case(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                 ));
             }
         }
-        for field in product.fields.iter().filter(|f| !is_snake_case(&f.name)) {
-            findings.push(Finding::new(
-                node,
-                format!("field `{}` of `{}` is not lower snake case", field.name, product.id()),
-                format!(
-                    "rename it `{}`, keeping the old name readable with `#[avro(alias = \"{}\")]`",
-                    to_snake_case(&field.name).replace('-', "_"),
-                    field.name
-                ),
-            ));
+        for found in every_field(product).into_iter().filter(|found| !is_snake_case(&found.field.name)) {
+            let name = &found.field.name;
+            let place = found.record.map(|record| format!(" in `{record}`")).unwrap_or_default();
+            findings.push(
+                Finding::new(
+                    node,
+                    format!("field `{}` of `{}` is not lower snake case", found.path, product.id()),
+                    format!(
+                        "rename it `{}`{place}, keeping the old name readable with `#[avro(alias = \"{name}\")]`",
+                        to_snake_case(name).replace('-', "_"),
+                    ),
+                )
+                .at_field(found.field),
+            );
         }
     }
 }

@@ -16,16 +16,22 @@ pub fn encrypted_at_rest(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                 Some(record) => format!("field `{}` of `{record}`", found.field.name),
                 None => format!("field `{}`", found.field.name),
             };
-            findings.push(Finding::new(
-                node,
-                format!(
-                    "field `{}` of `{}` holds {} PII but is not encrypted at rest",
-                    found.path,
-                    product.id(),
-                    pii.class
-                ),
-                format!("encrypt the stored column and declare it: `#[pii({}, encrypted)]` on {declared}", pii.class),
-            ));
+            findings.push(
+                Finding::new(
+                    node,
+                    format!(
+                        "field `{}` of `{}` holds {} PII but is not encrypted at rest",
+                        found.path,
+                        product.id(),
+                        pii.class
+                    ),
+                    format!(
+                        "encrypt the stored column and declare it: `#[pii({}, encrypted)]` on {declared}",
+                        pii.class
+                    ),
+                )
+                .at_field(found.field),
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! published-sla (MESH0103) and published-docs (MESH0104): what a product
 //! published to consumers (gold, or visible outside its domain) must declare.
 
-use super::{nodes, Finding};
+use super::{every_field, nodes, Finding};
 use crate::lineage::Lineage;
 use crate::model::{Layer, ProductDescriptor, Visibility};
 
@@ -50,20 +50,26 @@ pub fn documented(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                 format!("write a doc comment on `{}`: what the product is and what it is for", product.rust_type),
             ));
         }
-        let undocumented: Vec<&str> =
-            product.fields.iter().filter(|f| f.doc.trim().is_empty()).map(|f| &*f.name).collect();
-        if !undocumented.is_empty() {
-            findings.push(Finding::new(
-                node,
-                format!(
-                    "`{}` is published ({why}) but field{} `{}` {} no documentation",
-                    product.id(),
-                    if undocumented.len() == 1 { "" } else { "s" },
-                    undocumented.join("`, `"),
-                    if undocumented.len() == 1 { "has" } else { "have" }
-                ),
-                "write a doc comment on each field: what it holds, its unit and when it is empty".into(),
-            ));
+        let undocumented: Vec<_> =
+            every_field(product).into_iter().filter(|found| found.field.doc.trim().is_empty()).collect();
+        if let Some(first) = undocumented.first() {
+            let paths: Vec<&str> = undocumented.iter().map(|found| found.path.as_str()).collect();
+            findings.push(
+                Finding::new(
+                    node,
+                    format!(
+                        "`{}` is published ({why}) but field{} `{}` {} no documentation",
+                        product.id(),
+                        if paths.len() == 1 { "" } else { "s" },
+                        paths.join("`, `"),
+                        if paths.len() == 1 { "has" } else { "have" }
+                    ),
+                    "write a doc comment on each field (in the nested record's type for a nested field): \
+                     what it holds, its unit and when it is empty"
+                        .into(),
+                )
+                .at_field(first.field),
+            );
         }
     }
 }
