@@ -293,7 +293,7 @@ fn nested_record_fields_are_documented_and_snake_case_too_reported_once_per_prod
     assert_eq!(naming.message, "field `lines[].SKU` of `sales.orders_analytics` is not lower snake case");
     assert_eq!(
         naming.help.as_deref(),
-        Some("rename it `sku` in `sales::LegacyLine`, keeping the old name readable with `#[avro(alias = \"SKU\")]`")
+        Some("rename it `sku` in `sales::LegacyLine`, keeping the old name readable with `#[avro(aliases(\"SKU\"))]`")
     );
     for diagnostic in [docs, naming] {
         assert_eq!(diagnostic.location.as_ref().unwrap().to_string(), "domains/sales/src/legacy.rs:8:9");

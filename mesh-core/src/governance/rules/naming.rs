@@ -23,7 +23,7 @@ pub fn snake_case(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                     node,
                     format!("field `{}` of `{}` is not lower snake case", found.path, product.id()),
                     format!(
-                        "rename it `{}`{place}, keeping the old name readable with `#[avro(alias = \"{name}\")]`",
+                        "rename it `{}`{place}, keeping the old name readable with `#[avro(aliases(\"{name}\"))]`",
                         to_snake_case(name).replace('-', "_"),
                     ),
                 )
