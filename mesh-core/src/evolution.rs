@@ -185,7 +185,7 @@ fn assess(
             }
         }
     }
-    let contract_changes = compare_contracts(&published.contract, &product.contract, &id);
+    let contract_changes = compare_contracts(&published.contract, &product.contract, Some(current), &id);
     if !contract_changes.is_empty() {
         verdict = Verdict::Breaking;
     }

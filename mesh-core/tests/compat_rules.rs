@@ -178,7 +178,7 @@ fn every_contract_rule_finds_its_change() {
     for (rule, path, change) in &cases {
         let mut current = previous.clone();
         change(&mut current);
-        let found = compare_contracts(&previous, &current, "sales.sales_cleaned");
+        let found = compare_contracts(&previous, &current, None, "sales.sales_cleaned");
         assert_eq!(found.iter().map(|c| (c.rule, c.path.as_str())).collect::<Vec<_>>(), [(*rule, *path)]);
         assert!(found[0].breaking);
         messages.push_str(&format!("{}\n", found[0]));
@@ -190,5 +190,5 @@ fn every_contract_rule_finds_its_change() {
     stronger.sla.freshness = Some("1 minute".parse().unwrap());
     stronger.access.visibility = "public".into();
     stronger.fields[email].pii.as_mut().unwrap().class = PiiClass::Sensitive;
-    assert_eq!(compare_contracts(&previous, &stronger, "x"), []);
+    assert_eq!(compare_contracts(&previous, &stronger, None, "x"), []);
 }

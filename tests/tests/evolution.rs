@@ -456,7 +456,7 @@ fn a_pii_field_renamed_with_an_alias_keeps_its_protection() {
     assert_eq!(Contract::from_yaml(&current.to_yaml()).unwrap(), current, "aliases read back");
 
     let previous = &baseline().products["sales.sales_cleaned"].contract;
-    let changes = mesh_core::compat::compare_contracts(previous, &current, "sales.sales_cleaned");
+    let changes = mesh_core::compat::compare_contracts(previous, &current, None, "sales.sales_cleaned");
     let shown: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
     assert_eq!(
         shown,
@@ -505,4 +505,46 @@ fn nested_pii_weakened_needs_a_major_version() {
     );
     mesh.set_version("customer.customer_360", "2.0.0");
     assert_eq!(mesh.check(&baseline()), []);
+}
+
+/// `sales::types::PostalAddress` as if its postcode field had been removed.
+fn postcode_removed() -> &'static [FieldDescriptor] {
+    static FIELDS: OnceLock<Vec<FieldDescriptor>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let address = <sales::types::PostalAddress as AvroSchema>::RECORD.expect("a record");
+        (address.fields)().iter().filter(|f| f.name != "postcode").cloned().collect()
+    })
+}
+
+/// Removing a nested PII field is a schema change, reported as the removal it is; the
+/// classification was not dropped from a field that still holds the data.
+#[test]
+fn a_removed_nested_pii_field_is_a_removal_not_a_weakened_class() {
+    let mut mesh = Mesh::example();
+    let (descriptor, json, contract) = mesh.product("customer.customer_360");
+    let mut fields = descriptor.fields.to_vec();
+    let shipping = fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
+    shipping.record.as_mut().expect("PostalAddress is a record").record.fields = postcode_removed;
+    descriptor.fields = fields.into();
+    let mut schema: serde_json::Value = serde_json::from_str(json).unwrap();
+    let shipping = schema["fields"].as_array_mut().unwrap().iter_mut().find(|f| f["name"] == "shipping_address");
+    let address = shipping.unwrap()["type"].as_array_mut().unwrap().iter_mut().find(|t| t["type"] == "record");
+    address.unwrap()["fields"].as_array_mut().unwrap().retain(|f| f["name"] != "postcode");
+    *json = schema.to_string();
+    let registered =
+        (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
+            .unwrap();
+    *contract = Contract::new(descriptor, registered);
+    let shipping = contract.fields.iter().find(|f| f.name == "shipping_address").unwrap();
+    let paths: Vec<&str> = shipping.nested_pii.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["shipping_address.street"], "the postcode is no longer listed");
+
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1003"], "{found:#?}");
+    let message = &found[0].message;
+    assert!(
+        message.contains("[FIELD_REMOVED_WITHOUT_DEFAULT] customer.customer_360.shipping_address.postcode"),
+        "{message}"
+    );
+    assert!(!message.contains("PII_CLASS_WEAKENED"), "{message}");
 }

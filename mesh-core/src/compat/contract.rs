@@ -5,11 +5,20 @@
 use std::collections::BTreeSet;
 
 use super::rules::{Breaks, Change, Rule};
+use super::schema::Schema;
 use crate::contract::{Contract, ContractPii};
 use crate::model::{Bound, Compatibility, PiiClass};
 
 /// Every consumer-breaking difference from the `previous` contract to the `current` one; paths start at `root`.
-pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) -> Vec<Change> {
+///
+/// `current_schema`, when given, tells a nested PII field that was removed (the schema rules report
+/// the removal) from one that stayed but lost its classification; without it both count as unclassified.
+pub fn compare_contracts(
+    previous: &Contract,
+    current: &Contract,
+    current_schema: Option<&Schema>,
+    root: &str,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut report = |rule: Rule, path: String, message: String| {
         changes.push(Change { rule, path, message, breaks: Breaks { backward: true, forward: true }, breaking: true });
@@ -32,12 +41,15 @@ pub fn compare_contracts(previous: &Contract, current: &Contract, root: &str) ->
         let protection = |pii: &Option<ContractPii>| pii.as_ref().map(|p| (p.class, p.encrypted_at_rest));
         compare_pii(protection(&before.pii), protection(&after.pii), path, &mut report);
         // Nested paths start with the field's name; the rest of the path matches across a rename.
-        // A nested path that disappears counts as unclassified: the contract cannot tell a
-        // dropped #[pii] from a removed nested field, and the first must not pass unnoticed.
+        // A nested path that disappears from the contract counts as unclassified unless the schema
+        // shows the field itself is gone: a dropped #[pii] must not pass unnoticed.
         for nested in &before.nested_pii {
             let rest = nested.path.strip_prefix(&before.name).unwrap_or(&nested.path);
             let current_path = format!("{}{rest}", after.name);
             let kept = after.nested_pii.iter().find(|n| n.path == current_path);
+            if kept.is_none() && current_schema.is_some_and(|schema| !schema.has_field_path(&current_path)) {
+                continue;
+            }
             let path = if after.name == before.name {
                 format!("{root}.{current_path}")
             } else {
@@ -218,7 +230,7 @@ mod tests {
     }
 
     fn found(previous: &Contract, current: &Contract) -> Vec<(Rule, String, String)> {
-        compare_contracts(previous, current, "crm.customers")
+        compare_contracts(previous, current, None, "crm.customers")
             .into_iter()
             .map(|change| (change.rule, change.path, change.message))
             .collect()
@@ -284,6 +296,28 @@ mod tests {
                 "crm.customers.shipping_addresses[].postcode (renamed from addresses[].postcode)".to_string(),
                 "personal-data class weakened from direct to none".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn a_nested_pii_field_gone_from_the_schema_is_left_to_the_schema_rules() {
+        let before = contract("addresses", "[]", DIRECT_ENCRYPTED);
+        let dropped = contract("addresses", "[]", "[]");
+        let schema = |address_fields: &str| {
+            Schema::parse(&format!(
+                r#"{{"type": "record", "name": "Customers", "fields": [{{"name": "addresses", "type":
+                    {{"type": "array", "items": {{"type": "record", "name": "Address", "fields": [{address_fields}]}}}}}}]}}"#
+            ))
+            .unwrap()
+        };
+        let removed = schema(r#"{"name": "street", "type": "string"}"#);
+        assert_eq!(compare_contracts(&before, &dropped, Some(&removed), "crm.customers"), []);
+        let kept = schema(r#"{"name": "street", "type": "string"}, {"name": "postcode", "type": "string"}"#);
+        let found = compare_contracts(&before, &dropped, Some(&kept), "crm.customers");
+        assert_eq!(
+            found.iter().map(|c| (c.rule, c.message.as_str())).collect::<Vec<_>>(),
+            [(Rule::PiiClassWeakened, "personal-data class weakened from direct to none")],
+            "still there, no longer classified"
         );
     }
 }

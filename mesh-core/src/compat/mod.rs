@@ -16,6 +16,7 @@ mod classify;
 mod contract;
 mod node;
 mod parse;
+mod path;
 pub(crate) mod resolve;
 mod rules;
 mod schema;
