@@ -115,7 +115,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         policy: Policy::PublishedDocs,
         code: "MESH0104",
         name: "published-docs",
-        purpose: "Published products document the product and every field.",
+        purpose: "Published products document the product and every field, nested records' fields included.",
         default_level: Level::Error,
     },
     PolicyInfo {
@@ -136,7 +136,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         policy: Policy::SnakeCaseNames,
         code: "MESH0107",
         name: "snake-case-names",
-        purpose: "Domains, products and fields are named in lower snake case.",
+        purpose: "Domains, products and fields (nested records' too) are named in lower snake case.",
         default_level: Level::Error,
     },
     PolicyInfo {
