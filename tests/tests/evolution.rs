@@ -548,3 +548,76 @@ fn a_removed_nested_pii_field_is_a_removal_not_a_weakened_class() {
     );
     assert!(!message.contains("PII_CLASS_WEAKENED"), "{message}");
 }
+
+/// `sales::types::PostalAddress` as if its postcode had been renamed `post_code` (the old name an
+/// alias), classified as `pii` says.
+fn postcode_renamed(pii: Option<mesh_core::model::Pii>) -> Vec<FieldDescriptor> {
+    let address = <sales::types::PostalAddress as AvroSchema>::RECORD.expect("a record");
+    let mut fields = (address.fields)().to_vec();
+    let postcode = fields.iter_mut().find(|f| f.name == "postcode").unwrap();
+    postcode.name = "post_code".into();
+    postcode.aliases = vec!["postcode".into()].into();
+    postcode.pii = pii;
+    fields
+}
+
+fn postcode_renamed_unclassified() -> &'static [FieldDescriptor] {
+    static FIELDS: OnceLock<Vec<FieldDescriptor>> = OnceLock::new();
+    FIELDS.get_or_init(|| postcode_renamed(None))
+}
+
+fn postcode_renamed_classified() -> &'static [FieldDescriptor] {
+    static FIELDS: OnceLock<Vec<FieldDescriptor>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let address = <sales::types::PostalAddress as AvroSchema>::RECORD.expect("a record");
+        let pii = (address.fields)().iter().find(|f| f.name == "postcode").unwrap().pii;
+        postcode_renamed(pii)
+    })
+}
+
+/// `customer.customer_360` with its shipping address's postcode renamed (an alias keeps the data
+/// readable), the address's fields given by `fields`.
+fn with_postcode_renamed(fields: fn() -> &'static [FieldDescriptor]) -> Mesh {
+    let mut mesh = Mesh::example();
+    let (descriptor, json, contract) = mesh.product("customer.customer_360");
+    let mut product_fields = descriptor.fields.to_vec();
+    let shipping = product_fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
+    shipping.record.as_mut().expect("PostalAddress is a record").record.fields = fields;
+    descriptor.fields = product_fields.into();
+    descriptor.version = "1.2.0".into();
+    let mut schema: serde_json::Value = serde_json::from_str(json).unwrap();
+    let shipping = schema["fields"].as_array_mut().unwrap().iter_mut().find(|f| f["name"] == "shipping_address");
+    let address = shipping.unwrap()["type"].as_array_mut().unwrap().iter_mut().find(|t| t["type"] == "record");
+    let address_fields = address.unwrap()["fields"].as_array_mut().unwrap();
+    let postcode = address_fields.iter_mut().find(|f| f["name"] == "postcode").unwrap();
+    postcode["name"] = "post_code".into();
+    postcode["aliases"] = serde_json::json!(["postcode"]);
+    *json = schema.to_string();
+    let registered =
+        (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
+            .unwrap();
+    *contract = Contract::new(descriptor, registered);
+    mesh
+}
+
+/// A nested PII field renamed with an alias is still there: dropping its `#[pii]` in the same
+/// change weakens its protection, and keeping it changes nothing.
+#[test]
+fn a_nested_pii_field_renamed_with_an_alias_keeps_its_protection() {
+    let found = with_postcode_renamed(postcode_renamed_unclassified).check(&baseline());
+    // Under full compatibility the rename itself breaks old readers; the lost class must be named too.
+    assert_eq!(codes(&found), ["MESH1004"], "{found:#?}");
+    assert!(found[0].message.contains("[FIELD_RENAMED] customer.customer_360.shipping_address.postcode"));
+    assert!(
+        found[0].message.contains(
+            "[PII_CLASS_WEAKENED] customer.customer_360.shipping_address.post_code (renamed from \
+             shipping_address.postcode): personal-data class weakened from indirect to none"
+        ),
+        "{}",
+        found[0].message
+    );
+
+    let found = with_postcode_renamed(postcode_renamed_classified).check(&baseline());
+    assert_eq!(codes(&found), ["MESH1004"], "{found:#?}");
+    assert!(!found[0].message.contains("PII_"), "{}", found[0].message);
+}

@@ -12,7 +12,8 @@ use crate::model::{Bound, Compatibility, PiiClass};
 /// Every consumer-breaking difference from the `previous` contract to the `current` one; paths start at `root`.
 ///
 /// `current_schema`, when given, tells a nested PII field that was removed (the schema rules report
-/// the removal) from one that stayed but lost its classification; without it both count as unclassified.
+/// the removal) from one that stayed, perhaps renamed with an alias, but lost its classification;
+/// without it both count as unclassified.
 pub fn compare_contracts(
     previous: &Contract,
     current: &Contract,
@@ -42,15 +43,18 @@ pub fn compare_contracts(
         compare_pii(protection(&before.pii), protection(&after.pii), path, &mut report);
         // Nested paths start with the field's name; the rest of the path matches across a rename.
         // A nested path that disappears from the contract counts as unclassified unless the schema
-        // shows the field itself is gone: a dropped #[pii] must not pass unnoticed.
+        // shows the field itself is gone: a dropped #[pii] must not pass unnoticed. A nested field
+        // renamed with an alias is still there, and is compared at its new path.
         for nested in &before.nested_pii {
             let rest = nested.path.strip_prefix(&before.name).unwrap_or(&nested.path);
-            let current_path = format!("{}{rest}", after.name);
-            let kept = after.nested_pii.iter().find(|n| n.path == current_path);
-            if kept.is_none() && current_schema.is_some_and(|schema| !schema.has_field_path(&current_path)) {
-                continue;
+            let mut current_path = format!("{}{rest}", after.name);
+            let mut kept = after.nested_pii.iter().find(|n| n.path == current_path);
+            if let (None, Some(schema)) = (kept, current_schema) {
+                let Some(now) = schema.current_field_path(&current_path) else { continue };
+                current_path = now;
+                kept = after.nested_pii.iter().find(|n| n.path == current_path);
             }
-            let path = if after.name == before.name {
+            let path = if current_path == nested.path {
                 format!("{root}.{current_path}")
             } else {
                 format!("{root}.{current_path} (renamed from {})", nested.path)

@@ -300,6 +300,49 @@ fn nested_record_fields_are_documented_and_snake_case_too_reported_once_per_prod
     }
 }
 
+/// A product nested in itself (a tree of categories): its fields are also the nested record's.
+const CATEGORY: RecordFields = RecordFields { rust_type: "catalog::Category", fields: || CATEGORY_FIELDS };
+
+const CATEGORY_FIELDS: &[FieldDescriptor] = &[
+    FieldDescriptor {
+        name: Cow::Borrowed("Label"),
+        avro_type: Cow::Borrowed("string"),
+        doc: Cow::Borrowed(""),
+        pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
+        aliases: Cow::Borrowed(&[]),
+        record: None,
+        source: SourceLocation { file: Cow::Borrowed("domains/catalog/src/lib.rs"), line: 9, column: 9 },
+    },
+    FieldDescriptor {
+        name: Cow::Borrowed("children"),
+        avro_type: Cow::Borrowed("array<catalog.Category>"),
+        doc: Cow::Borrowed("The subcategories."),
+        pii: None,
+        aliases: Cow::Borrowed(&[]),
+        record: NestedRecord::of(Some(CATEGORY), "[]"),
+        source: SourceLocation { file: Cow::Borrowed("domains/catalog/src/lib.rs"), line: 11, column: 9 },
+    },
+];
+
+#[test]
+fn a_product_nested_in_itself_has_each_field_reported_once() {
+    let mut mesh = clean_mesh();
+    mesh[2].rust_type = Cow::Borrowed(CATEGORY.rust_type);
+    mesh[2].fields = Cow::Borrowed(CATEGORY_FIELDS);
+    let report = run(&mesh);
+    // `children[].Label` is the product's own `Label` again: the same field, the same fix.
+    assert_eq!(codes(&report), ["MESH0101", "MESH0104", "MESH0107"], "{report:#?}");
+    let messages: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "field `Label` of `sales.orders_analytics` holds direct PII but is not encrypted at rest",
+            "`sales.orders_analytics` is published (gold) but field `Label` has no documentation",
+            "field `Label` of `sales.orders_analytics` is not lower snake case",
+        ]
+    );
+}
+
 #[test]
 fn no_product_promises_fresher_data_than_its_inputs_deliver() {
     let mut mesh = clean_mesh();

@@ -71,9 +71,13 @@ struct AnyField<'a> {
 
 /// The product's fields, then those of the records nested in them. A nested record's field is
 /// listed once per product, at its first path: one fix in the record's type covers every path.
+/// A product nested in itself (a tree) repeats its own fields, which are listed at their own path.
 fn every_field(product: &ProductDescriptor) -> Vec<AnyField<'_>> {
     let mut seen = std::collections::HashSet::new();
     let mut fields = Vec::new();
+    for field in product.fields.iter() {
+        seen.insert((&*product.rust_type, &*field.name));
+    }
     for field in product.fields.iter() {
         fields.push(AnyField { path: field.name.to_string(), field, record: None });
         for nested in field.nested_fields() {
