@@ -79,6 +79,37 @@ impl Mesh {
         );
     }
 
+    /// Changes `customer.customer_360`'s shipping address (a `sales::types::PostalAddress`): its
+    /// fields become `fields` in the descriptor and `edit` changes the record's fields in the schema;
+    /// the contract is rebuilt from the descriptor.
+    fn change_shipping_address(
+        &mut self,
+        fields: fn() -> &'static [FieldDescriptor],
+        edit: impl FnOnce(&mut Vec<serde_json::Value>),
+    ) {
+        let (descriptor, json, contract) = self.product("customer.customer_360");
+        let mut product_fields = descriptor.fields.to_vec();
+        let shipping = product_fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
+        shipping.record.as_mut().expect("PostalAddress is a record").record.fields = fields;
+        descriptor.fields = product_fields.into();
+        let mut schema: serde_json::Value = serde_json::from_str(json).unwrap();
+        let shipping = schema["fields"].as_array_mut().unwrap().iter_mut().find(|f| f["name"] == "shipping_address");
+        let address = shipping.unwrap()["type"].as_array_mut().unwrap().iter_mut().find(|t| t["type"] == "record");
+        edit(address.unwrap()["fields"].as_array_mut().unwrap());
+        *json = schema.to_string();
+        let registered =
+            (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
+                .unwrap();
+        *contract = Contract::new(descriptor, registered);
+    }
+
+    /// The nested PII paths under customer_360's `shipping_address` in its contract.
+    fn shipping_address_pii(&mut self) -> Vec<String> {
+        let (_, _, contract) = self.product("customer.customer_360");
+        let shipping = contract.fields.iter().find(|f| f.name == "shipping_address").unwrap();
+        shipping.nested_pii.iter().map(|n| n.path.clone()).collect()
+    }
+
     fn check(&self, baseline: &Baseline) -> Vec<Diagnostic> {
         check_evolution(&self.current(), baseline, today(), &BTreeSet::new())
     }
@@ -479,20 +510,9 @@ fn postcode_unclassified() -> &'static [FieldDescriptor] {
 #[test]
 fn nested_pii_weakened_needs_a_major_version() {
     let mut mesh = Mesh::example();
-    let (descriptor, _, contract) = mesh.product("customer.customer_360");
-    let mut fields = descriptor.fields.to_vec();
-    let shipping = fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
-    let nested = shipping.record.as_mut().expect("PostalAddress is a record");
-    nested.record.fields = postcode_unclassified;
-    descriptor.fields = fields.into();
-    descriptor.version = "1.2.0".into();
-    let schema =
-        (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
-            .unwrap();
-    *contract = Contract::new(descriptor, schema);
-    let shipping = contract.fields.iter().find(|f| f.name == "shipping_address").unwrap();
-    let paths: Vec<&str> = shipping.nested_pii.iter().map(|n| n.path.as_str()).collect();
-    assert_eq!(paths, ["shipping_address.street"], "the postcode is no longer listed");
+    mesh.change_shipping_address(postcode_unclassified, |_| {});
+    mesh.set_version("customer.customer_360", "1.2.0");
+    assert_eq!(mesh.shipping_address_pii(), ["shipping_address.street"], "the postcode is no longer listed");
 
     let found = mesh.check(&baseline());
     assert_eq!(codes(&found), ["MESH1004"], "{found:#?}");
@@ -521,23 +541,8 @@ fn postcode_removed() -> &'static [FieldDescriptor] {
 #[test]
 fn a_removed_nested_pii_field_is_a_removal_not_a_weakened_class() {
     let mut mesh = Mesh::example();
-    let (descriptor, json, contract) = mesh.product("customer.customer_360");
-    let mut fields = descriptor.fields.to_vec();
-    let shipping = fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
-    shipping.record.as_mut().expect("PostalAddress is a record").record.fields = postcode_removed;
-    descriptor.fields = fields.into();
-    let mut schema: serde_json::Value = serde_json::from_str(json).unwrap();
-    let shipping = schema["fields"].as_array_mut().unwrap().iter_mut().find(|f| f["name"] == "shipping_address");
-    let address = shipping.unwrap()["type"].as_array_mut().unwrap().iter_mut().find(|t| t["type"] == "record");
-    address.unwrap()["fields"].as_array_mut().unwrap().retain(|f| f["name"] != "postcode");
-    *json = schema.to_string();
-    let registered =
-        (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
-            .unwrap();
-    *contract = Contract::new(descriptor, registered);
-    let shipping = contract.fields.iter().find(|f| f.name == "shipping_address").unwrap();
-    let paths: Vec<&str> = shipping.nested_pii.iter().map(|n| n.path.as_str()).collect();
-    assert_eq!(paths, ["shipping_address.street"], "the postcode is no longer listed");
+    mesh.change_shipping_address(postcode_removed, |fields| fields.retain(|f| f["name"] != "postcode"));
+    assert_eq!(mesh.shipping_address_pii(), ["shipping_address.street"], "the postcode is no longer listed");
 
     let found = mesh.check(&baseline());
     assert_eq!(codes(&found), ["MESH1003"], "{found:#?}");
@@ -579,24 +584,12 @@ fn postcode_renamed_classified() -> &'static [FieldDescriptor] {
 /// readable), the address's fields given by `fields`.
 fn with_postcode_renamed(fields: fn() -> &'static [FieldDescriptor]) -> Mesh {
     let mut mesh = Mesh::example();
-    let (descriptor, json, contract) = mesh.product("customer.customer_360");
-    let mut product_fields = descriptor.fields.to_vec();
-    let shipping = product_fields.iter_mut().find(|f| f.name == "shipping_address").unwrap();
-    shipping.record.as_mut().expect("PostalAddress is a record").record.fields = fields;
-    descriptor.fields = product_fields.into();
-    descriptor.version = "1.2.0".into();
-    let mut schema: serde_json::Value = serde_json::from_str(json).unwrap();
-    let shipping = schema["fields"].as_array_mut().unwrap().iter_mut().find(|f| f["name"] == "shipping_address");
-    let address = shipping.unwrap()["type"].as_array_mut().unwrap().iter_mut().find(|t| t["type"] == "record");
-    let address_fields = address.unwrap()["fields"].as_array_mut().unwrap();
-    let postcode = address_fields.iter_mut().find(|f| f["name"] == "postcode").unwrap();
-    postcode["name"] = "post_code".into();
-    postcode["aliases"] = serde_json::json!(["postcode"]);
-    *json = schema.to_string();
-    let registered =
-        (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
-            .unwrap();
-    *contract = Contract::new(descriptor, registered);
+    mesh.change_shipping_address(fields, |fields| {
+        let postcode = fields.iter_mut().find(|f| f["name"] == "postcode").unwrap();
+        postcode["name"] = "post_code".into();
+        postcode["aliases"] = serde_json::json!(["postcode"]);
+    });
+    mesh.set_version("customer.customer_360", "1.2.0");
     mesh
 }
 
