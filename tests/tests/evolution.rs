@@ -98,8 +98,9 @@ impl Mesh {
         edit(address.unwrap()["fields"].as_array_mut().unwrap());
         *json = schema.to_string();
         let registered =
-            (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)()
-                .unwrap();
+            (registered_products().into_iter().find(|r| r.descriptor.id() == "customer.customer_360").unwrap().schema)(
+            )
+            .unwrap();
         *contract = Contract::new(descriptor, registered);
     }
 
