@@ -62,38 +62,41 @@ fn pii_must_be_encrypted_at_rest() {
     assert_eq!(report.diagnostics[0].location.as_ref().unwrap().to_string(), "domains/sample/src/fields.rs:3:5");
 }
 
+/// A `string` field of a nested record declared at `file:line:9`, for the record constants below.
+const fn record_field(
+    name: &'static str,
+    doc: &'static str,
+    pii: Option<Pii>,
+    file: &'static str,
+    line: u32,
+) -> FieldDescriptor {
+    FieldDescriptor {
+        name: Cow::Borrowed(name),
+        avro_type: Cow::Borrowed("string"),
+        doc: Cow::Borrowed(doc),
+        pii,
+        aliases: Cow::Borrowed(&[]),
+        record: None,
+        source: SourceLocation { file: Cow::Borrowed(file), line, column: 9 },
+    }
+}
+
+const DIRECT_ENCRYPTED: Option<Pii> = Some(Pii { class: PiiClass::Direct, encrypted_at_rest: true });
+
 /// A customer address nested in products: its postcode is indirect PII, stored unencrypted.
 const ADDRESS: RecordFields = RecordFields {
     rust_type: "customer::Address",
     fields: || {
         const {
             &[
-                FieldDescriptor {
-                    name: Cow::Borrowed("street"),
-                    avro_type: Cow::Borrowed("string"),
-                    doc: Cow::Borrowed("Street and number."),
-                    pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: true }),
-                    aliases: Cow::Borrowed(&[]),
-                    record: None,
-                    source: SourceLocation {
-                        file: Cow::Borrowed("domains/customer/src/address.rs"),
-                        line: 12,
-                        column: 9,
-                    },
-                },
-                FieldDescriptor {
-                    name: Cow::Borrowed("postcode"),
-                    avro_type: Cow::Borrowed("string"),
-                    doc: Cow::Borrowed("Postal code."),
-                    pii: Some(Pii { class: PiiClass::Indirect, encrypted_at_rest: false }),
-                    aliases: Cow::Borrowed(&[]),
-                    record: None,
-                    source: SourceLocation {
-                        file: Cow::Borrowed("domains/customer/src/address.rs"),
-                        line: 14,
-                        column: 9,
-                    },
-                },
+                record_field("street", "Street and number.", DIRECT_ENCRYPTED, "domains/customer/src/address.rs", 12),
+                record_field(
+                    "postcode",
+                    "Postal code.",
+                    Some(Pii { class: PiiClass::Indirect, encrypted_at_rest: false }),
+                    "domains/customer/src/address.rs",
+                    14,
+                ),
             ]
         }
     },
@@ -125,32 +128,8 @@ const PLAIN_ADDRESS: RecordFields = RecordFields {
     fields: || {
         const {
             &[
-                FieldDescriptor {
-                    name: Cow::Borrowed("street"),
-                    avro_type: Cow::Borrowed("string"),
-                    doc: Cow::Borrowed("Street and number."),
-                    pii: None,
-                    aliases: Cow::Borrowed(&[]),
-                    record: None,
-                    source: SourceLocation {
-                        file: Cow::Borrowed("domains/shipping/src/address.rs"),
-                        line: 12,
-                        column: 9,
-                    },
-                },
-                FieldDescriptor {
-                    name: Cow::Borrowed("postcode"),
-                    avro_type: Cow::Borrowed("string"),
-                    doc: Cow::Borrowed("Postal code."),
-                    pii: None,
-                    aliases: Cow::Borrowed(&[]),
-                    record: None,
-                    source: SourceLocation {
-                        file: Cow::Borrowed("domains/shipping/src/address.rs"),
-                        line: 14,
-                        column: 9,
-                    },
-                },
+                record_field("street", "Street and number.", None, "domains/shipping/src/address.rs", 12),
+                record_field("postcode", "Postal code.", None, "domains/shipping/src/address.rs", 14),
             ]
         }
     },
@@ -254,24 +233,8 @@ const LEGACY_LINE: RecordFields = RecordFields {
     fields: || {
         const {
             &[
-                FieldDescriptor {
-                    name: Cow::Borrowed("SKU"),
-                    avro_type: Cow::Borrowed("string"),
-                    doc: Cow::Borrowed(""),
-                    pii: None,
-                    aliases: Cow::Borrowed(&[]),
-                    record: None,
-                    source: SourceLocation { file: Cow::Borrowed("domains/sales/src/legacy.rs"), line: 8, column: 9 },
-                },
-                FieldDescriptor {
-                    name: Cow::Borrowed("quantity"),
-                    avro_type: Cow::Borrowed("long"),
-                    doc: Cow::Borrowed("Units ordered."),
-                    pii: None,
-                    aliases: Cow::Borrowed(&[]),
-                    record: None,
-                    source: SourceLocation { file: Cow::Borrowed("domains/sales/src/legacy.rs"), line: 10, column: 9 },
-                },
+                record_field("SKU", "", None, "domains/sales/src/legacy.rs", 8),
+                record_field("quantity", "Units ordered.", None, "domains/sales/src/legacy.rs", 10),
             ]
         }
     },
@@ -304,15 +267,13 @@ fn nested_record_fields_are_documented_and_snake_case_too_reported_once_per_prod
 const CATEGORY: RecordFields = RecordFields { rust_type: "catalog::Category", fields: || CATEGORY_FIELDS };
 
 const CATEGORY_FIELDS: &[FieldDescriptor] = &[
-    FieldDescriptor {
-        name: Cow::Borrowed("Label"),
-        avro_type: Cow::Borrowed("string"),
-        doc: Cow::Borrowed(""),
-        pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
-        aliases: Cow::Borrowed(&[]),
-        record: None,
-        source: SourceLocation { file: Cow::Borrowed("domains/catalog/src/lib.rs"), line: 9, column: 9 },
-    },
+    record_field(
+        "Label",
+        "",
+        Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
+        "domains/catalog/src/lib.rs",
+        9,
+    ),
     FieldDescriptor {
         name: Cow::Borrowed("children"),
         avro_type: Cow::Borrowed("array<catalog.Category>"),
