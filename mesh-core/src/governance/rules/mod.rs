@@ -9,6 +9,9 @@ mod pii;
 mod published;
 mod sla_lineage;
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use petgraph::graph::NodeIndex;
 
 use super::policy::Policy;
@@ -64,7 +67,7 @@ fn nodes<'l, 'a>(
 /// A field anywhere in a product's record, with its path from the product (`email`,
 /// `shipping_address.postcode`) and the nested record declaring it (`None` for the product's own).
 struct AnyField<'a> {
-    path: String,
+    path: Cow<'a, str>,
     field: &'a FieldDescriptor,
     record: Option<&'static str>,
 }
@@ -73,16 +76,18 @@ struct AnyField<'a> {
 /// listed once per product, at its first path: one fix in the record's type covers every path.
 /// A product nested in itself (a tree) repeats its own fields, which are listed at their own path.
 fn every_field(product: &ProductDescriptor) -> Vec<AnyField<'_>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut fields = Vec::new();
-    for field in product.fields.iter() {
-        seen.insert((&*product.rust_type, &*field.name));
+    let own = product.fields.iter().map(|field| AnyField { path: Cow::Borrowed(&*field.name), field, record: None });
+    let mut fields: Vec<AnyField<'_>> = own.collect();
+    // Most products nest no record: no paths to build, nothing to deduplicate.
+    if product.fields.iter().all(|field| field.record.is_none()) {
+        return fields;
     }
+    let mut seen: HashSet<(&str, &str)> = product.fields.iter().map(|f| (&*product.rust_type, &*f.name)).collect();
     for field in product.fields.iter() {
-        fields.push(AnyField { path: field.name.to_string(), field, record: None });
         for nested in field.nested_fields() {
             if seen.insert((nested.record, &*nested.field.name)) {
-                fields.push(AnyField { path: nested.path, field: nested.field, record: Some(nested.record) });
+                let path = Cow::Owned(nested.path);
+                fields.push(AnyField { path, field: nested.field, record: Some(nested.record) });
             }
         }
     }

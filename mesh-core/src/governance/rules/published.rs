@@ -53,7 +53,7 @@ pub fn documented(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
         let undocumented: Vec<_> =
             every_field(product).into_iter().filter(|found| found.field.doc.trim().is_empty()).collect();
         if let Some(first) = undocumented.first() {
-            let paths: Vec<&str> = undocumented.iter().map(|found| found.path.as_str()).collect();
+            let paths: Vec<&str> = undocumented.iter().map(|found| &*found.path).collect();
             findings.push(
                 Finding::new(
                     node,
