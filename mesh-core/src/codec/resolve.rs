@@ -152,6 +152,7 @@ impl Plan {
         let mut builder = Builder {
             ws: writer,
             rs: reader,
+            writer_min_bytes: writer.min_bytes_by_type(),
             nodes: Vec::new(),
             records: HashMap::new(),
             built: Vec::new(),
@@ -250,6 +251,8 @@ const MAX_LEVELS: u32 = 2 * MAX_DEPTH;
 struct Builder<'s> {
     ws: &'s Schema,
     rs: &'s Schema,
+    /// The fewest bytes of each writer type: 0 for items that take no bytes (see [`MAX_ZERO_BYTE_ITEMS`]).
+    writer_min_bytes: Vec<u64>,
     nodes: Vec<Node>,
     /// The node of each (writer, reader) record pair, built once (also while under way, for recursion).
     records: HashMap<(TypeId, TypeId), NodeId>,
@@ -399,7 +402,7 @@ impl<'s> Builder<'s> {
             }
             (Kind::Array(wi), Kind::Array(ri)) => {
                 let item = self.node(*wi, *ri, &format!("{path}[]"))?;
-                let zero_bytes = takes_no_bytes(ws, *wi);
+                let zero_bytes = self.writer_min_bytes[wi.0] == 0;
                 Ok(self.push(Node::Array(item, zero_bytes)))
             }
             (Kind::Map(wv), Kind::Map(rv)) => {
@@ -544,7 +547,7 @@ impl<'s> Builder<'s> {
             Kind::Double => Skip::Bytes(8),
             Kind::Bytes | Kind::String => Skip::Sized,
             Kind::Fixed(f) => Skip::Bytes(usize::try_from(f.size).unwrap_or(usize::MAX)),
-            Kind::Array(item) => Skip::Array(self.skip(*item), takes_no_bytes(ws, *item)),
+            Kind::Array(item) => Skip::Array(self.skip(*item), self.writer_min_bytes[item.0] == 0),
             Kind::Map(value) => Skip::Map(self.skip(*value)),
             Kind::Union(branches) => Skip::Union(branches.iter().map(|b| self.skip(*b)).collect()),
         };
@@ -681,28 +684,6 @@ impl<'s> Builder<'s> {
 /// and output can grow to beyond its input. Products cannot declare such arrays (the macro
 /// refuses empty records and `[u8; 0]`), so only writer schemas of other tools have them.
 pub const MAX_ZERO_BYTE_ITEMS: u64 = 1 << 20;
-
-/// Whether every value of writer type `ty` encodes in zero bytes.
-fn takes_no_bytes(schema: &Schema, ty: TypeId) -> bool {
-    fn walk(schema: &Schema, ty: TypeId, under_way: &mut Vec<TypeId>) -> bool {
-        match &schema.get(ty).kind {
-            Kind::Null => true,
-            Kind::Fixed(f) => f.size == 0,
-            // A record that holds itself directly has no finite value at all; the answer does not matter.
-            Kind::Record(_) if under_way.contains(&ty) => true,
-            // No value nests records this deep (see `Builder::depth`); the answer does not matter.
-            Kind::Record(_) if under_way.len() >= MAX_DEPTH as usize => false,
-            Kind::Record(r) => {
-                under_way.push(ty);
-                let empty = r.fields.iter().all(|f| walk(schema, f.ty, under_way));
-                under_way.pop();
-                empty
-            }
-            _ => false,
-        }
-    }
-    walk(schema, ty, &mut Vec::new())
-}
 
 /// The next block's item count: bounded by the bytes left, or for items that take no bytes by
 /// [`MAX_ZERO_BYTE_ITEMS`] over all such arrays of the value (`total` counts them).

@@ -14,8 +14,18 @@ impl Schema {
     /// name finds it walked (or in progress) and the recursion is no deeper than the
     /// schema's JSON, which the parser bounds; a chain of records by name stays flat.
     pub fn min_datum_bytes(&self) -> u64 {
+        self.min_bytes_by_type()[self.root.0]
+    }
+
+    /// [`Schema::min_datum_bytes`] of every type, indexed by [`TypeId`]: 0 exactly for the types
+    /// whose values all take no bytes (null, `fixed(0)`, records of those), which array readers
+    /// cannot bound by the bytes left.
+    pub(crate) fn min_bytes_by_type(&self) -> Vec<u64> {
         let mut walk = MinBytes { schema: self, records: vec![Record::Unseen; self.types.len()] };
-        walk.of(self.root)
+        // From the root first, in document order (see above); then every record is done, and any
+        // other type's walk stops at the records below it.
+        walk.of(self.root);
+        (0..self.types.len()).map(|id| walk.of(TypeId(id))).collect()
     }
 }
 
