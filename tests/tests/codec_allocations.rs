@@ -9,7 +9,7 @@
 use std::alloc::System;
 use std::io::Cursor;
 
-use mesh_core::codec::{Codec, ContainerReader, ContainerWriter};
+use mesh_core::codec::{Compression, ContainerReader, ContainerWriter};
 use mesh_macros::data_product;
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
@@ -41,7 +41,7 @@ fn reading(i: i64) -> MeterReading {
 const BLOCK_BYTES: usize = 4096;
 
 /// A file of `blocks` blocks, and the allocations made while appending its records.
-fn write(codec: Codec, blocks: usize) -> (Vec<u8>, usize) {
+fn write(codec: Compression, blocks: usize) -> (Vec<u8>, usize) {
     // Records are about 20 bytes: enough for the requested number of full blocks.
     let records = (blocks * BLOCK_BYTES / 20) as i64;
     let mut writer = ContainerWriter::<MeterReading, _>::new(Vec::with_capacity(4 << 20), codec).unwrap();
@@ -67,8 +67,8 @@ fn read(file: &[u8]) -> (usize, usize) {
     })
 }
 
-fn codecs() -> Vec<Codec> {
-    ["null", "deflate", "snappy", "zstandard"].into_iter().filter_map(Codec::from_name).collect()
+fn codecs() -> Vec<Compression> {
+    ["null", "deflate", "snappy", "zstandard"].into_iter().filter_map(Compression::from_name).collect()
 }
 
 #[test]

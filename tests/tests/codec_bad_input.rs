@@ -5,8 +5,8 @@
 use std::io::Cursor;
 
 use mesh_core::codec::{
-    from_datum, to_datum, Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, DecodeErrorKind,
-    Sample, SampleRng,
+    from_datum, to_datum, Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter,
+    DecodeErrorKind, Sample, SampleRng,
 };
 use mesh_core::DataProduct;
 use proptest::prelude::*;
@@ -17,7 +17,7 @@ fn records(n: usize) -> Vec<SalesAnalytics> {
     (0..n).map(|_| SalesAnalytics::sample(&mut rng, "")).collect()
 }
 
-fn file(codec: Codec, n: usize, block_bytes: usize) -> Vec<u8> {
+fn file(codec: Compression, n: usize, block_bytes: usize) -> Vec<u8> {
     let mut writer = ContainerWriter::<SalesAnalytics, _>::with_sync_marker(Vec::new(), codec, [7; 16]).unwrap();
     writer.set_block_bytes(block_bytes);
     for record in records(n) {
@@ -38,8 +38,8 @@ fn read(bytes: Vec<u8>) -> Result<usize, ContainerError> {
 }
 
 /// Every block codec of this build (the tests enable all of them).
-fn codecs() -> Vec<Codec> {
-    ["null", "deflate", "snappy", "zstandard"].into_iter().filter_map(Codec::from_name).collect()
+fn codecs() -> Vec<Compression> {
+    ["null", "deflate", "snappy", "zstandard"].into_iter().filter_map(Compression::from_name).collect()
 }
 
 fn decode_error(datum: &[u8]) -> mesh_core::codec::DecodeError {
@@ -53,7 +53,7 @@ fn first_block(bytes: &[u8]) -> usize {
 
 #[test]
 fn a_valid_file_reads_whole() {
-    assert_eq!(read(file(Codec::Deflate, 200, 2000)).unwrap(), 200);
+    assert_eq!(read(file(Compression::Deflate, 200, 2000)).unwrap(), 200);
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn not_an_avro_file() {
 
 #[test]
 fn a_truncated_header() {
-    let bytes = file(Codec::Null, 10, 2000);
+    let bytes = file(Compression::Null, 10, 2000);
     let error = read(bytes[..40].to_vec()).unwrap_err();
     assert!(matches!(error.kind, ContainerErrorKind::Truncated), "{error}");
     assert_eq!(error.block, None);
@@ -73,7 +73,7 @@ fn a_truncated_header() {
 
 #[test]
 fn a_truncated_block_names_the_block() {
-    let bytes = file(Codec::Null, 100, 1000);
+    let bytes = file(Compression::Null, 100, 1000);
     let error = read(bytes[..bytes.len() - 20].to_vec()).unwrap_err();
     assert!(matches!(error.kind, ContainerErrorKind::Truncated), "{error}");
     assert!(error.block.unwrap() > 0, "{error}");
@@ -81,7 +81,7 @@ fn a_truncated_block_names_the_block() {
 
 #[test]
 fn a_wrong_sync_marker_names_the_block() {
-    let mut bytes = file(Codec::Null, 100, 1000);
+    let mut bytes = file(Compression::Null, 100, 1000);
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     let error = read(bytes).unwrap_err();
@@ -91,7 +91,7 @@ fn a_wrong_sync_marker_names_the_block() {
 
 #[test]
 fn a_corrupt_deflate_block() {
-    let mut bytes = file(Codec::Deflate, 50, 100_000);
+    let mut bytes = file(Compression::Deflate, 50, 100_000);
     let start = first_block(&bytes);
     for byte in &mut bytes[start + 4..start + 40] {
         *byte = 0xff;
@@ -103,7 +103,7 @@ fn a_corrupt_deflate_block() {
 
 #[test]
 fn a_snappy_block_whose_crc_does_not_match_is_refused_by_us_and_by_apache_avro() {
-    let mut bytes = file(Codec::Snappy, 50, 100_000);
+    let mut bytes = file(Compression::Snappy, 50, 100_000);
     // The block's CRC is its last four bytes, before the closing sync marker.
     let crc = bytes.len() - 16 - 4;
     bytes[crc + 3] ^= 1;
@@ -119,7 +119,7 @@ fn a_snappy_block_whose_crc_does_not_match_is_refused_by_us_and_by_apache_avro()
 
 #[test]
 fn an_absurd_block_size_is_refused_before_reading() {
-    let mut bytes = file(Codec::Null, 5, 100_000);
+    let mut bytes = file(Compression::Null, 5, 100_000);
     let start = first_block(&bytes);
     // count 5 (one byte), then a size of 2^62 as a varint.
     let mut corrupt = bytes[..start + 1].to_vec();
@@ -131,13 +131,12 @@ fn an_absurd_block_size_is_refused_before_reading() {
 
 #[test]
 fn a_count_more_records_than_the_block_can_hold_is_refused_before_decoding() {
-    let mut bytes = file(Codec::Null, 1, 100_000);
+    let mut bytes = file(Compression::Null, 1, 100_000);
     let start = first_block(&bytes);
     let mut header = mesh_core::codec::Reader::new(&bytes[start..]);
     assert_eq!(header.read_long().unwrap(), 1, "a block of one record, a one-byte count");
     let size = header.read_long().unwrap();
-    let min_record =
-        mesh_core::compat::Schema::parse(&SalesAnalytics::schema().unwrap().json).unwrap().min_datum_bytes();
+    let min_record = mesh_avro::Schema::parse(&SalesAnalytics::schema().unwrap().json).unwrap().min_datum_bytes();
     // Just more records than `size` bytes can hold at the schema's smallest record.
     let count = size as u64 / min_record + 1;
     assert!(count < 64, "the count must stay a one-byte varint");
@@ -160,7 +159,7 @@ fn an_absurd_string_length_is_a_record_error() {
 
 #[test]
 fn invalid_utf8_is_a_record_error_with_its_index() {
-    let mut bytes = file(Codec::Null, 3, 100_000);
+    let mut bytes = file(Compression::Null, 3, 100_000);
     // Corrupt the second record's customer id: find it after the first record.
     let all = records(3);
     let first = to_datum(&all[0]).len();

@@ -10,7 +10,7 @@
 use std::io::Cursor;
 
 use apache_avro::types::Value;
-use mesh_core::codec::{Codec, ContainerErrorKind, ContainerReader, ContainerWriter, DecodeErrorKind};
+use mesh_core::codec::{Compression, ContainerErrorKind, ContainerReader, ContainerWriter, DecodeErrorKind};
 use mesh_macros::{data_product, AvroEnum, AvroRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, AvroEnum)]
@@ -151,7 +151,7 @@ fn apache_file(schema: &str, records: impl IntoIterator<Item = Value>, codec: ap
 /// must see the same records.
 fn read_all<T>(file: Vec<u8>) -> Result<Vec<T>, String>
 where
-    T: mesh_core::DataProduct + mesh_core::codec::AvroCodec + Clone + PartialEq + std::fmt::Debug,
+    T: mesh_core::DataProduct + mesh_core::codec::ContainerRecord + Clone + PartialEq + std::fmt::Debug,
 {
     let reader = ContainerReader::<T, _>::new(Cursor::new(file.clone()), "test.avro").map_err(|e| e.to_string())?;
     let records = reader.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
@@ -224,7 +224,7 @@ fn an_older_version_without_reordering_streams_defaults_in_place() {
 #[test]
 fn the_products_own_files_take_the_fast_path() {
     let records: Vec<Orders> = (0..10).map(|i| expected(i, Tier::Gold)).collect();
-    let mut writer = ContainerWriter::<Orders, _>::new(Vec::new(), Codec::Deflate).unwrap();
+    let mut writer = ContainerWriter::<Orders, _>::new(Vec::new(), Compression::Deflate).unwrap();
     for record in &records {
         writer.append(record).unwrap();
     }
@@ -259,7 +259,7 @@ fn another_records_name_is_refused() {
 
 #[test]
 fn a_file_of_another_product_is_refused() {
-    let mut writer = ContainerWriter::<Refunds, _>::new(Vec::new(), Codec::Null).unwrap();
+    let mut writer = ContainerWriter::<Refunds, _>::new(Vec::new(), Compression::Null).unwrap();
     writer.append(&Refunds { order_id: "o".into() }).unwrap();
     let error = ContainerReader::<Orders, _>::new(Cursor::new(writer.finish().unwrap()), "refunds.avro").err().unwrap();
     assert!(matches!(error.kind, ContainerErrorKind::WrongProduct { .. }), "{error}");

@@ -7,8 +7,8 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 use mesh_core::codec::{
-    to_datum, Codec, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, Reader, Sample, SampleRng,
-    SkippedBlock,
+    to_datum, Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, Reader, Sample,
+    SampleRng, SkippedBlock,
 };
 use proptest::prelude::*;
 use sales::gold::SalesAnalytics;
@@ -45,7 +45,7 @@ fn varint(bytes: &[u8], at: &mut usize) -> usize {
 }
 
 /// A file of `records`, in blocks of about `block_bytes`, and where its blocks are.
-fn file(codec: Codec, records: &[SalesAnalytics], block_bytes: usize) -> (Vec<u8>, Vec<Block>) {
+fn file(codec: Compression, records: &[SalesAnalytics], block_bytes: usize) -> (Vec<u8>, Vec<Block>) {
     let mut writer = ContainerWriter::<SalesAnalytics, _>::with_sync_marker(Vec::new(), codec, SYNC).unwrap();
     writer.set_block_bytes(block_bytes);
     for record in records {
@@ -105,7 +105,7 @@ fn all_but(records: &[SalesAnalytics], blocks: &[Block], corrupt: usize) -> Vec<
 #[test]
 fn a_count_corrupted_downwards_loses_records_and_says_it_cannot_tell_how_many() {
     let records = records(120);
-    let (mut bytes, blocks) = file(Codec::Null, &records, 1500);
+    let (mut bytes, blocks) = file(Compression::Null, &records, 1500);
     let corrupt = blocks.len() / 2;
     let block = blocks[corrupt];
     // One record fewer than written, in a varint of the same length.
@@ -129,7 +129,7 @@ fn a_count_corrupted_downwards_loses_records_and_says_it_cannot_tell_how_many() 
 #[test]
 fn a_block_that_does_not_decompress_is_skipped_and_reported_once() {
     let records = records(120);
-    let (mut bytes, blocks) = file(Codec::Deflate, &records, 1500);
+    let (mut bytes, blocks) = file(Compression::Deflate, &records, 1500);
     assert!(blocks.len() >= 5, "{} blocks", blocks.len());
     let corrupt = blocks.len() / 2;
     let block = blocks[corrupt];
@@ -161,7 +161,7 @@ fn a_block_that_does_not_decompress_is_skipped_and_reported_once() {
 #[test]
 fn a_record_that_does_not_decode_skips_the_rest_of_its_block() {
     let records = records(80);
-    let (mut bytes, blocks) = file(Codec::Null, &records, 1200);
+    let (mut bytes, blocks) = file(Compression::Null, &records, 1200);
     let corrupt = 2;
     let block = blocks[corrupt];
     // The second record's customer id (after the 37-byte uuid and its one-byte length) is not UTF-8.
@@ -185,7 +185,7 @@ fn a_record_that_does_not_decode_skips_the_rest_of_its_block() {
 #[test]
 fn a_broken_sync_marker_loses_the_blocks_up_to_the_next_marker_and_says_the_count_is_unknown() {
     let records = records(80);
-    let (mut bytes, blocks) = file(Codec::Null, &records, 1200);
+    let (mut bytes, blocks) = file(Compression::Null, &records, 1200);
     let corrupt = 1;
     let block = blocks[corrupt];
     bytes[block.end() - 1] ^= 1;
@@ -207,7 +207,7 @@ fn a_broken_sync_marker_loses_the_blocks_up_to_the_next_marker_and_says_the_coun
 #[test]
 fn an_unreadable_block_header_is_skipped_with_an_unknown_loss() {
     let records = records(80);
-    let (mut bytes, blocks) = file(Codec::Null, &records, 1200);
+    let (mut bytes, blocks) = file(Compression::Null, &records, 1200);
     let corrupt = 2;
     let block = blocks[corrupt];
     // An 11-byte varint where the count starts.
@@ -224,7 +224,7 @@ fn an_unreadable_block_header_is_skipped_with_an_unknown_loss() {
 #[test]
 fn a_lying_block_size_does_not_lose_the_blocks_after_it() {
     let records = records(80);
-    let (bytes, blocks) = file(Codec::Null, &records, 1200);
+    let (bytes, blocks) = file(Compression::Null, &records, 1200);
     let corrupt = 1;
     let block = blocks[corrupt];
     // The size, rewritten as 2^28: the block claims most of the 512 MiB limit, past the file's end.
@@ -245,7 +245,7 @@ fn a_lying_block_size_does_not_lose_the_blocks_after_it() {
 #[test]
 fn a_truncated_last_block_ends_reading_after_one_report() {
     let records = records(60);
-    let (bytes, blocks) = file(Codec::Deflate, &records, 1500);
+    let (bytes, blocks) = file(Compression::Deflate, &records, 1500);
     let last = blocks.len() - 1;
     let cut = bytes[..blocks[last].data + blocks[last].size / 2].to_vec();
     let (read, errors) = read_all(cut, true);
@@ -263,7 +263,7 @@ fn a_truncated_last_block_ends_reading_after_one_report() {
 #[test]
 fn every_corrupt_block_is_reported_and_every_intact_one_read() {
     let records = records(200);
-    let (mut bytes, blocks) = file(Codec::Deflate, &records, 1000);
+    let (mut bytes, blocks) = file(Compression::Deflate, &records, 1000);
     let corrupt: Vec<usize> = (0..blocks.len()).filter(|i| i % 3 == 1).collect();
     for &i in &corrupt {
         bytes[blocks[i].data..blocks[i].data + 20].fill(0);
@@ -298,7 +298,7 @@ impl Seek for CountingInput {
 #[test]
 fn skipping_reads_each_corrupt_block_about_twice_not_the_file_again() {
     let records = records(8000);
-    let (mut bytes, blocks) = file(Codec::Deflate, &records, 20_000);
+    let (mut bytes, blocks) = file(Compression::Deflate, &records, 20_000);
     assert!(blocks.len() >= 50, "{} blocks", blocks.len());
     for block in &blocks {
         bytes[block.data..block.data + 20].fill(0);
@@ -320,7 +320,7 @@ fn skipping_reads_each_corrupt_block_about_twice_not_the_file_again() {
 #[test]
 fn read_into_skips_the_same_blocks_as_the_iterator() {
     let records = records(120);
-    let (mut bytes, blocks) = file(Codec::Deflate, &records, 1500);
+    let (mut bytes, blocks) = file(Compression::Deflate, &records, 1500);
     let corrupt = 2;
     bytes[blocks[corrupt].data..blocks[corrupt].data + 30].fill(0xff);
     let mut reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(bytes), "orders.avro").unwrap();
@@ -341,7 +341,7 @@ fn read_into_skips_the_same_blocks_as_the_iterator() {
 #[test]
 fn an_intact_file_reads_the_same_with_and_without_skipping() {
     let records = records(100);
-    let (bytes, _) = file(Codec::Deflate, &records, 1000);
+    let (bytes, _) = file(Compression::Deflate, &records, 1000);
     let (read, errors) = read_all(bytes, true);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(read == datums(&records));
@@ -359,7 +359,7 @@ proptest! {
         cut in proptest::option::of(any::<prop::sample::Index>()),
     ) {
         let records = records(40);
-        let (mut bytes, blocks) = file(if deflate { Codec::Deflate } else { Codec::Null }, &records, 700);
+        let (mut bytes, blocks) = file(if deflate { Compression::Deflate } else { Compression::Null }, &records, 700);
         let header = blocks[0].offset;
         for (at, value) in edits {
             let at = header + at.index(bytes.len() - header);

@@ -8,7 +8,7 @@
 use std::io::Cursor;
 
 use apache_avro::types::Value;
-use mesh_core::codec::{Codec, ContainerErrorKind, ContainerReader, ContainerWriter, DecodeErrorKind};
+use mesh_core::codec::{Compression, ContainerErrorKind, ContainerReader, ContainerWriter, DecodeErrorKind};
 use mesh_macros::{data_product, AvroRecord};
 
 /// A product that is itself recursive.
@@ -129,7 +129,7 @@ fn a_recursive_record_inside_a_product_reads_with_its_added_field_defaulted() {
 #[test]
 fn the_current_schema_of_a_recursive_product_takes_the_fast_path() {
     let (_, tree) = category(3, 2, "root");
-    let mut writer = ContainerWriter::<Category, _>::new(Vec::new(), Codec::Null).unwrap();
+    let mut writer = ContainerWriter::<Category, _>::new(Vec::new(), Compression::Null).unwrap();
     writer.append(&tree).unwrap();
     let reader = ContainerReader::<Category, _>::new(Cursor::new(writer.finish().unwrap()), "own.avro").unwrap();
     assert!(!reader.is_resolving());

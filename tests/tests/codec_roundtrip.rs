@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
-use mesh_core::codec::{from_datum, to_datum, AvroCodec, Codec, ContainerReader, ContainerWriter, Reader};
+use mesh_core::codec::{from_datum, to_datum, AvroCodec, Compression, ContainerReader, ContainerWriter, Reader};
 use mesh_core::{DataProduct, Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
 use mesh_macros::{data_product, AvroEnum, AvroRecord};
 use proptest::collection::{btree_map, hash_map, vec};
@@ -123,7 +123,7 @@ proptest! {
         prop_assert_eq!(from_datum::<Everything>(&datum).unwrap(), record.clone());
         // apache-avro reads exactly the same bytes as a value of the product's schema.
         let mut input = &datum[..];
-        apache_avro::from_avro_datum(&Everything::schema().unwrap().avro, &mut input, None).unwrap();
+        apache_avro::from_avro_datum(&apache_avro::Schema::parse_str(&Everything::schema().unwrap().json).unwrap(), &mut input, None).unwrap();
         prop_assert!(input.is_empty());
     }
 
@@ -139,7 +139,7 @@ proptest! {
 
     #[test]
     fn container_files_round_trip(records in vec(everything(), 0..20), deflate in any::<bool>(), block_bytes in 1usize..4000) {
-        let mut writer = ContainerWriter::<Everything, _>::new(Vec::new(), if deflate { Codec::Deflate } else { Codec::Null }).unwrap();
+        let mut writer = ContainerWriter::<Everything, _>::new(Vec::new(), if deflate { Compression::Deflate } else { Compression::Null }).unwrap();
         writer.set_block_bytes(block_bytes);
         for record in &records {
             writer.append(record).unwrap();

@@ -1,15 +1,16 @@
 //! The evolution check on the example mesh against its published baseline
 //! (`contracts/` as committed), with one change at a time.
 
+use mesh_analysis::ContractYaml;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use mesh_core::baseline::{Baseline, CurrentProduct, Files};
-use mesh_core::diagnostic::{Diagnostic, Severity};
-use mesh_core::evolution::{baseline_errors, check_evolution, check_published};
-use mesh_core::governance::CalendarDate;
+use mesh_analysis::baseline::{Baseline, CurrentProduct, Files};
+use mesh_analysis::diagnostic::{Diagnostic, Severity};
+use mesh_analysis::evolution::{baseline_errors, check_evolution, check_published};
+use mesh_analysis::governance::CalendarDate;
 use mesh_core::model::{Compatibility, FieldDescriptor, ProductDescriptor};
 use mesh_core::{registered_products, AvroSchema, Contract};
 use mesh_tests as _;
@@ -391,8 +392,13 @@ fn published_schemas_read_back_into_the_generated_tree() {
     for registration in registered_products() {
         let d = registration.descriptor;
         let published = &files[&format!("{}/{}.avsc", d.domain, d.name)];
-        let node = mesh_core::compat::Schema::parse(published).unwrap().to_node().unwrap();
-        assert_eq!(mesh_core::avro::to_json(&node).unwrap(), (registration.schema)().unwrap().json, "{}", d.id());
+        let node = mesh_avro::Schema::parse(published).unwrap().to_node().unwrap();
+        assert_eq!(
+            mesh_core::model::avro::to_json(&node).unwrap(),
+            (registration.schema)().unwrap().json,
+            "{}",
+            d.id()
+        );
     }
 }
 
@@ -488,7 +494,7 @@ fn a_pii_field_renamed_with_an_alias_keeps_its_protection() {
     assert_eq!(Contract::from_yaml(&current.to_yaml()).unwrap(), current, "aliases read back");
 
     let previous = &baseline().products["sales.sales_cleaned"].contract;
-    let changes = mesh_core::compat::compare_contracts(previous, &current, None, "sales.sales_cleaned");
+    let changes = mesh_analysis::contract_diff::compare_contracts(previous, &current, None, "sales.sales_cleaned");
     let shown: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
     assert_eq!(
         shown,

@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::ErrorKind;
 
-use mesh_core::baseline::{CONTRACTS_DIR, PUBLISH_COMMAND};
-use mesh_core::diagnostic::Diagnostic;
-use mesh_core::governance::{self, CalendarDate, Format, MeshConfig, Report, POLICIES};
-use mesh_core::lineage::Lineage;
+use mesh_analysis::baseline::{CONTRACTS_DIR, PUBLISH_COMMAND};
+use mesh_analysis::diagnostic::Diagnostic;
+use mesh_analysis::governance::{self, CalendarDate, Format, MeshConfig, Report, POLICIES};
+use mesh_analysis::lineage::Lineage;
 use mesh_core::registered_products;
 
 use crate::{evolution, mesh, workspace_root};

@@ -5,7 +5,8 @@ use std::fs;
 use std::path::Path;
 
 use clap::ValueEnum;
-use mesh_core::compat::{classify, Classification, Mode, Schema};
+use mesh_avro::compat::{classify, Classification, Mode, Verdict};
+use mesh_avro::Schema;
 use serde_json::json;
 
 /// The compatibility mode to check under.
@@ -51,7 +52,7 @@ pub fn run(old: &Path, new: &Path, mode: ModeArg, format: Format) -> Result<(Str
     let (previous, current) = (load(old)?, load(new)?);
     let root = current.root_name().unwrap_or("root").to_string();
     let classification = classify(&previous, &current, mode.into(), &root);
-    let breaking = classification.verdict == mesh_core::compat::Verdict::Breaking;
+    let breaking = classification.verdict == Verdict::Breaking;
     let text = match format {
         Format::Text => text(&classification, old, new),
         Format::Json => json(&classification, (old, &previous), (new, &current)),

@@ -92,7 +92,8 @@ fn typed(
         .find(|r| format!("{}.{}", r.descriptor.domain, r.descriptor.name) == registration.product)
         .ok_or_else(|| format!("`{}` has no registered schema", registration.product))
         .and_then(|r| (r.schema)().map_err(|e| e.to_string()))?;
-    let names = names(&schema.avro)?;
+    let avro = apache_avro::Schema::parse_str(&schema.json).map_err(|e| format!("`{product}`'s schema: {e}"))?;
+    let names = names(&avro)?;
     let mut line = String::new();
     let mut each = |datum: &[u8]| -> io::Result<()> {
         if count_only {
@@ -100,8 +101,8 @@ fn typed(
         }
         let mut input = datum;
         #[allow(deprecated)] // the plain generic datum reader of apache-avro 0.22
-        let value = apache_avro::from_avro_datum(&schema.avro, &mut input, None).map_err(io::Error::other)?;
-        write_line(out, &mut line, &value, &schema.avro, &names)
+        let value = apache_avro::from_avro_datum(&avro, &mut input, None).map_err(io::Error::other)?;
+        write_line(out, &mut line, &value, &avro, &names)
     };
     let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
     let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));

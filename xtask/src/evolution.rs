@@ -6,10 +6,10 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use mesh_core::baseline::{Baseline, CurrentProduct, Files, CONTRACTS_DIR, PUBLISH_COMMAND};
-use mesh_core::diagnostic::Diagnostic;
-use mesh_core::evolution::{baseline_errors, check_evolution, check_published};
-use mesh_core::governance::CalendarDate;
+use mesh_analysis::baseline::{Baseline, CurrentProduct, Files, CONTRACTS_DIR, PUBLISH_COMMAND};
+use mesh_analysis::diagnostic::Diagnostic;
+use mesh_analysis::evolution::{baseline_errors, check_evolution, check_published};
+use mesh_analysis::governance::CalendarDate;
 
 use crate::mesh::LoadedProduct;
 
@@ -52,7 +52,7 @@ pub fn diagnostics(
             None => out.push(
                 Diagnostic::warning(
                     "MESH1010",
-                    format!("`{git_ref}` has no published baseline (`{CONTRACTS_DIR}/{}`), so schema evolution is not checked against it", mesh_core::baseline::INDEX_FILE),
+                    format!("`{git_ref}` has no published baseline (`{CONTRACTS_DIR}/{}`), so schema evolution is not checked against it", mesh_analysis::baseline::INDEX_FILE),
                 )
                 .help(format!("the first `{PUBLISH_COMMAND}` creates it; compare with a ref that has one once it is merged")),
             ),

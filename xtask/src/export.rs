@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use mesh_core::baseline::Artifacts;
+use mesh_analysis::baseline::Artifacts;
 use serde_json::json;
 
 use crate::files::{write_if_changed, Written};

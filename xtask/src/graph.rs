@@ -1,7 +1,7 @@
 //! `cargo xtask graph`: the lineage of every registered product, or of one product's upstream or downstream.
 
-use mesh_core::lineage::render::{self, Selection};
-use mesh_core::lineage::Lineage;
+use mesh_analysis::lineage::render::{self, Selection};
+use mesh_analysis::lineage::Lineage;
 use mesh_core::registered_products;
 
 /// How `cargo xtask graph` prints the lineage.

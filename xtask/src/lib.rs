@@ -41,8 +41,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
         format: check::CheckFormat,
         /// The date waivers are checked against, YYYY-MM-DD (default: today, UTC).
-        #[arg(long, value_name = "DATE", value_parser = mesh_core::governance::CalendarDate::parse)]
-        today: Option<mesh_core::governance::CalendarDate>,
+        #[arg(long, value_name = "DATE", value_parser = mesh_analysis::governance::CalendarDate::parse)]
+        today: Option<mesh_analysis::governance::CalendarDate>,
         /// Compare schemas with `contracts/` as they are at this git ref (e.g. `origin/main`) instead of on disk.
         #[arg(long, value_name = "GIT_REF")]
         against: Option<String>,

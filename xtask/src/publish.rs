@@ -11,10 +11,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use mesh_core::baseline::{Baseline, Files, CONTRACTS_DIR};
-use mesh_core::diagnostic::{Diagnostic, Severity};
-use mesh_core::evolution::baseline_errors;
-use mesh_core::governance::CalendarDate;
+use mesh_analysis::baseline::{Baseline, Files, CONTRACTS_DIR};
+use mesh_analysis::diagnostic::{Diagnostic, Severity};
+use mesh_analysis::evolution::baseline_errors;
+use mesh_analysis::governance::CalendarDate;
 
 use crate::evolution::{current_products, diagnostics, read_contracts};
 use crate::mesh;

@@ -5,7 +5,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use mesh_core::codec::{registered_codecs, Codec, CodecRegistration};
+use mesh_core::codec::Compression;
+use mesh_core::{registered_codecs, CodecRegistration};
 
 /// The registered codec of `product`, given as `domain.name` or as a name no other product shares.
 pub fn find_product(product: &str) -> Result<&'static CodecRegistration, String> {
@@ -30,7 +31,7 @@ pub fn find_product(product: &str) -> Result<&'static CodecRegistration, String>
 }
 
 pub fn run(product: &str, rows: u64, out: &Path, seed: u64, codec: &str) -> Result<(), String> {
-    let codec = Codec::from_name(codec)
+    let codec = Compression::from_name(codec)
         .ok_or_else(|| format!("unknown codec `{codec}`: use null, deflate, snappy or zstandard"))?;
     let registration = find_product(product)?;
     let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;

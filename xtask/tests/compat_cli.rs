@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn compat(pair: &str, args: &[&str]) -> (i32, String, String) {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mesh-core/tests/fixtures/compat");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mesh-core/avro/tests/fixtures/compat");
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .current_dir(&fixtures)
         .args(["compat", &format!("{pair}/previous.avsc"), &format!("{pair}/current.avsc")])
@@ -47,7 +47,7 @@ fn compatible_and_identical_exit_zero() {
     let (status, stdout, _) = compat("FIELD_ADDED_WITH_DEFAULT", &["--format", "json"]);
     assert_eq!(status, 0);
     insta::assert_snapshot!("json_compatible", stdout);
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mesh-core/tests/fixtures/compat/OTHER_CHANGE");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mesh-core/avro/tests/fixtures/compat/OTHER_CHANGE");
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("compat")
         .args([fixtures.join("previous.avsc"), fixtures.join("previous.avsc")])

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use mesh_core::model::check_avro_name;
+use mesh_model::check_avro_name;
 use syn::{Meta, Variant};
 
 use super::attr::{key_of, nested_metas, string_value, Keys};

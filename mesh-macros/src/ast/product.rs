@@ -1,6 +1,6 @@
 //! The `#[data_product(...)]` arguments, read into a plain model.
 
-use mesh_core::model::{
+use mesh_model::{
     check_avro_name, check_owner, is_snake_case, parse_input_ref, parse_version, to_snake_case, Availability,
     CalendarDate, Compatibility, Freshness, Layer, QualityScore, Sla,
 };

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use mesh_core::model::{check_avro_name, check_avro_namespace, Pii, PiiClass, TypeShape};
+use mesh_model::{check_avro_name, check_avro_namespace, Pii, PiiClass, TypeShape};
 use syn::{Attribute, Expr, ExprLit, Fields, Lit, Meta};
 
 use super::attr::{doc_comment, key_of, nested_metas, string_list, string_value, Keys};
@@ -258,7 +258,7 @@ fn default_value(cx: &Ctxt, meta: &Meta, shape: Option<&TypeShape>) -> Option<St
         (TypeShape::Float | TypeShape::Double, Lit::Float(n)) => n.base10_digits().to_string(),
         (TypeShape::Boolean, Lit::Bool(b)) => b.value.to_string(),
         (TypeShape::String | TypeShape::Uuid | TypeShape::Named(_), Lit::Str(s)) => {
-            mesh_core::avro::json_string(&s.value())
+            mesh_model::avro::json_string(&s.value())
         }
         (TypeShape::Optional(_), _) => {
             cx.error_spanned_by(

@@ -1,7 +1,7 @@
 //! Classifies a field's Rust type into its Avro [`TypeShape`], or explains
 //! which type to use instead.
 
-use mesh_core::model::TypeShape;
+use mesh_model::TypeShape;
 use syn::{GenericArgument, PathArguments, Type};
 
 use crate::ctxt::Ctxt;

@@ -7,7 +7,7 @@
 //! `Span::mixed_site`), so a lowercase `const count` there would turn `count`
 //! into a pattern.
 
-use mesh_core::model::TypeShape;
+use mesh_model::TypeShape;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 

@@ -1,6 +1,6 @@
 //! Generates the product's `ProductDescriptor` as a constant.
 
-use mesh_core::model::{Bound, Layer, PiiClass, Sla};
+use mesh_model::{Bound, Layer, PiiClass, Sla};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;

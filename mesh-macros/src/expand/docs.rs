@@ -1,6 +1,6 @@
 //! The rustdoc appended to a product, so `cargo doc` is a browsable catalog.
 
-use mesh_core::avro::{to_json_fragment, FieldSchema, Name, RecordSchema, SchemaNode};
+use mesh_model::avro::{to_json_fragment, FieldSchema, Name, RecordSchema, SchemaNode};
 use quote::ToTokens;
 
 use crate::ast::product::{Input, ProductAttrs, Visibility};

@@ -82,6 +82,14 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                 }
             }
 
+            impl __mesh::ContainerRecord for #ident {
+                const PRODUCT_ID: &'static str = #id;
+                const PRODUCT_VERSION: &'static str = #version;
+                fn writer_schema() -> ::core::result::Result<&'static __mesh::ProductSchema, __mesh::ProductSchemaError> {
+                    <Self as __mesh::DataProduct>::schema()
+                }
+            }
+
             __mesh::inventory::submit! {
                 __mesh::Registration {
                     descriptor: <#ident as __mesh::DataProduct>::DESCRIPTOR,
@@ -90,10 +98,10 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             }
 
             __mesh::inventory::submit! {
-                __mesh::codec::CodecRegistration {
+                __mesh::CodecRegistration {
                     product: #id,
-                    write_sample: __mesh::codec::write_sample::<#ident>,
-                    read_file: __mesh::codec::read_file::<#ident>,
+                    write_sample: __mesh::write_sample::<#ident>,
+                    read_file: __mesh::read_file::<#ident>,
                 }
             }
         };
@@ -127,6 +135,13 @@ fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
                 const VERSION: &'static str = "0.0.0";
                 const DESCRIPTOR: &'static __mesh::ProductDescriptor = &__mesh::INVALID_PRODUCT;
                 fn schema() -> ::core::result::Result<&'static __mesh::ProductSchema, __mesh::ProductSchemaError> {
+                    ::core::result::Result::Err(__mesh::invalid_product_error())
+                }
+            }
+            impl __mesh::ContainerRecord for #ident {
+                const PRODUCT_ID: &'static str = "";
+                const PRODUCT_VERSION: &'static str = "0.0.0";
+                fn writer_schema() -> ::core::result::Result<&'static __mesh::ProductSchema, __mesh::ProductSchemaError> {
                     ::core::result::Result::Err(__mesh::invalid_product_error())
                 }
             }

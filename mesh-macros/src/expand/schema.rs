@@ -1,6 +1,6 @@
 //! Generates `AvroSchema` impls: records from their fields, enums from their symbols.
 
-use mesh_core::model::TypeShape;
+use mesh_model::TypeShape;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;

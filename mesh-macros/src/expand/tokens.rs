@@ -1,6 +1,6 @@
 //! Small token builders shared by the generators.
 
-use mesh_core::model::TypeShape;
+use mesh_model::TypeShape;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -30,7 +30,7 @@ pub fn cow_list(values: &[String]) -> TokenStream {
     quote!(__mesh::Cow::Borrowed(&[#(__mesh::Cow::Borrowed(#values)),*]))
 }
 
-/// Code that builds `shape` as a `mesh_core::model::TypeShape` value.
+/// Code that builds `shape` as a `mesh_model::TypeShape` value.
 pub fn shape(shape: &TypeShape) -> TokenStream {
     let boxed = |inner: &TypeShape| {
         let inner = self::shape(inner);

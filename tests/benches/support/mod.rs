@@ -11,7 +11,7 @@ use std::io::Cursor;
 use std::sync::OnceLock;
 
 use apache_avro::types::Value;
-use mesh_core::codec::{AvroCodec, Codec, ContainerReader, ContainerWriter, Reader, Sample, SampleRng};
+use mesh_core::codec::{AvroCodec, Compression, ContainerReader, ContainerWriter, Reader, Sample, SampleRng};
 use mesh_core::DataProduct;
 use sales::gold::SalesAnalytics;
 use sales::types::Currency;
@@ -167,7 +167,7 @@ impl Data {
             record.encode(&mut datums);
             offsets.push(datums.len());
         }
-        let mut writer = ContainerWriter::<SalesAnalytics, _>::new(Vec::new(), Codec::Null).unwrap();
+        let mut writer = ContainerWriter::<SalesAnalytics, _>::new(Vec::new(), Compression::Null).unwrap();
         for record in &ours {
             writer.append(record).unwrap();
         }
@@ -188,7 +188,7 @@ pub fn older_schema() -> String {
 
 #[allow(deprecated)]
 pub fn evolved_file(datums: &[u8], offsets: &[usize]) -> Vec<u8> {
-    let product = &SalesAnalytics::schema().unwrap().avro;
+    let product = apache_schema();
     let older = apache_avro::Schema::parse_str(&older_schema()).unwrap();
     let mut writer = apache_avro::Writer::new(&older, Vec::new()).unwrap();
     for window in offsets.windows(2) {
@@ -202,7 +202,8 @@ pub fn evolved_file(datums: &[u8], offsets: &[usize]) -> Vec<u8> {
 }
 
 pub fn apache_schema() -> &'static apache_avro::Schema {
-    &SalesAnalytics::schema().unwrap().avro
+    static SCHEMA: OnceLock<apache_avro::Schema> = OnceLock::new();
+    SCHEMA.get_or_init(|| apache_avro::Schema::parse_str(&SalesAnalytics::schema().unwrap().json).unwrap())
 }
 
 pub fn fast_schema() -> &'static serde_avro_fast::Schema {
@@ -338,7 +339,7 @@ pub mod write_file {
 
     #[inline(never)]
     pub fn mesh_generated(data: &Data) {
-        let mut writer = ContainerWriter::<SalesAnalytics, _>::new(Vec::new(), Codec::Null).unwrap();
+        let mut writer = ContainerWriter::<SalesAnalytics, _>::new(Vec::new(), Compression::Null).unwrap();
         for record in &data.ours {
             writer.append(record).unwrap();
         }

@@ -1,0 +1,442 @@
+//! Reads a product's records from an Avro object container file, block by block.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::marker::PhantomData;
+use std::path::Path;
+
+use super::compression::BlockDecompressor;
+use super::header::{read_block_bytes, read_exact, read_long};
+use super::recovery::{skip_past_sync, Recovery};
+use super::ContainerRecord;
+use super::{Compression, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
+use crate::codec::resolve::Plan;
+use crate::codec::{DecodeError, Reader};
+
+/// The largest block (compressed or not) read by default; larger ones are refused as corrupt.
+const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
+
+/// Reads the records of product `T` from a container file, yielding `T`s.
+///
+/// Memory is bounded by the largest block: one block is read, decompressed
+/// into a buffer reused for every block, and decoded in place from that
+/// buffer; the next block is read only when the records of this one are
+/// consumed.
+///
+/// If the file's writer schema encodes exactly as `T`'s schema, records go
+/// straight to `T`'s generated decoder. Otherwise a [`Plan`] built once
+/// when the file is opened re-encodes each record in `T`'s layout first
+/// (fields added, removed, reordered or renamed, promoted types, enum symbols).
+///
+/// Errors name the file, the block and the record; after an error the
+/// iterator ends, unless the reader was told to skip corrupt blocks
+/// ([`ContainerReader::skip_corrupt_blocks`]): then each skipped block is
+/// yielded as a [`ContainerErrorKind::Skipped`] error and reading goes on.
+pub struct ContainerReader<T: ContainerRecord, R: Read> {
+    input: BufReader<R>,
+    file: String,
+    header: FileHeader,
+    plan: Option<Plan>,
+    decompressor: BlockDecompressor,
+    compressed: Vec<u8>,
+    block: Vec<u8>,
+    scratch: Vec<u8>,
+    position: usize,
+    left_in_block: u64,
+    blocks_read: u64,
+    record_in_block: u64,
+    done: bool,
+    max_block_bytes: usize,
+    /// The fewest bytes a record of the writer schema takes: a block's count is checked against
+    /// its size with it. Zero for records that take no bytes (all fields `null`, say).
+    min_record_bytes: u64,
+    /// Set when corrupt blocks are skipped, with where the current block starts and the record
+    /// count and byte size its header gives (for the report).
+    recovery: Option<Recovery<R>>,
+    block_start: u64,
+    block_claimed: Option<(u64, Option<u64>)>,
+    skipped: u64,
+    _product: PhantomData<fn() -> T>,
+}
+
+impl<T: ContainerRecord> ContainerReader<T, File> {
+    /// Opens the file at `path`.
+    ///
+    /// # Errors
+    /// As [`ContainerReader::new`], or the file cannot be opened.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, ContainerError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| ContainerError {
+            file: path.display().to_string(),
+            block: None,
+            record: None,
+            kind: ContainerErrorKind::Io(e),
+        })?;
+        Self::new(file, path.display().to_string())
+    }
+}
+
+impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
+    /// Reads the header from `input`; `file` names the input in errors.
+    ///
+    /// # Errors
+    /// Not an Avro file, a truncated or malformed header, an unsupported codec,
+    /// another product's file, or a writer schema that cannot be read as `T`.
+    pub fn new(input: R, file: impl Into<String>) -> Result<Self, ContainerError> {
+        let file = file.into();
+        let error = |kind| ContainerError { file: file.clone(), block: None, record: None, kind };
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        let header = FileHeader::read(&mut input).map_err(error)?;
+        let expected = T::PRODUCT_ID.to_string();
+        if let Some(found) = header.product() {
+            if found != expected {
+                return Err(error(ContainerErrorKind::WrongProduct { expected, found: found.to_string() }));
+            }
+        }
+        let reader_schema =
+            T::writer_schema().map_err(|e| error(ContainerErrorKind::IncompatibleSchema(e.to_string())))?;
+        let writer_schema = crate::schema::Schema::parse(&header.schema_json)
+            .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
+        let plan = Plan::new(&writer_schema, &reader_schema.parsed)
+            .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
+        Ok(Self {
+            input,
+            file,
+            decompressor: BlockDecompressor::new(header.codec),
+            header,
+            plan: (!plan.is_identity()).then_some(plan),
+            compressed: Vec::new(),
+            block: Vec::new(),
+            scratch: Vec::new(),
+            position: 0,
+            left_in_block: 0,
+            blocks_read: 0,
+            record_in_block: 0,
+            done: false,
+            max_block_bytes: DEFAULT_MAX_BLOCK_BYTES,
+            min_record_bytes: writer_schema.min_datum_bytes(),
+            recovery: None,
+            block_start: 0,
+            block_claimed: None,
+            skipped: 0,
+            _product: PhantomData,
+        })
+    }
+
+    /// The file's header.
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// Whether records go through a resolution plan (the writer schema differs from `T`'s).
+    pub fn is_resolving(&self) -> bool {
+        self.plan.is_some()
+    }
+
+    /// Sets the largest block accepted, compressed or decompressed.
+    pub fn set_max_block_bytes(&mut self, bytes: usize) {
+        self.max_block_bytes = bytes;
+    }
+
+    /// How many corrupt blocks were skipped so far (see [`ContainerReader::skip_corrupt_blocks`]).
+    pub fn skipped_blocks(&self) -> u64 {
+        self.skipped
+    }
+
+    fn error(&self, kind: ContainerErrorKind, record: bool) -> ContainerError {
+        ContainerError {
+            file: self.file.clone(),
+            block: Some(self.blocks_read.saturating_sub(1)),
+            record: record.then_some(self.record_in_block),
+            kind,
+        }
+    }
+
+    /// Loads the next block; `false` at the end of the file.
+    fn next_block(&mut self) -> Result<bool, ContainerError> {
+        if let Some(position) = self.recovery.as_ref().map(|r| r.position) {
+            self.block_start = position(&mut self.input).map_err(|e| self.error(ContainerErrorKind::Io(e), false))?;
+        }
+        self.block_claimed = None;
+        self.blocks_read += 1;
+        let count = match read_long(&mut self.input) {
+            Ok(Some(count)) => count,
+            Ok(None) => {
+                self.blocks_read -= 1;
+                return Ok(false);
+            }
+            Err(kind) => return Err(self.error(kind, false)),
+        };
+        self.block_claimed = u64::try_from(count).ok().map(|count| (count, None));
+        let size = read_long(&mut self.input)
+            .and_then(|size| size.ok_or(ContainerErrorKind::Truncated))
+            .map_err(|kind| self.error(kind, false))?;
+        self.block_claimed = u64::try_from(count).ok().map(|count| (count, u64::try_from(size).ok()));
+        if count < 0 || size < 0 || size as u64 > self.max_block_bytes as u64 {
+            let why = format!("count {count}, size {size} (the limit is {} bytes)", self.max_block_bytes);
+            return Err(self.error(ContainerErrorKind::BadBlock(why), false));
+        }
+        read_block_bytes(&mut self.input, size as usize, &mut self.compressed)
+            .map_err(|kind| self.error(kind, false))?;
+        let mut sync = [0u8; 16];
+        read_exact(&mut self.input, &mut sync).map_err(|kind| self.error(kind, false))?;
+        if sync != self.header.sync {
+            return Err(self.error(ContainerErrorKind::SyncMismatch, false));
+        }
+        if self.header.codec == Compression::Null {
+            // The block is its own decoded form: swap buffers instead of copying.
+            std::mem::swap(&mut self.compressed, &mut self.block);
+        } else {
+            self.decompressor
+                .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
+                .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
+        }
+        if let Some(why) =
+            records_cannot_fit(count as u64, self.block.len(), self.min_record_bytes, self.max_block_bytes)
+        {
+            return Err(self.error(ContainerErrorKind::BadBlock(why), false));
+        }
+        self.position = 0;
+        self.left_in_block = count as u64;
+        self.record_in_block = 0;
+        Ok(true)
+    }
+
+    /// Loads blocks until one has records; `false` at the end of the file. Once per block, so
+    /// kept out of the per-record path. After an error, `done` says whether reading goes on.
+    #[inline(never)]
+    fn next_nonempty_block(&mut self) -> Result<bool, ContainerError> {
+        while self.left_in_block == 0 {
+            if self.position != self.block.len() {
+                let left = self.block.len() - self.position;
+                let why = format!("{left} bytes follow the block's last record");
+                return Err(self.trailing_bytes(self.error(ContainerErrorKind::BadBlock(why), false)));
+            }
+            match self.next_block() {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(error) => return Err(self.block_failed(error)),
+            }
+        }
+        Ok(true)
+    }
+
+    /// A block could not be read: the end of reading, or (when skipping corrupt blocks) a report
+    /// of the skipped block, reading going on after the next sync marker found past its start.
+    #[cold]
+    fn block_failed(&mut self, error: ContainerError) -> ContainerError {
+        let Some(seek) = self.recovery.as_ref().map(|r| r.seek) else {
+            self.done = true;
+            return error;
+        };
+        if matches!(error.kind, ContainerErrorKind::Io(_)) {
+            // The input itself failed: nothing further can be trusted to be read.
+            self.done = true;
+            return error;
+        }
+        // From one byte past the block's start: its own size or sync may be what is corrupt, and
+        // a lying size may have read past the next block.
+        let from = self.block_start + 1;
+        let resumed = seek(&mut self.input, from).and_then(|()| skip_past_sync(&mut self.input, &self.header.sync));
+        let Ok(resumed) = resumed else {
+            self.done = true;
+            return error;
+        };
+        let resumed_at = resumed.map(|skipped| from + skipped);
+        self.done = resumed_at.is_none();
+        // The block's count is what was lost only if reading resumed exactly where the block's
+        // header says it ends; otherwise the count, the size or the skipped span can't be trusted.
+        let records_lost = match self.block_claimed {
+            Some((count, Some(size))) if resumed_at == Some(block_end(self.block_start, count, size)) => Some(count),
+            _ => None,
+        };
+        self.report_skipped(error, resumed_at, records_lost)
+    }
+
+    /// Bytes left after a block's last record: the records the block's count promised were read,
+    /// but the count itself (or an earlier record) was wrong, so how many records the leftover
+    /// bytes held is unknown; reading goes on (when skipping corrupt blocks) with the next block,
+    /// whose framing was checked.
+    #[cold]
+    fn trailing_bytes(&mut self, error: ContainerError) -> ContainerError {
+        let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
+            self.done = true;
+            return error;
+        };
+        match position(&mut self.input) {
+            Ok(at) => self.report_skipped(error, Some(at), None),
+            Err(_) => {
+                self.done = true;
+                error
+            }
+        }
+    }
+
+    /// A record did not decode: the end of reading, or (when skipping corrupt blocks) a report of
+    /// the rest of its block skipped, reading going on with the next block, whose framing was
+    /// checked (the size and the sync marker) when this one was read.
+    #[cold]
+    #[inline(never)]
+    fn record_failed(&mut self, error: DecodeError) -> ContainerError {
+        let error = self.error(ContainerErrorKind::Decode(error), true);
+        let lost = self.left_in_block;
+        self.left_in_block = 0;
+        let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
+            self.done = true;
+            return error;
+        };
+        match position(&mut self.input) {
+            Ok(at) => self.report_skipped(error, Some(at), Some(lost)),
+            Err(_) => {
+                self.done = true;
+                error
+            }
+        }
+    }
+
+    /// Forgets the current block and reports it skipped.
+    fn report_skipped(
+        &mut self,
+        error: ContainerError,
+        resumed_at: Option<u64>,
+        records_lost: Option<u64>,
+    ) -> ContainerError {
+        self.block.clear();
+        self.position = 0;
+        self.left_in_block = 0;
+        self.skipped += 1;
+        let skipped = SkippedBlock { offset: self.block_start, resumed_at, records_lost, reason: error.kind };
+        ContainerError { kind: ContainerErrorKind::Skipped(Box::new(skipped)), ..error }
+    }
+
+    /// Decodes the record at `position` with `decode`; returns the result and where the next
+    /// record starts. Through the plan when the writer schema differs.
+    #[inline]
+    fn decode_record<X>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+    ) -> Result<(X, usize), DecodeError> {
+        let mut input = Reader::new(&self.block);
+        input.take(self.position)?;
+        let value = match &self.plan {
+            None => decode(&mut input)?,
+            Some(plan) => {
+                self.scratch.clear();
+                plan.transcode(&mut input, &mut self.scratch)?;
+                let mut resolved = Reader::new(&self.scratch);
+                let value = decode(&mut resolved)?;
+                resolved.finish()?;
+                value
+            }
+        };
+        Ok((value, input.offset()))
+    }
+
+    /// The next record through `decode`: loads blocks as needed, counts the record, and ends
+    /// the reading after an error (unless skipping corrupt blocks). `next` and `read_into` differ
+    /// only in `decode`.
+    #[inline]
+    fn read_next<X>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+    ) -> Option<Result<X, ContainerError>> {
+        if self.left_in_block == 0 {
+            if self.done {
+                return None;
+            }
+            match self.next_nonempty_block() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(error) => return Some(Err(error)),
+            }
+        }
+        // The value goes straight into the item: no `Result<Option<T>>` to rebuild per record.
+        Some(match self.decode_record(decode) {
+            Ok((value, position)) => {
+                self.position = position;
+                self.left_in_block -= 1;
+                self.record_in_block += 1;
+                Ok(value)
+            }
+            Err(error) => Err(self.record_failed(error)),
+        })
+    }
+
+    /// Reads the next record into `record`, reusing its strings and vectors (see
+    /// [`AvroCodec::decode_into`](crate::codec::AvroCodec::decode_into)): the allocation-free way to scan a file. `None` at the end.
+    ///
+    /// ```no_run
+    /// # fn scan<T: mesh_avro::codec::ContainerRecord>(first: T) -> Result<(), mesh_avro::codec::ContainerError> {
+    /// let mut reader = mesh_avro::codec::ContainerReader::<T, _>::open("orders.avro")?;
+    /// let mut record = first; // any value of `T`, e.g. the first record read with `next()`
+    /// while let Some(read) = reader.read_into(&mut record) {
+    ///     read?;
+    ///     // use `&record` here; the next call overwrites it
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
+    pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
+        self.read_next(|input| record.decode_into(input))
+    }
+}
+
+/// Why a block's record count cannot be true for its decoded size, if it cannot: records of
+/// at least `min_record_bytes` must fit in `block_len`. Records that take no bytes fit any block;
+/// they count as one byte against the block limit, so a lying count cannot make a block of a
+/// few bytes yield records without end.
+fn records_cannot_fit(count: u64, block_len: usize, min_record_bytes: u64, max_block_bytes: usize) -> Option<String> {
+    if min_record_bytes == 0 {
+        return (count > max_block_bytes as u64).then(|| {
+            format!("{count} records are more than the {max_block_bytes} a block may hold (the block limit in bytes)")
+        });
+    }
+    let room = block_len as u64 / min_record_bytes;
+    let unit = if min_record_bytes == 1 { "byte" } else { "bytes" };
+    (count > room)
+        .then(|| format!("{count} records of at least {min_record_bytes} {unit} each cannot fit in {block_len} bytes"))
+}
+
+/// Where a block that starts at `start` ends, after its sync marker, if its count and size
+/// are true and written in the shortest form (as every writer does).
+fn block_end(start: u64, count: u64, size: u64) -> u64 {
+    let varint_len = |n: u64| u64::from((64 - (n << 1).leading_zeros()).div_ceil(7).max(1));
+    start + varint_len(count) + varint_len(size) + size + 16
+}
+
+impl<T: ContainerRecord, R: Read + Seek> ContainerReader<T, R> {
+    /// Skips corrupt blocks instead of ending at the first one. Call it before reading.
+    ///
+    /// A block that cannot be read (a bad count or size, a missing sync marker, data that does
+    /// not decompress, the file ending inside it) or that holds a record that does not decode is
+    /// skipped: the reader goes back to one byte past the block's start, scans forward for the
+    /// file's 16-byte sync marker, and goes on with the block after it. Each skipped block is
+    /// yielded as an `Err` of kind [`ContainerErrorKind::Skipped`] (where the block starts, why it
+    /// was skipped, how many records were lost if known, where reading resumed); other errors
+    /// (the input failing) still end the iterator. Records yielded before a record error in the
+    /// same block stay yielded.
+    ///
+    /// The scan reads each byte once and keeps 15 bytes; a corrupt block's claimed size is still
+    /// bounded by [`ContainerReader::set_max_block_bytes`], and memory grows only as bytes arrive.
+    pub fn skip_corrupt_blocks(&mut self) {
+        let recovery = Recovery::new();
+        if let Ok(at) = (recovery.position)(&mut self.input) {
+            self.block_start = at;
+        }
+        self.recovery = Some(recovery);
+    }
+}
+
+impl<T: ContainerRecord, R: Read> Iterator for ContainerReader<T, R> {
+    type Item = Result<T, ContainerError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_next(T::decode)
+    }
+}

@@ -1,0 +1,177 @@
+//! Writes a product's records to an Avro object container file.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, Write};
+use std::marker::PhantomData;
+
+use super::compression::BlockCompressor;
+use super::ContainerRecord;
+use super::{Compression, FileHeader, PRODUCT_KEY, VERSION_KEY};
+
+/// Bytes of encoded records gathered before a block is written.
+const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
+
+/// Writes records of product `T` as a standard Avro object container file.
+///
+/// Records are encoded by `T`'s generated encoder into a block buffer that
+/// is compressed and written once it holds [`ContainerWriter::set_block_bytes`]
+/// bytes. Call [`ContainerWriter::finish`] to write the last block and get the
+/// output back; dropping the writer also writes it, but ignores errors.
+///
+/// ```no_run
+/// # fn demo<T: mesh_avro::codec::ContainerRecord>(records: &[T]) -> std::io::Result<()> {
+/// use mesh_avro::codec::{Compression, ContainerWriter};
+/// let file = std::io::BufWriter::new(std::fs::File::create("orders.avro")?);
+/// let mut writer = ContainerWriter::<T, _>::new(file, Compression::Deflate)?;
+/// for record in records {
+///     writer.append(record)?;
+/// }
+/// writer.finish()?;
+/// # Ok(()) }
+/// ```
+pub struct ContainerWriter<T: ContainerRecord, W: Write> {
+    out: Option<W>,
+    compressor: BlockCompressor,
+    sync: [u8; 16],
+    block: Vec<u8>,
+    compressed: Vec<u8>,
+    records: u64,
+    block_bytes: usize,
+    _product: PhantomData<fn(&T)>,
+}
+
+impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
+    /// Starts a file with a random sync marker.
+    ///
+    /// # Errors
+    /// The product's schema is invalid, or writing the header fails.
+    pub fn new(out: W, codec: Compression) -> io::Result<Self> {
+        Self::with_sync_marker(out, codec, random_sync_marker())
+    }
+
+    /// Starts a file with the given sync marker (for reproducible files).
+    ///
+    /// # Errors
+    /// As [`ContainerWriter::new`].
+    pub fn with_sync_marker(mut out: W, codec: Compression, sync: [u8; 16]) -> io::Result<Self> {
+        let schema = T::writer_schema().map_err(io::Error::other)?;
+        let compressor = BlockCompressor::new(codec)?;
+        let product = T::PRODUCT_ID;
+        FileHeader::write(
+            &mut out,
+            &[
+                ("avro.schema", schema.json.as_bytes()),
+                ("avro.codec", codec.name().as_bytes()),
+                (PRODUCT_KEY, product.as_bytes()),
+                (VERSION_KEY, T::PRODUCT_VERSION.as_bytes()),
+            ],
+            &sync,
+        )?;
+        Ok(Self {
+            out: Some(out),
+            compressor,
+            sync,
+            block: Vec::with_capacity(DEFAULT_BLOCK_BYTES + (DEFAULT_BLOCK_BYTES >> 2)),
+            compressed: Vec::new(),
+            records: 0,
+            block_bytes: DEFAULT_BLOCK_BYTES,
+            _product: PhantomData,
+        })
+    }
+
+    /// Sets how many bytes of encoded records make a block (at least 1).
+    pub fn set_block_bytes(&mut self, bytes: usize) {
+        self.block_bytes = bytes.max(1);
+    }
+
+    /// Appends one record.
+    ///
+    /// # Errors
+    /// Writing a full block fails.
+    pub fn append(&mut self, record: &T) -> io::Result<()> {
+        record.encode(&mut self.block);
+        self.records += 1;
+        if self.block.len() >= self.block_bytes {
+            self.flush_block()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the records gathered so far as a block, if there are any.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn flush_block(&mut self) -> io::Result<()> {
+        let Some(out) = self.out.as_mut() else { return Ok(()) };
+        if self.records == 0 {
+            return Ok(());
+        }
+        // An uncompressed block is written straight from the buffer it was encoded into.
+        let data = if self.compressor.codec() == Compression::Null {
+            &self.block
+        } else {
+            self.compressor.compress(&self.block, &mut self.compressed)?;
+            &self.compressed
+        };
+        let mut prefix = [0u8; 20];
+        let prefix_len = block_prefix(&mut prefix, self.records, data.len());
+        out.write_all(&prefix[..prefix_len])?;
+        out.write_all(data)?;
+        out.write_all(&self.sync)?;
+        self.block.clear();
+        self.records = 0;
+        Ok(())
+    }
+
+    /// Writes the last block, flushes, and returns the output.
+    ///
+    /// # Errors
+    /// Writing or flushing fails.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.flush_block()?;
+        let mut out = self.out.take().ok_or_else(|| io::Error::other("the writer was already finished"))?;
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+impl<T: ContainerRecord, W: Write> Drop for ContainerWriter<T, W> {
+    fn drop(&mut self) {
+        // Like BufWriter: do not lose buffered records, but errors can only be seen through `finish`.
+        let _ = self.flush_block();
+        if let Some(out) = self.out.as_mut() {
+            let _ = out.flush();
+        }
+    }
+}
+
+/// Writes a block's record count and byte size (two zig-zag varints) into `prefix`; returns their length.
+fn block_prefix(prefix: &mut [u8; 20], records: u64, bytes: usize) -> usize {
+    let mut len = 0;
+    for value in [records, bytes as u64] {
+        // Both are non-negative and below 2^63, so the zig-zag form is the value doubled.
+        let mut n = value << 1;
+        while n >= 0x80 {
+            prefix[len] = (n as u8) | 0x80;
+            n >>= 7;
+            len += 1;
+        }
+        prefix[len] = n as u8;
+        len += 1;
+    }
+    len
+}
+
+/// 16 unpredictable bytes, from the standard library's randomly seeded hasher.
+fn random_sync_marker() -> [u8; 16] {
+    let state = std::collections::hash_map::RandomState::new();
+    let mut marker = [0u8; 16];
+    for (i, chunk) in marker.chunks_mut(8).enumerate() {
+        let mut hasher = state.build_hasher();
+        hasher.write_usize(i);
+        hasher
+            .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+        chunk.copy_from_slice(&hasher.finish().to_le_bytes());
+    }
+    marker
+}

@@ -1,0 +1,582 @@
+//! Reads Avro JSON (`.avsc`) into a [`Schema`], following the specification:
+//! names resolve against the enclosing namespace, each named type is defined
+//! once and referenced by name afterwards (also from inside itself, which is
+//! how recursive types are written), and a logical type that is unknown or
+//! invalid for its underlying type is ignored.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::types::{Enum, Field, Fixed, Kind, Logical, Named, Order, Record, Schema, Type, TypeId};
+
+/// An `.avsc` that is not a valid Avro schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Where in the schema, e.g. `record sales.Order, field amount`.
+    pub context: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.context.is_empty() {
+            write!(f, "invalid Avro schema: {}", self.message)
+        } else {
+            write!(f, "invalid Avro schema at {}: {}", self.context, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl Schema {
+    /// Parses Avro JSON text.
+    ///
+    /// # Errors
+    /// The text is not JSON, or not a valid Avro schema (the error says where).
+    pub fn parse(text: &str) -> Result<Schema, ParseError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| ParseError { context: String::new(), message: format!("not JSON: {e}") })?;
+        Self::from_json(&value)
+    }
+
+    /// Parses an Avro schema given as a JSON value.
+    ///
+    /// # Errors
+    /// As [`Schema::parse`].
+    pub fn from_json(value: &Value) -> Result<Schema, ParseError> {
+        let mut parser = Parser { types: Vec::new(), names: HashMap::new(), context: Vec::new() };
+        let root = parser.schema(value, None)?;
+        Ok(Schema { types: parser.types, root })
+    }
+
+    /// The schema of a tree built by generated code.
+    ///
+    /// # Errors
+    /// The tree is not valid Avro (e.g. two types share a name).
+    pub fn from_node(node: &mesh_model::avro::SchemaNode) -> Result<Schema, ParseError> {
+        let json = mesh_model::avro::to_json(node)
+            .map_err(|e| ParseError { context: String::new(), message: e.to_string() })?;
+        Self::parse(&json)
+    }
+}
+
+struct Parser {
+    types: Vec<Type>,
+    names: HashMap<String, TypeId>,
+    context: Vec<String>,
+}
+
+const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
+
+impl Parser {
+    fn error<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError { context: self.context.join(", "), message: message.into() })
+    }
+
+    fn push(&mut self, kind: Kind, logical: Option<Logical>) -> TypeId {
+        self.types.push(Type { kind, logical });
+        TypeId(self.types.len() - 1)
+    }
+
+    fn schema(&mut self, value: &Value, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        match value {
+            Value::String(name) => self.named_or_primitive(name, ns),
+            Value::Array(branches) => {
+                let mut ids = Vec::with_capacity(branches.len());
+                for (i, branch) in branches.iter().enumerate() {
+                    if branch.is_array() {
+                        return self.error(format!("union branch {i} is itself a union; unions cannot nest"));
+                    }
+                    ids.push(self.schema(branch, ns)?);
+                }
+                self.check_union(&ids)?;
+                Ok(self.push(Kind::Union(ids), None))
+            }
+            Value::Object(object) => self.object(object, ns),
+            other => self.error(format!("expected a type name, an object or a union array, found `{other}`")),
+        }
+    }
+
+    fn named_or_primitive(&mut self, name: &str, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        if let Some(kind) = primitive(name) {
+            return Ok(self.push(kind, None));
+        }
+        let candidates = [qualify(name, ns), name.to_string()];
+        for candidate in &candidates {
+            if let Some(id) = self.names.get(candidate) {
+                return Ok(*id);
+            }
+        }
+        self.error(format!(
+            "unknown type `{name}`: not a primitive and no named type `{}` is defined before this use",
+            candidates[0]
+        ))
+    }
+
+    fn object(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let Some(ty) = object.get("type") else {
+            return self.error("object without `type`");
+        };
+        let ty = match ty {
+            Value::String(ty) => ty.as_str(),
+            // `{"type": {...}}` or `{"type": [...]}`: a wrapped schema.
+            nested => return self.schema(nested, ns),
+        };
+        let id = match ty {
+            "record" | "error" => self.record(object, ns)?,
+            "enum" => self.enumeration(object, ns)?,
+            "fixed" => self.fixed(object, ns)?,
+            "array" => {
+                let Some(items) = object.get("items") else { return self.error("array without `items`") };
+                let items = self.schema(items, ns)?;
+                self.push(Kind::Array(items), None)
+            }
+            "map" => {
+                let Some(values) = object.get("values") else { return self.error("map without `values`") };
+                let values = self.schema(values, ns)?;
+                self.push(Kind::Map(values), None)
+            }
+            name if PRIMITIVES.contains(&name) => {
+                let kind = primitive(name).unwrap_or(Kind::Null);
+                self.push(kind, None)
+            }
+            // A named type referenced through `{"type": "Name"}`.
+            name => return self.named_or_primitive(name, ns),
+        };
+        if let Some(Value::String(logical)) = object.get("logicalType") {
+            let logical = self.logical(logical, object, &self.types[id.0].kind);
+            self.types[id.0].logical = logical;
+        }
+        Ok(id)
+    }
+
+    /// The logical type if valid for `kind`; `None` (ignored) otherwise, as the specification requires.
+    fn logical(&self, name: &str, object: &Map<String, Value>, kind: &Kind) -> Option<Logical> {
+        let int = |key: &str| object.get(key).and_then(Value::as_u64).and_then(|v| u32::try_from(v).ok());
+        let logical = match name {
+            "decimal" => {
+                let precision = int("precision")?;
+                let scale = if object.contains_key("scale") { int("scale")? } else { 0 };
+                if precision == 0 || scale > precision {
+                    return None;
+                }
+                if let Kind::Fixed(fixed) = kind {
+                    // The largest precision a fixed of this size holds: floor(log10(2^(8n-1) - 1)).
+                    let bits = 8.0 * fixed.size as f64 - 1.0;
+                    if f64::from(precision) > (bits * std::f64::consts::LOG10_2).floor() {
+                        return None;
+                    }
+                }
+                Logical::Decimal { precision, scale }
+            }
+            "uuid" => Logical::Uuid,
+            "date" => Logical::Date,
+            "time-millis" => Logical::TimeMillis,
+            "time-micros" => Logical::TimeMicros,
+            "timestamp-millis" => Logical::TimestampMillis,
+            "timestamp-micros" => Logical::TimestampMicros,
+            "timestamp-nanos" => Logical::TimestampNanos,
+            "local-timestamp-millis" => Logical::LocalTimestampMillis,
+            "local-timestamp-micros" => Logical::LocalTimestampMicros,
+            "local-timestamp-nanos" => Logical::LocalTimestampNanos,
+            "duration" => Logical::Duration,
+            other => return Some(Logical::Other(other.to_string())),
+        };
+        let fits = match (&logical, kind) {
+            (Logical::Decimal { .. }, Kind::Bytes | Kind::Fixed(_)) => true,
+            (Logical::Uuid, Kind::String) => true,
+            (Logical::Uuid, Kind::Fixed(f)) => f.size == 16,
+            (Logical::Date | Logical::TimeMillis, Kind::Int) => true,
+            (Logical::Duration, Kind::Fixed(f)) => f.size == 12,
+            (
+                Logical::TimeMicros
+                | Logical::TimestampMillis
+                | Logical::TimestampMicros
+                | Logical::TimestampNanos
+                | Logical::LocalTimestampMillis
+                | Logical::LocalTimestampMicros
+                | Logical::LocalTimestampNanos,
+                Kind::Long,
+            ) => true,
+            _ => false,
+        };
+        fits.then_some(logical)
+    }
+
+    fn named(&mut self, object: &Map<String, Value>, kind: &str, ns: Option<&str>) -> Result<Named, ParseError> {
+        let Some(Value::String(name)) = object.get("name") else {
+            return self.error(format!("{kind} without a `name`"));
+        };
+        let own_ns = match object.get("namespace") {
+            Some(Value::String(namespace)) => Some(namespace.as_str()),
+            Some(Value::Null) | None => ns,
+            Some(other) => return self.error(format!("{kind} `{name}` has a non-string namespace `{other}`")),
+        };
+        let full_name = qualify(name, own_ns);
+        for part in full_name.split('.') {
+            if !is_avro_name(part) {
+                return self.error(format!(
+                    "`{full_name}` is not a valid Avro name: each part starts with a letter or `_` and has only letters, digits and `_`"
+                ));
+            }
+        }
+        if PRIMITIVES.contains(&full_name.as_str()) {
+            return self.error(format!("a {kind} cannot be named `{full_name}`, a primitive type's name"));
+        }
+        if self.names.contains_key(&full_name) {
+            return self.error(format!("`{full_name}` is defined twice; define it once and refer to it by name"));
+        }
+        let type_ns = full_name.rsplit_once('.').map(|(ns, _)| ns.to_string());
+        let aliases = self.strings(object, "aliases")?.into_iter().map(|a| qualify(&a, type_ns.as_deref())).collect();
+        let doc = object.get("doc").and_then(Value::as_str).map(str::to_string);
+        Ok(Named { full_name, aliases, doc })
+    }
+
+    fn strings(&self, object: &Map<String, Value>, key: &str) -> Result<Vec<String>, ParseError> {
+        match object.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    other => self.error(format!("`{key}` must list strings, found `{other}`")),
+                })
+                .collect(),
+            Some(other) => self.error(format!("`{key}` must be an array of strings, found `{other}`")),
+        }
+    }
+
+    fn record(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let named = self.named(object, "record", ns)?;
+        let full_name = named.full_name.clone();
+        // Registered before its fields so that fields can refer to the record itself.
+        let id = self.push(Kind::Record(Record { named, fields: Vec::new() }), None);
+        self.names.insert(full_name.clone(), id);
+        self.context.push(format!("record {full_name}"));
+        let Some(Value::Array(fields)) = object.get("fields") else {
+            return self.error("record without a `fields` array");
+        };
+        let record_ns = full_name.rsplit_once('.').map(|(ns, _)| ns.to_string());
+        let mut parsed: Vec<Field> = Vec::with_capacity(fields.len());
+        for field in fields {
+            let Value::Object(field) = field else { return self.error("a field must be an object") };
+            let Some(Value::String(name)) = field.get("name") else { return self.error("field without a `name`") };
+            if !is_avro_name(name) {
+                return self.error(format!("field name `{name}` is not a valid Avro name"));
+            }
+            if parsed.iter().any(|f| &f.name == name) {
+                return self.error(format!("field `{name}` appears twice"));
+            }
+            self.context.push(format!("field {name}"));
+            let Some(ty) = field.get("type") else { return self.error("field without a `type`") };
+            let ty = self.schema(ty, record_ns.as_deref())?;
+            let order = match field.get("order").and_then(Value::as_str) {
+                None | Some("ascending") => Order::Ascending,
+                Some("descending") => Order::Descending,
+                Some("ignore") => Order::Ignore,
+                Some(other) => {
+                    return self.error(format!("order `{other}` is not `ascending`, `descending` or `ignore`"))
+                }
+            };
+            let aliases = self.strings(field, "aliases")?;
+            if let Some(default) = field.get("default") {
+                if let Err(mismatch) = self.check_default(ty, default) {
+                    return self.error(format!("default `{default}` {mismatch}"));
+                }
+            }
+            self.context.pop();
+            parsed.push(Field {
+                name: name.clone(),
+                aliases,
+                doc: field.get("doc").and_then(Value::as_str).map(str::to_string),
+                default: field.get("default").cloned(),
+                order,
+                ty,
+            });
+        }
+        self.context.pop();
+        if let Kind::Record(record) = &mut self.types[id.0].kind {
+            record.fields = parsed;
+        }
+        Ok(id)
+    }
+
+    fn enumeration(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let named = self.named(object, "enum", ns)?;
+        let symbols = self.strings(object, "symbols")?;
+        let full_name = named.full_name.clone();
+        for (i, symbol) in symbols.iter().enumerate() {
+            if !is_avro_name(symbol) {
+                return self.error(format!("enum {full_name}: symbol `{symbol}` is not a valid Avro name"));
+            }
+            if symbols[..i].contains(symbol) {
+                return self.error(format!("enum {full_name}: symbol `{symbol}` appears twice"));
+            }
+        }
+        let default = match object.get("default") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(default)) if symbols.contains(default) => Some(default.clone()),
+            Some(other) => return self.error(format!("enum {full_name}: default `{other}` is not one of its symbols")),
+        };
+        let id = self.push(Kind::Enum(Enum { named, symbols, default }), None);
+        self.names.insert(full_name, id);
+        Ok(id)
+    }
+
+    fn fixed(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let named = self.named(object, "fixed", ns)?;
+        let Some(size) = object.get("size").and_then(Value::as_u64) else {
+            return self.error(format!("fixed {} needs a non-negative integer `size`", named.full_name));
+        };
+        let full_name = named.full_name.clone();
+        let id = self.push(Kind::Fixed(Fixed { named, size }), None);
+        self.names.insert(full_name, id);
+        Ok(id)
+    }
+
+    /// Whether `value` is a valid default for `ty` (Avro specification, "Complex Types: Records"): what is
+    /// wrong otherwise. A union's default is one of its first branch; bytes and fixed take a string of
+    /// code points 0-255.
+    fn check_default(&self, ty: TypeId, value: &Value) -> Result<(), String> {
+        let mismatch = |expected: &str| Err(format!("does not match the field's type: expected {expected}"));
+        match (&self.types[ty.0].kind, value) {
+            (Kind::Null, Value::Null) | (Kind::Boolean, Value::Bool(_)) | (Kind::String, Value::String(_)) => Ok(()),
+            (Kind::Null, _) => mismatch("null"),
+            (Kind::Boolean, _) => mismatch("true or false"),
+            (Kind::String, _) => mismatch("a string"),
+            (Kind::Int, Value::Number(n)) if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => Ok(()),
+            (Kind::Int, _) => mismatch("an integer within the range of int"),
+            (Kind::Long, Value::Number(n)) if n.as_i64().is_some() => Ok(()),
+            (Kind::Long, _) => mismatch("an integer within the range of long"),
+            (Kind::Float | Kind::Double, Value::Number(_)) => Ok(()),
+            (Kind::Float | Kind::Double, _) => mismatch("a number"),
+            (Kind::Bytes, Value::String(text)) if text.chars().all(|c| u32::from(c) <= 0xFF) => Ok(()),
+            (Kind::Bytes, _) => mismatch("a string of code points 0-255 (one per byte)"),
+            (Kind::Fixed(fixed), Value::String(text))
+                if text.chars().all(|c| u32::from(c) <= 0xFF) && text.chars().count() as u64 == fixed.size =>
+            {
+                Ok(())
+            }
+            (Kind::Fixed(fixed), _) => mismatch(&format!(
+                "a string of {} code points 0-255 (one per byte of fixed {})",
+                fixed.size, fixed.named.full_name
+            )),
+            (Kind::Enum(e), Value::String(symbol)) if e.symbols.contains(symbol) => Ok(()),
+            (Kind::Enum(e), _) => mismatch(&format!("one of the symbols of enum {}", e.named.full_name)),
+            (Kind::Array(items), Value::Array(values)) => values
+                .iter()
+                .try_for_each(|v| self.check_default(*items, v))
+                .map_err(|e| format!("has an item that {e}")),
+            (Kind::Array(_), _) => mismatch("an array"),
+            (Kind::Map(values), Value::Object(entries)) => entries.iter().try_for_each(|(key, v)| {
+                self.check_default(*values, v).map_err(|e| format!("has entry `{key}` that {e}"))
+            }),
+            (Kind::Map(_), _) => mismatch("an object (a map)"),
+            (Kind::Union(branches), _) => match branches.first() {
+                Some(first) => self
+                    .check_default(*first, value)
+                    .map_err(|e| format!("{e} (a union's default must match its first branch)")),
+                None => Err("is given for an empty union, which has no values".into()),
+            },
+            (Kind::Record(record), Value::Object(entries)) => record.fields.iter().try_for_each(|field| match entries
+                .get(&field.name)
+            {
+                Some(v) => self.check_default(field.ty, v).map_err(|e| format!("has field `{}` that {e}", field.name)),
+                None if field.default.is_some() => Ok(()),
+                None => Err(format!(
+                    "lacks field `{}` of record {}, which has no default",
+                    field.name, record.named.full_name
+                )),
+            }),
+            (Kind::Record(record), _) => {
+                mismatch(&format!("an object with the fields of record {}", record.named.full_name))
+            }
+        }
+    }
+
+    /// A union may not hold two branches of the same unnamed kind nor two with the same name.
+    fn check_union(&self, ids: &[TypeId]) -> Result<(), ParseError> {
+        let mut seen: Vec<String> = Vec::new();
+        for id in ids {
+            let key = match &self.types[id.0].kind {
+                Kind::Union(_) => return self.error("unions cannot nest"),
+                Kind::Array(_) => "array".to_string(),
+                Kind::Map(_) => "map".to_string(),
+                Kind::Record(r) => r.named.full_name.clone(),
+                Kind::Enum(e) => e.named.full_name.clone(),
+                Kind::Fixed(f) => f.named.full_name.clone(),
+                other => format!("{other:?}").to_lowercase(),
+            };
+            if seen.contains(&key) {
+                return self.error(format!("a union holds `{key}` twice"));
+            }
+            seen.push(key);
+        }
+        Ok(())
+    }
+}
+
+fn primitive(name: &str) -> Option<Kind> {
+    Some(match name {
+        "null" => Kind::Null,
+        "boolean" => Kind::Boolean,
+        "int" => Kind::Int,
+        "long" => Kind::Long,
+        "float" => Kind::Float,
+        "double" => Kind::Double,
+        "bytes" => Kind::Bytes,
+        "string" => Kind::String,
+        _ => return None,
+    })
+}
+
+/// A name with a dot is already full; otherwise it takes the namespace.
+fn qualify(name: &str, ns: Option<&str>) -> String {
+    match ns {
+        Some(ns) if !ns.is_empty() && !name.contains('.') => format!("{ns}.{name}"),
+        _ => name.strip_prefix('.').unwrap_or(name).to_string(),
+    }
+}
+
+fn is_avro_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_names_against_namespaces_and_aliases() {
+        let schema = Schema::parse(
+            r#"{"type":"record","name":"Order","namespace":"sales","aliases":["OldOrder","legacy.Order"],
+                "fields":[
+                  {"name":"item","type":{"type":"record","name":"Item","fields":[{"name":"n","type":"int"}]}},
+                  {"name":"again","type":"Item"},
+                  {"name":"full","type":"sales.Item"},
+                  {"name":"other","type":{"type":"fixed","name":"x.Hash","size":16}},
+                  {"name":"next","type":["null","Order"]}
+                ]}"#,
+        )
+        .unwrap();
+        let Kind::Record(order) = &schema.get(schema.root()).kind else { panic!() };
+        assert_eq!(order.named.full_name, "sales.Order");
+        assert_eq!(order.named.aliases, ["sales.OldOrder", "legacy.Order"]);
+        assert_eq!(order.fields[0].ty, order.fields[1].ty);
+        assert_eq!(order.fields[0].ty, order.fields[2].ty);
+        assert_eq!(schema.display(order.fields[3].ty).to_string(), "fixed x.Hash(16)");
+        let Kind::Union(branches) = &schema.get(order.fields[4].ty).kind else { panic!() };
+        assert_eq!(branches[1], schema.root(), "the recursive reference is the record itself");
+    }
+
+    #[test]
+    fn ignores_invalid_logical_types_and_keeps_unknown_ones() {
+        let field_type = |ty: &str| {
+            let schema =
+                Schema::parse(&format!(r#"{{"type":"record","name":"R","fields":[{{"name":"f","type":{ty}}}]}}"#))
+                    .unwrap();
+            let Kind::Record(r) = &schema.get(schema.root()).kind else { panic!() };
+            schema.display(r.fields[0].ty).to_string()
+        };
+        assert_eq!(field_type(r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#), "decimal(4,2)");
+        assert_eq!(field_type(r#"{"type":"bytes","logicalType":"decimal","precision":2,"scale":4}"#), "bytes");
+        assert_eq!(field_type(r#"{"type":"string","logicalType":"date"}"#), "string");
+        assert_eq!(
+            field_type(r#"{"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":5}"#),
+            "fixed D(2)"
+        );
+        assert_eq!(
+            field_type(r#"{"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":4}"#),
+            "decimal(4,0)"
+        );
+        assert_eq!(field_type(r#"{"type":"long","logicalType":"my-clock"}"#), "long");
+    }
+
+    #[test]
+    fn rejects_invalid_schemas_with_their_location() {
+        for (text, needle) in [
+            (
+                r#"{"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]}"#,
+                "record R, field a: unknown type `Nope`",
+            ),
+            (r#"{"type":"enum","name":"E","symbols":["A","A"]}"#, "symbol `A` appears twice"),
+            (
+                r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#,
+                "default `\"B\"` is not one of its symbols",
+            ),
+            (r#"["null",["int"]]"#, "cannot nest"),
+            (r#"["int","int"]"#, "holds `int` twice"),
+            (r#"{"type":"fixed","name":"F"}"#, "integer `size`"),
+            (r#"{"type":"record","name":"1R","fields":[]}"#, "not a valid Avro name"),
+            (r#"[{"type":"fixed","name":"F","size":1},{"type":"fixed","name":"F","size":2}]"#, "defined twice"),
+            ("nope", "not JSON"),
+        ] {
+            let err = Schema::parse(text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn rejects_defaults_that_do_not_match_the_field_type() {
+        let parse = |ty: &str, default: &str| {
+            Schema::parse(&format!(
+                r#"{{"type":"record","name":"R","namespace":"ns","fields":[{{"name":"n","type":{ty},"default":{default}}}]}}"#
+            ))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        for (ty, default) in [
+            (r#""int""#, "null"),
+            (r#""int""#, "3000000000"),
+            (r#""int""#, "1.5"),
+            (r#""long""#, r#""1""#),
+            (r#""string""#, "1"),
+            (r#""boolean""#, "0"),
+            (r#""double""#, r#""NaN""#),
+            (r#""bytes""#, r#""\u0100""#),
+            (r#"{"type":"fixed","name":"F","size":2}"#, r#""a""#),
+            (r#"{"type":"enum","name":"E","symbols":["A"]}"#, r#""B""#),
+            (r#"{"type":"array","items":"int"}"#, r#"[1, "2"]"#),
+            (r#"{"type":"map","values":"int"}"#, r#"{"a": null}"#),
+            (r#"["null","string"]"#, r#""x""#),
+            (r#"["string","null"]"#, "null"),
+            (r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"}]}"#, "{}"),
+            (r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"}]}"#, r#"{"a": "1"}"#),
+        ] {
+            let err = parse(ty, default).expect_err(&format!("{ty} with default {default}"));
+            assert!(err.starts_with("invalid Avro schema at record ns.R, field n: default `"), "{ty}: {err}");
+        }
+        assert_eq!(
+            parse(r#""int""#, "null").unwrap_err(),
+            "invalid Avro schema at record ns.R, field n: default `null` does not match the field's type: expected an integer within the range of int"
+        );
+        assert!(parse(r#"["string","null"]"#, "null")
+            .unwrap_err()
+            .ends_with("(a union's default must match its first branch)"));
+        for (ty, default) in [
+            (r#""int""#, "-2147483648"),
+            (r#""long""#, "9007199254740993"),
+            (r#""double""#, "1"),
+            (r#""bytes""#, r#""\u00ff""#),
+            (r#"{"type":"fixed","name":"F","size":2}"#, r#""ab""#),
+            (r#"{"type":"enum","name":"E","symbols":["A"]}"#, r#""A""#),
+            (r#"{"type":"array","items":"int"}"#, "[1, 2]"),
+            (r#"{"type":"map","values":["null","int"]}"#, r#"{"a": null}"#),
+            (r#"["null","string"]"#, "null"),
+            (r#"["string","null"]"#, r#""x""#),
+            (
+                r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#,
+                r#"{"a": 1}"#,
+            ),
+            (r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#, r#""\u0000""#),
+        ] {
+            assert_eq!(parse(ty, default), Ok(()), "{ty} with default {default}");
+        }
+    }
+}

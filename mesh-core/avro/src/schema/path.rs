@@ -1,0 +1,145 @@
+//! Nested field paths (`shipping_address.postcode`, `line_items[].sku`,
+//! `attributes{}.value`, as `model::nested` writes them) looked up in a schema.
+
+use super::types::{Kind, Schema, TypeId};
+
+impl Schema {
+    /// The path of the field at `path` in this schema, following renames: `path` is dot-separated
+    /// field names, each followed by `[]` per array and `{}` per map value it steps into; at each
+    /// step the field of that name is taken, else one listing it among its aliases (renamed), and
+    /// unions (options) are stepped through to the branch that continues the path. `None` when
+    /// the field is gone.
+    pub fn current_field_path(&self, path: &str) -> Option<String> {
+        let mut at = vec![(self.root, String::new())];
+        for segment in path.split('.') {
+            let name = segment.trim_end_matches(['[', ']', '{', '}']);
+            let steps = &segment[name.len()..];
+            let mut next: Vec<(TypeId, String)> = Vec::new();
+            for (id, prefix) in &at {
+                for (ty, current) in self.field_types(*id, name) {
+                    let dot = if prefix.is_empty() { "" } else { "." };
+                    next.push((ty, format!("{prefix}{dot}{current}{steps}")));
+                }
+            }
+            for step in steps.as_bytes().chunks(2) {
+                next = next
+                    .into_iter()
+                    .flat_map(|(id, path)| self.step_into(id, step).into_iter().map(move |ty| (ty, path.clone())))
+                    .collect();
+            }
+            // Union branches can lead to one type along several ways: keep each type once, or
+            // the candidates would multiply at every step.
+            let mut seen = std::collections::HashSet::new();
+            next.retain(|(id, _)| seen.insert(*id));
+            if next.is_empty() {
+                return None;
+            }
+            at = next;
+        }
+        at.into_iter().next().map(|(_, path)| path)
+    }
+
+    /// The type and current name of field `name` of the record at `id`, or of a record among its
+    /// union branches: the field of that name, else the one listing it among its aliases.
+    fn field_types<'s>(&'s self, id: TypeId, name: &str) -> Vec<(TypeId, &'s str)> {
+        self.branches(id)
+            .into_iter()
+            .filter_map(|branch| match &self.get(branch).kind {
+                Kind::Record(record) => record
+                    .fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .or_else(|| record.fields.iter().find(|f| f.aliases.iter().any(|alias| alias == name)))
+                    .map(|f| (f.ty, f.name.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The items (`[]`) or values (`{}`) of the array or map at `id`, or among its union branches.
+    fn step_into(&self, id: TypeId, step: &[u8]) -> Vec<TypeId> {
+        self.branches(id)
+            .into_iter()
+            .filter_map(|branch| match (&self.get(branch).kind, step) {
+                (Kind::Array(items), b"[]") => Some(*items),
+                (Kind::Map(values), b"{}") => Some(*values),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The type itself, or a union's branches (a union cannot hold a union directly).
+    fn branches(&self, id: TypeId) -> Vec<TypeId> {
+        match &self.get(id).kind {
+            Kind::Union(branches) => branches.clone(),
+            _ => vec![id],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CUSTOMERS: &str = r#"{"type": "record", "name": "Customers", "fields": [
+        {"name": "id", "type": "string"},
+        {"name": "shipping_address", "type": ["null", {"type": "record", "name": "Address", "fields": [
+            {"name": "street", "type": "string"}, {"name": "postcode", "type": "string"}]}]},
+        {"name": "addresses", "type": {"type": "array", "items": "Address"}},
+        {"name": "contacts_by_role", "type": {"type": "map", "values": {"type": "array", "items": {
+            "type": "record", "name": "Contact", "fields": [{"name": "email", "type": ["null", "string"]}]}}}}
+    ]}"#;
+
+    #[test]
+    fn paths_step_through_options_arrays_and_maps() {
+        let schema = Schema::parse(CUSTOMERS).unwrap();
+        for path in ["id", "shipping_address.postcode", "addresses[].street", "contacts_by_role{}[].email"] {
+            assert_eq!(schema.current_field_path(path).as_deref(), Some(path));
+        }
+    }
+
+    #[test]
+    fn a_missing_field_or_a_wrong_step_is_no_path() {
+        let schema = Schema::parse(CUSTOMERS).unwrap();
+        for path in [
+            "email",
+            "shipping_address.city",
+            "addresses.street",
+            "addresses{}.street",
+            "contacts_by_role{}.email",
+            "id.length",
+            "shipping_address[].postcode",
+        ] {
+            assert_eq!(schema.current_field_path(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_renamed_field_is_found_by_its_alias_at_its_current_path() {
+        let schema = Schema::parse(&CUSTOMERS.replace(
+            r#"{"name": "postcode", "type": "string"}"#,
+            r#"{"name": "post_code", "aliases": ["postcode"], "type": "string"}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            schema.current_field_path("shipping_address.postcode").as_deref(),
+            Some("shipping_address.post_code")
+        );
+        assert_eq!(schema.current_field_path("addresses[].postcode").as_deref(), Some("addresses[].post_code"));
+        assert_eq!(schema.current_field_path("addresses[].zip"), None);
+    }
+
+    #[test]
+    fn union_branches_reaching_one_type_twice_do_not_multiply() {
+        // A.x and B.x both hold [A, B]: without keeping each type once, a path of n steps had 2^n candidates.
+        let schema = Schema::parse(
+            r#"{"type": "record", "name": "R", "fields": [{"name": "x", "type": [
+                {"type": "record", "name": "A", "fields": [{"name": "x", "type": ["A",
+                    {"type": "record", "name": "B", "fields": [{"name": "x", "type": ["A", "B"]}]}]}]},
+                "B"]}]}"#,
+        )
+        .unwrap();
+        let path = vec!["x"; 64].join(".");
+        assert_eq!(schema.current_field_path(&path), Some(path));
+    }
+}

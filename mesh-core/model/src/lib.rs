@@ -1,0 +1,30 @@
+//! mesh-model: the plain product model, shared by the `#[data_product]` macro (at compile
+//! time) and everything after it (at run time): product descriptors, the parsers of declared
+//! values (ids, versions, SLAs, names), and the Avro schema tree a declaration describes.
+//!
+//! Light on purpose: the macro compiles it for the host on every build, so it depends on
+//! nothing but `serde` (for the descriptor's values in contracts).
+
+pub mod avro;
+
+mod calendar;
+mod descriptor;
+mod names;
+mod nested;
+mod product_id;
+mod serde_impls;
+mod shape;
+mod sla;
+mod version;
+
+pub use calendar::CalendarDate;
+pub use descriptor::{
+    Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla,
+    SourceLocation, Text, Visibility,
+};
+pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
+pub use nested::{NestedField, NestedRecord, PiiPath, RecordFields};
+pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};
+pub use shape::TypeShape;
+pub use sla::{Availability, Bound, Freshness, Percent, QualityScore};
+pub use version::{Version, VersionError, VersionReq};

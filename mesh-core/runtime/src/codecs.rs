@@ -1,0 +1,93 @@
+//! Type-erased codec entry points of every linked product, for tools such as
+//! `cargo xtask sample` and `cargo xtask dump` that pick a product by id at run time.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use mesh_avro::codec::{
+    Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, Sample,
+    SampleRng,
+};
+
+/// Receives each record read by [`CodecRegistration::read_file`], as a datum.
+pub type RecordSink<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// Receives each corrupt block skipped by [`CodecRegistration::read_file`] (an error of kind
+/// [`ContainerErrorKind::Skipped`]); `None` stops at the first corrupt block instead.
+pub type SkipSink<'a> = Option<&'a mut dyn FnMut(&ContainerError)>;
+
+/// A product's codec, registered by `#[data_product]`.
+pub struct CodecRegistration {
+    /// The product id, `domain.name`.
+    pub product: &'static str,
+    /// Writes `rows` synthetic records as a container file; the same seed gives the same bytes.
+    pub write_sample: fn(out: &mut dyn Write, rows: u64, seed: u64, codec: Compression) -> io::Result<()>,
+    /// Reads a container file through the product's typed reader, handing each record,
+    /// re-encoded in the product's current schema, to `each`, and each skipped corrupt block to
+    /// `skipped` (if given; see [`ContainerReader::skip_corrupt_blocks`]); returns the record count.
+    pub read_file: fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
+}
+
+inventory::collect!(CodecRegistration);
+
+/// The codec of every linked product.
+pub fn registered_codecs() -> impl Iterator<Item = &'static CodecRegistration> {
+    inventory::iter::<CodecRegistration>.into_iter()
+}
+
+/// [`CodecRegistration::write_sample`] for `T`.
+///
+/// # Errors
+/// Writing fails, or `T`'s schema is invalid.
+pub fn write_sample<T: ContainerRecord + Sample>(
+    out: &mut dyn Write,
+    rows: u64,
+    seed: u64,
+    codec: Compression,
+) -> io::Result<()> {
+    let mut rng = SampleRng::new(seed);
+    let sync: [u8; 16] = std::array::from_fn(|_| rng.next_u64() as u8);
+    let mut writer = ContainerWriter::<T, _>::with_sync_marker(out, codec, sync)?;
+    for _ in 0..rows {
+        writer.append(&T::sample(&mut rng, ""))?;
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+/// [`CodecRegistration::read_file`] for `T`.
+///
+/// # Errors
+/// The file cannot be read as `T` (see [`ContainerReader`]), or `each` fails.
+pub fn read_file<T: ContainerRecord>(
+    path: &Path,
+    each: RecordSink<'_>,
+    mut skipped: SkipSink<'_>,
+) -> Result<u64, ContainerError> {
+    let mut reader = ContainerReader::<T, _>::open(path)?;
+    if skipped.is_some() {
+        reader.skip_corrupt_blocks();
+    }
+    let mut datum = Vec::new();
+    let mut count = 0;
+    for record in reader {
+        let record = match (record, skipped.as_mut()) {
+            (Ok(record), _) => record,
+            (Err(error), Some(report)) if matches!(error.kind, ContainerErrorKind::Skipped(_)) => {
+                report(&error);
+                continue;
+            }
+            (Err(error), _) => return Err(error),
+        };
+        datum.clear();
+        record.encode(&mut datum);
+        each(&datum).map_err(|e| ContainerError {
+            file: path.display().to_string(),
+            block: None,
+            record: None,
+            kind: ContainerErrorKind::Io(e),
+        })?;
+        count += 1;
+    }
+    Ok(count)
+}
