@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use mesh_avro::compat::{Breaks, Change, Rule};
 use mesh_avro::Schema;
 use mesh_core::{Contract, ContractPii};
-use mesh_model::{Bound, Compatibility, PiiClass};
+use mesh_model::{Bound, Compatibility, PiiClass, Visibility};
 
 /// Every consumer-breaking difference from the `previous` contract to the `current` one; paths start at `root`.
 ///
@@ -182,17 +182,15 @@ fn guarantees(mode: Compatibility) -> (bool, bool, bool) {
 }
 
 /// Who a visibility admits besides the owner: `None` means everyone.
-fn admitted(visibility: &str) -> Option<BTreeSet<String>> {
-    match visibility.trim() {
-        "public" => None,
-        "domain" => Some(BTreeSet::new()),
-        other => {
-            Some(other.strip_prefix("domain and ").unwrap_or(other).split(',').map(|d| d.trim().to_string()).collect())
-        }
+fn admitted(visibility: &Visibility) -> Option<BTreeSet<&str>> {
+    match visibility {
+        Visibility::Public => None,
+        Visibility::Domain => Some(BTreeSet::new()),
+        Visibility::Domains(domains) => Some(domains.iter().map(|d| d.as_ref()).collect()),
     }
 }
 
-fn lost_domains(previous: &str, current: &str) -> String {
+fn lost_domains(previous: &Visibility, current: &Visibility) -> String {
     match (admitted(previous), admitted(current)) {
         (_, None) => String::new(),
         (None, Some(_)) => "domains outside the new list".into(),

@@ -5,7 +5,7 @@ use std::path::Path;
 use mesh_analysis::contract_diff::compare_contracts;
 use mesh_analysis::ContractYaml;
 use mesh_avro::compat::Rule;
-use mesh_core::model::{Availability, Compatibility, Freshness, PiiClass, QualityScore};
+use mesh_core::model::{Availability, Compatibility, Freshness, PiiClass, QualityScore, Visibility};
 use mesh_core::Contract;
 
 /// The rules that compare contracts rather than schemas, in table order.
@@ -62,7 +62,7 @@ fn every_contract_rule_finds_its_change() {
         (
             Rule::VisibilityNarrowed,
             "sales.sales_cleaned (access.visibility)",
-            Box::new(|c| c.access.visibility = "domain and customer".into()),
+            Box::new(|c| c.access.visibility = Visibility::Domains(vec!["customer".into()].into())),
         ),
         (
             Rule::AccessChanged,
@@ -89,7 +89,7 @@ fn every_contract_rule_finds_its_change() {
     // Stronger promises break no one.
     let mut stronger = previous.clone();
     stronger.sla.freshness = Some("1 minute".parse().unwrap());
-    stronger.access.visibility = "public".into();
+    stronger.access.visibility = Visibility::Public;
     stronger.fields[email].pii.as_mut().unwrap().class = PiiClass::Sensitive;
     assert_eq!(compare_contracts(&previous, &stronger, None, "x"), []);
 }

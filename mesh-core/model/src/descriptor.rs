@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::names::is_snake_case;
 use super::nested::NestedRecord;
 use super::sla::{Availability, Freshness, QualityScore};
 
@@ -142,6 +143,29 @@ impl fmt::Display for Visibility {
     }
 }
 
+/// Reads the form [`Visibility`] is displayed in, as a published contract holds it:
+/// `domain`, `public`, or `domain and a, b`.
+impl std::str::FromStr for Visibility {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "domain" => Ok(Visibility::Domain),
+            "public" => Ok(Visibility::Public),
+            other => {
+                let list = other.strip_prefix("domain and ").ok_or_else(|| {
+                    format!("visibility `{text}` is not `domain`, `public` or `domain and <domain>, ...`")
+                })?;
+                let domains: Vec<Text> = list.split(',').map(|d| Text::Owned(d.trim().to_string())).collect();
+                match domains.iter().find(|d| !is_snake_case(d)) {
+                    Some(bad) => Err(format!("visibility `{text}`: `{bad}` is not a snake-case domain name")),
+                    None => Ok(Visibility::Domains(domains.into())),
+                }
+            }
+        }
+    }
+}
+
 /// The service levels a product promises; `None` where the product promises nothing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Sla {
@@ -262,5 +286,28 @@ impl ProductDescriptor {
     /// The product id, `domain.product`.
     pub fn id(&self) -> String {
         format!("{}.{}", self.domain, self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visibility_reads_back_what_it_displays() {
+        for visibility in [
+            Visibility::Domain,
+            Visibility::Public,
+            Visibility::Domains(vec![Text::from("marketing")].into()),
+            Visibility::Domains(vec![Text::from("customer"), Text::from("marketing")].into()),
+        ] {
+            assert_eq!(visibility.to_string().parse::<Visibility>(), Ok(visibility.clone()), "{visibility}");
+        }
+    }
+
+    #[test]
+    fn malformed_visibility_says_what_is_accepted() {
+        assert!("everyone".parse::<Visibility>().unwrap_err().contains("is not `domain`, `public`"));
+        assert!("domain and Sales".parse::<Visibility>().unwrap_err().contains("`Sales` is not a snake-case domain"));
     }
 }

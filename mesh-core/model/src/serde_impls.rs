@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Availability, Compatibility, Freshness, Layer, PiiClass, QualityScore};
+use super::{Availability, Compatibility, Freshness, Layer, PiiClass, QualityScore, Visibility};
 
 macro_rules! via_text {
     ($($ty:ty => $parse:expr),+ $(,)?) => {$(
@@ -36,4 +36,5 @@ via_text! {
     Layer => Layer::parse,
     PiiClass => PiiClass::parse,
     Compatibility => Compatibility::parse,
+    Visibility => from_str::<Visibility>,
 }

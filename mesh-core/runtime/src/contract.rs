@@ -8,9 +8,11 @@
 use serde::{Deserialize, Serialize};
 
 use mesh_avro::declared::ProductSchema;
-use mesh_model::{Availability, Compatibility, Freshness, Layer, PiiClass, ProductDescriptor, QualityScore, Version};
+use mesh_model::{
+    Availability, Compatibility, Freshness, Layer, PiiClass, ProductDescriptor, QualityScore, Version, Visibility,
+};
 
-/// A contract document: `data_product:` at the top, as in the seed.
+/// A contract document: `data_product:` at the top, as in the contract example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContractDocument {
@@ -86,7 +88,7 @@ pub struct ContractAccess {
     /// How readers authenticate.
     pub authentication: Option<String>,
     /// Who may consume: `domain`, `public`, or `domain and <domains>`.
-    pub visibility: String,
+    pub visibility: Visibility,
 }
 
 /// An upstream product.
@@ -167,7 +169,7 @@ impl Contract {
             access: ContractAccess {
                 read: descriptor.access.read.as_deref().map(str::to_string),
                 authentication: descriptor.access.authentication.as_deref().map(str::to_string),
-                visibility: descriptor.visibility.to_string(),
+                visibility: descriptor.visibility.clone(),
             },
             description: descriptor.description.to_string(),
             layer: descriptor.layer,
