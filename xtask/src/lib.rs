@@ -4,6 +4,7 @@
 
 mod check;
 mod compat;
+mod components;
 mod dump;
 mod evolution;
 mod export;
@@ -103,6 +104,13 @@ enum Command {
         #[arg(long, default_value = "deflate")]
         codec: String,
     },
+    /// Install the outside components the tests use (Graphviz, Python's avro) if missing, then run
+    /// `cargo test --workspace` with ARGS.
+    Test {
+        /// Passed to `cargo test` (e.g. `-- --nocapture`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Print the records of an Avro container file as JSON lines.
     Dump {
         /// The container file.
@@ -167,6 +175,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             }
         },
         Command::Sample { product, rows, out, seed, codec } => sample::run(&product, rows, &out, seed, &codec),
+        Command::Test { args } => match components::run(&workspace_root(), &args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
         Command::Dump { file, product, count, skip_corrupt } => {
             dump::run(&file, product.as_deref(), count, skip_corrupt)
         }

@@ -1,0 +1,126 @@
+//! `cargo xtask test`: installs the outside components the tests use, then runs `cargo test`.
+//!
+//! Tests that need a real tool (Graphviz to parse DOT, Python's reference Avro
+//! implementation) fail when it is missing instead of skipping, so the README's one test
+//! command has to bring them. Each component is checked first and installed only when
+//! missing, so a second run installs nothing.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// An outside program or library the tests use.
+struct Component {
+    /// What it is, for messages.
+    name: &'static str,
+    /// Why the tests need it.
+    used_for: &'static str,
+    /// A command that succeeds when the component is present.
+    probe: &'static [&'static str],
+    /// How it is installed.
+    install: Install,
+}
+
+/// Where a component comes from.
+enum Install {
+    /// Debian packages, through apt-get (needs root).
+    Debian(&'static [&'static str]),
+    /// Python packages, through pip.
+    Python(&'static [&'static str]),
+}
+
+const COMPONENTS: &[Component] = &[
+    Component {
+        name: "Graphviz",
+        used_for: "parses the lineage graph's DOT output",
+        probe: &["dot", "-V"],
+        install: Install::Debian(&["graphviz"]),
+    },
+    Component {
+        name: "Python avro and PyYAML",
+        used_for: "reference readers of the exported schemas and contracts",
+        probe: &["python3", "-c", "import avro, yaml"],
+        install: Install::Python(&["avro", "pyyaml"]),
+    },
+];
+
+/// Installs what is missing, then runs `cargo test --workspace` with `args`; returns its success.
+///
+/// # Errors
+/// A component cannot be installed (with the command to run by hand), or cargo cannot start.
+pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
+    let mut apt_updated = false;
+    for component in COMPONENTS {
+        if present(component.probe) {
+            continue;
+        }
+        eprintln!("  Installing {} ({})", component.name, component.used_for);
+        let commands: Vec<Vec<&str>> = match component.install {
+            Install::Debian(packages) => {
+                let mut commands = Vec::new();
+                if !apt_updated {
+                    commands.push(vec!["apt-get", "update", "-qq"]);
+                    apt_updated = true;
+                }
+                let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+                install.extend(packages);
+                commands.push(install);
+                commands
+            }
+            Install::Python(packages) => {
+                let mut install = vec![
+                    "python3",
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--root-user-action=ignore",
+                ];
+                install.extend(packages);
+                vec![install]
+            }
+        };
+        for command in &commands {
+            if !install(command) {
+                return Err(format!(
+                    "could not install {} ({}): `{}` failed; run it by hand (as root for apt-get), then `cargo xtask test` again",
+                    component.name,
+                    component.used_for,
+                    command.join(" ")
+                ));
+            }
+        }
+        if !present(component.probe) {
+            return Err(format!(
+                "{} is still missing after installing it: `{}` fails",
+                component.name,
+                component.probe.join(" ")
+            ));
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["test", "--workspace"])
+        .args(args)
+        .status()
+        .map_err(|e| format!("could not start `cargo test`: {e}"))?;
+    Ok(status.success())
+}
+
+/// Whether the probe succeeds; its output is not shown (`dot -V` prints to stderr).
+fn present(probe: &[&str]) -> bool {
+    let Some((program, args)) = probe.split_first() else { return false };
+    Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Runs an install command, its errors shown.
+fn install(command: &[&str]) -> bool {
+    let Some((program, args)) = command.split_first() else { return false };
+    Command::new(program)
+        .args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
