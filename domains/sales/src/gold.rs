@@ -7,7 +7,7 @@ use crate::silver::SalesCleaned;
 use crate::types::{Currency, LineItem};
 
 /// Orders enriched for analytics: one record per order, with its sales channel
-/// and discount. The seed guide's example data product.
+/// and discount. The example of a data product contract in the docs.
 #[data_product(
     domain = "sales",
     version = "2.1.0",

@@ -3,7 +3,7 @@
 //!
 //! `bronze.sales_raw` -> `silver.sales_cleaned` -> `gold.sales_analytics`
 //!
-//! `sales_analytics` is the seed guide's example contract: fresh within 15
+//! `sales_analytics` is the mesh's example contract: fresh within 15
 //! minutes, 99.9% available, quality score above 95%, Avro, OAuth2.
 
 pub mod bronze;

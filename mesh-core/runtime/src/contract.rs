@@ -1,9 +1,7 @@
 //! A product's contract: the `data_product:` document consumers read, typed.
 //!
-//! Its YAML form (see `mesh-analysis`) keeps the seed's keys in the seed's order (name, domain, owner,
-//! sla, schema, access) and adds what consumers need after them. Every value
-//! is written so that any YAML parser reads it back unchanged: the seed's own
-//! `quality_score: >95%` would be a folded block scalar, so we quote it.
+//! Its YAML form (`mesh_analysis::ContractYaml`) keeps the contract example's keys in its order (name,
+//! domain, owner, sla, schema, access) and adds what consumers need after them.
 
 use serde::{Deserialize, Serialize};
 
