@@ -5,7 +5,7 @@
 //! do (one hash-map insert per product id). `check / index_ids` staying flat
 //! across sizes shows the check grows linearly.
 //!
-//! Run: `cargo bench -p mesh-core --bench check`.
+//! Run: `cargo bench -p mesh-analysis --bench check`.
 
 use divan::Bencher;
 use mesh_analysis::governance::{self, CalendarDate, MeshConfig};

@@ -1,6 +1,6 @@
 //! Peak memory and time of the check on a generated mesh.
 //!
-//! `cargo run --release -p mesh-core --example check_memory -- 100000` prints
+//! `cargo run --release -p mesh-analysis --example check_memory -- 100000` prints
 //! the process's peak resident memory (VmHWM, Linux) after generating the
 //! mesh and after checking it: the difference is what the analysis adds.
 
