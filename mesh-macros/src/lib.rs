@@ -6,9 +6,10 @@
 //!   registration that makes the product discoverable, and rustdoc.
 //! - `#[derive(AvroRecord)]` and `#[derive(AvroEnum)]` give nested types a schema.
 //!
-//! The attribute reference is in the workspace README. Parsing (`ast`) is kept
-//! apart from generation (`expand`); the value parsers live in `mesh_core::model`
-//! so tools share them.
+//! [`data_product`] documents every key it takes (the generated
+//! `docs/reference/data-product-keys.md`, from the key table in `mesh_model::keys`).
+//! Parsing (`ast`) is kept apart from generation (`expand`); the value parsers
+//! live in `mesh_core::model` so tools share them.
 
 mod ast;
 mod ctxt;
@@ -17,12 +18,16 @@ mod symbol;
 
 use proc_macro::TokenStream;
 
-/// Declares a data product. See the workspace README for every key.
+/// Declares a data product on a struct with named fields.
 ///
 /// ```ignore
 /// #[data_product(domain = "sales", version = "1.0.0", owner = "sales-data-team@company.com", layer = "bronze")]
 /// pub struct SalesRaw { /* fields */ }
 /// ```
+///
+// The key reference is generated from the key table (`cargo xtask docs`), so it cannot drift from what is accepted.
+// Only for rustdoc: builds of a copy of the crates without docs/ (the evolution end-to-end test) still compile.
+#[cfg_attr(doc, doc = include_str!("../../docs/reference/data-product-keys.md"))]
 #[proc_macro_attribute]
 pub fn data_product(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::product::expand(args.into(), input.into()).into()

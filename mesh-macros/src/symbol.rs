@@ -1,5 +1,7 @@
 //! Every attribute key the macros accept, in one place.
 
+use mesh_model::keys;
+
 pub const DOMAIN: &str = "domain";
 pub const NAME: &str = "name";
 pub const VERSION: &str = "version";
@@ -11,33 +13,16 @@ pub const TAGS: &str = "tags";
 pub const SLA: &str = "sla";
 pub const FRESHNESS: &str = "freshness";
 pub const AVAILABILITY: &str = "availability";
-pub const QUALITY_SCORE: &str = "quality_score";
 pub const ACCESS: &str = "access";
 pub const READ: &str = "read";
-pub const AUTHENTICATION: &str = "authentication";
 pub const VISIBILITY: &str = "visibility";
 pub const INPUTS: &str = "inputs";
 pub const COMPATIBILITY: &str = "compatibility";
-pub const DEPRECATED: &str = "deprecated";
 
-pub const PRODUCT_KEYS: &[&str] = &[
-    DOMAIN,
-    NAME,
-    VERSION,
-    OWNER,
-    LAYER,
-    DESCRIPTION,
-    SUPPORT,
-    TAGS,
-    SLA,
-    ACCESS,
-    VISIBILITY,
-    INPUTS,
-    COMPATIBILITY,
-    DEPRECATED,
-];
-pub const SLA_KEYS: &[&str] = &[FRESHNESS, AVAILABILITY, QUALITY_SCORE];
-pub const ACCESS_KEYS: &[&str] = &[READ, AUTHENTICATION];
+// The accepted keys come from the one key table, which the reference docs are generated from.
+pub const PRODUCT_KEYS: &[&str] = &keys::names::<{ keys::PRODUCT_KEYS.len() }>(keys::PRODUCT_KEYS);
+pub const SLA_KEYS: &[&str] = &keys::names::<{ keys::SLA_KEYS.len() }>(keys::SLA_KEYS);
+pub const ACCESS_KEYS: &[&str] = &keys::names::<{ keys::ACCESS_KEYS.len() }>(keys::ACCESS_KEYS);
 
 // Field and type attributes.
 pub const PII: &str = "pii";
@@ -51,3 +36,33 @@ pub const NAMESPACE: &str = "namespace";
 pub const FIELD_AVRO_KEYS: &[&str] = &[RENAME, ALIASES, DEFAULT];
 pub const TYPE_AVRO_KEYS: &[&str] = &[NAME, NAMESPACE, ALIASES];
 pub const VARIANT_AVRO_KEYS: &[&str] = &[RENAME, DEFAULT];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constants the parser matches on are the table's keys, in its order; each list's last
+    /// key is the parser's catch-all arm.
+    #[test]
+    fn the_matched_keys_are_the_key_table() {
+        let matched = [
+            DOMAIN,
+            NAME,
+            VERSION,
+            OWNER,
+            LAYER,
+            DESCRIPTION,
+            SUPPORT,
+            TAGS,
+            SLA,
+            ACCESS,
+            VISIBILITY,
+            INPUTS,
+            COMPATIBILITY,
+            "deprecated",
+        ];
+        assert_eq!(PRODUCT_KEYS, matched);
+        assert_eq!(SLA_KEYS, [FRESHNESS, AVAILABILITY, "quality_score"]);
+        assert_eq!(ACCESS_KEYS, [READ, "authentication"]);
+    }
+}

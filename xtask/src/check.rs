@@ -5,7 +5,7 @@ use std::fs;
 use std::io::ErrorKind;
 
 use mesh_analysis::baseline::{CONTRACTS_DIR, PUBLISH_COMMAND};
-use mesh_analysis::diagnostic::Diagnostic;
+use mesh_analysis::diagnostic::{Code, Diagnostic};
 use mesh_analysis::governance::{self, CalendarDate, Format, MeshConfig, Report, POLICIES};
 use mesh_analysis::lineage::Lineage;
 use mesh_core::registered_products;
@@ -23,12 +23,6 @@ pub enum CheckFormat {
     Github,
 }
 
-/// No published baseline to compare with (shared with the evolution checks).
-const NO_BASELINE: &str = "MESH1010";
-
-/// The product's Avro schema cannot be built (reported by the front end, which builds the schemas).
-const SCHEMA_ERROR: &str = "MESH0008";
-
 /// The file, relative to the workspace root, that holds the global policies.
 pub const CONFIG_FILE: &str = "mesh.toml";
 
@@ -41,7 +35,7 @@ pub fn load_config() -> MeshConfig {
         Err(e) => {
             let mut config = MeshConfig::default();
             config.problems.push(
-                Diagnostic::error(governance::codes::INVALID_CONFIG, format!("cannot read {}: {e}", path.display()))
+                Diagnostic::new(Code::InvalidConfig, format!("cannot read {}: {e}", path.display()))
                     .help("make the file readable; the built-in policies apply until then"),
             );
             config
@@ -81,8 +75,8 @@ pub fn analyse(today: Option<CalendarDate>, against: Option<&str>) -> Result<Rep
     let unbuilt: BTreeSet<String> = mesh.unbuilt.iter().map(|(product, _)| product.id()).collect();
     for (product, e) in &mesh.unbuilt {
         report.diagnostics.push(
-            Diagnostic::error(
-                SCHEMA_ERROR,
+            Diagnostic::new(
+                Code::SchemaNotBuilt,
                 format!("the Avro schema of `{}` cannot be built: {}", product.id(), e.reason),
             )
             .product(product.id())
@@ -96,8 +90,8 @@ pub fn analyse(today: Option<CalendarDate>, against: Option<&str>) -> Result<Rep
         report.diagnostics.extend(evolution::diagnostics(&loaded, &root, against, today, &unbuilt)?);
     } else {
         report.diagnostics.push(
-            Diagnostic::warning(
-                NO_BASELINE,
+            Diagnostic::new(
+                Code::NoBaseline,
                 format!(
                     "this workspace has no published baseline (`{CONTRACTS_DIR}/`), so schema evolution is not checked"
                 ),
@@ -118,7 +112,7 @@ pub fn list_policies() -> Result<(), String> {
     println!("{:<10} {:<26} {:<8} purpose", "code", "policy", "level");
     for info in POLICIES {
         let level = config.global_level(info.policy);
-        println!("{:<10} {:<26} {:<8} {}", info.code, info.name, level.to_string(), info.purpose);
+        println!("{:<10} {:<26} {:<8} {}", info.code.as_str(), info.name(), level.to_string(), info.purpose());
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use mesh_analysis::baseline::{Baseline, CurrentProduct, Files, CONTRACTS_DIR, PUBLISH_COMMAND};
-use mesh_analysis::diagnostic::Diagnostic;
+use mesh_analysis::diagnostic::{Code, Diagnostic};
 use mesh_analysis::evolution::{baseline_errors, check_evolution, check_published};
 use mesh_analysis::governance::CalendarDate;
 
@@ -50,8 +50,8 @@ pub fn diagnostics(
         None => out.extend(disk_baseline.iter().flat_map(|baseline| check_evolution(&current, baseline, today, unbuilt))),
         Some(git_ref) => match read_contracts_at(root, git_ref)? {
             None => out.push(
-                Diagnostic::warning(
-                    "MESH1010",
+                Diagnostic::new(
+                    Code::NoBaseline,
                     format!("`{git_ref}` has no published baseline (`{CONTRACTS_DIR}/{}`), so schema evolution is not checked against it", mesh_analysis::baseline::INDEX_FILE),
                 )
                 .help(format!("the first `{PUBLISH_COMMAND}` creates it; compare with a ref that has one once it is merged")),

@@ -35,3 +35,8 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<Written, String> 
     })?;
     Ok(if existing.is_some() { Written::Updated } else { Written::Created })
 }
+
+/// Whether `path` holds `contents`, up to line endings (a checkout may turn `\n` into `\r\n`).
+pub fn is_current(path: &Path, contents: &str) -> bool {
+    fs::read_to_string(path).is_ok_and(|existing| existing.replace("\r\n", "\n") == contents.replace("\r\n", "\n"))
+}

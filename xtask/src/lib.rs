@@ -5,6 +5,7 @@
 mod check;
 mod compat;
 mod components;
+mod docs;
 mod dump;
 mod evolution;
 mod export;
@@ -50,6 +51,15 @@ enum Command {
     },
     /// List the mesh's policies: code, name, global level (from mesh.toml) and purpose.
     Policies,
+    /// Generate docs/reference/ from the tables in code: codes, policies, rules, keys.
+    Docs {
+        /// Write nothing; fail if a page is missing or differs from what the tables generate.
+        #[arg(long)]
+        check: bool,
+        /// The workspace whose docs/reference/ is written or checked (default: this one).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Print the lineage graph: domains as clusters, layers shown, cross-domain inputs bold.
     Graph {
         /// Output format.
@@ -149,6 +159,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Export { out } => export::run(&out),
         Command::Check { format, today, against } => check::run(format, today, against.as_deref()),
         Command::Policies => check::list_policies(),
+        Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
             product

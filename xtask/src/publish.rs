@@ -12,16 +12,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mesh_analysis::baseline::{Baseline, Files, CONTRACTS_DIR};
-use mesh_analysis::diagnostic::{Diagnostic, Severity};
+use mesh_analysis::diagnostic::{Code, Diagnostic, Severity};
 use mesh_analysis::evolution::baseline_errors;
 use mesh_analysis::governance::CalendarDate;
 
 use crate::evolution::{current_products, diagnostics, read_contracts};
 use crate::mesh;
 
-/// What publishing itself resolves: contracts out of date (MESH1001), products not yet
-/// published (MESH1006), no baseline at all (MESH1010).
-const RESOLVED_BY_PUBLISHING: [&str; 3] = ["MESH1001", "MESH1006", "MESH1010"];
+/// What publishing itself resolves: contracts out of date, products not yet published, no baseline at all.
+const RESOLVED_BY_PUBLISHING: [Code; 3] = [Code::ContractsOutOfDate, Code::NotPublished, Code::NoBaseline];
 
 /// Prints diagnostics and a summary; true when there is no error.
 pub fn report(diagnostics: &[Diagnostic]) -> bool {
@@ -52,7 +51,7 @@ pub fn check(root: &Path, against: Option<&str>) -> Result<bool, String> {
 pub fn run(root: &Path) -> Result<bool, String> {
     let checked = crate::check::analyse(None, None)?;
     let relevant: Vec<Diagnostic> =
-        checked.diagnostics.into_iter().filter(|d| !RESOLVED_BY_PUBLISHING.contains(&d.code.as_str())).collect();
+        checked.diagnostics.into_iter().filter(|d| !RESOLVED_BY_PUBLISHING.contains(&d.code)).collect();
     if !report(&relevant) {
         eprintln!("nothing published: fix the errors above (`cargo xtask check` shows the same)");
         return Ok(false);

@@ -1,45 +1,25 @@
 //! Schema evolution of the mesh: every product's declared schema, contract
 //! and version against the published baseline.
 //!
-//! Diagnostic codes (stable; the lineage and governance checks use `MESH0xxx`):
-//!
-//! | code | severity | meaning |
-//! |------|----------|---------|
-//! | MESH1000 | error | the baseline under `contracts/` is missing a file or unreadable |
-//! | MESH1001 | error | `contracts/` differs from what the code publishes: run `cargo xtask publish` |
-//! | MESH1002 | error | the version is lower than the published one |
-//! | MESH1003 | error | the schema or contract changed under the published version |
-//! | MESH1004 | error | a breaking change without a new major version (lists every change and the consumers) |
-//! | MESH1005 | error | a compatible schema change without at least a new minor version |
-//! | MESH1006 | error | a product is not published yet: run `cargo xtask publish` |
-//! | MESH1007 | error | a published product was removed without being deprecated first, or before its deprecation date passed |
-//! | MESH1008 | warning | a new major version: consumers whose requirement it no longer satisfies |
-//! | MESH1009 | warning | a product is deprecated while products still consume it |
-//! | MESH1010 | warning | the compared git ref has no published baseline yet |
-//! | MESH1011 | error | a product's generated schema cannot be read back as Avro to compare it |
+//! Its diagnostics are the `MESH10xx` codes of [`crate::diagnostic::codes`]
+//! (listed in `docs/reference/diagnostics.md`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::baseline::{Baseline, BaselineError, CurrentProduct, Files, PublishedProduct, PUBLISH_COMMAND};
 use crate::contract_diff::compare_contracts;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::governance::CalendarDate;
 use mesh_avro::compat::{classify, Change, Mode, Verdict};
 use mesh_avro::Schema;
 use mesh_model::{parse_requirement, Compatibility, ProductDescriptor};
 
-/// A published product was removed before its deprecation date passed.
-const REMOVED_TOO_EARLY: &str = "MESH1007";
-
-/// A product's generated schema cannot be read back for comparison.
-const UNREADABLE_SCHEMA: &str = "MESH1011";
-
-/// Reports each unreadable baseline file as `MESH1000`.
+/// Reports each unreadable baseline file as [`Code::UnreadableBaseline`] (`MESH1000`).
 pub fn baseline_errors(errors: &[BaselineError]) -> Vec<Diagnostic> {
     errors
         .iter()
         .map(|e| {
-            Diagnostic::error("MESH1000", format!("the published baseline is unreadable: {e}"))
+            Diagnostic::new(Code::UnreadableBaseline, format!("the published baseline is unreadable: {e}"))
                 .at(Location { file: e.file.clone(), line: 1, column: 1 })
                 .help(format!(
                     "`contracts/` is generated: restore it from version control (`git checkout -- contracts/`), then run `{PUBLISH_COMMAND}`; publish will not overwrite a baseline it cannot read, as it could not check evolution against it"
@@ -73,7 +53,7 @@ pub fn check_evolution(
         let version = &published.latest.version;
         let consumers = impact(id, None, &descriptors, baseline);
         let removed = |message: String, help: String| {
-            Diagnostic::error(REMOVED_TOO_EARLY, message + &consumers).product(id.clone()).help(help)
+            Diagnostic::new(Code::RemovedTooEarly, message + &consumers).product(id.clone()).help(help)
         };
         match published.contract.deprecated.as_deref().map(|date| (date, CalendarDate::parse(date))) {
             None => diagnostics.push(removed(
@@ -128,10 +108,10 @@ pub fn check_published(
             continue;
         }
         let diagnostic = if !baseline.products.contains_key(&d.id()) {
-            Diagnostic::error("MESH1006", format!("product {} {} is not published yet", d.id(), d.version))
+            Diagnostic::new(Code::NotPublished, format!("product {} {} is not published yet", d.id(), d.version))
         } else {
-            Diagnostic::error(
-                "MESH1001",
+            Diagnostic::new(
+                Code::ContractsOutOfDate,
                 format!("the published contract of {} is out of date: {}", d.id(), differing.join(", ")),
             )
         };
@@ -149,7 +129,7 @@ pub fn check_published(
         .collect();
     if !others.is_empty() {
         diagnostics.push(
-            Diagnostic::error("MESH1001", format!("`contracts/` is out of date: {}", others.join(", ")))
+            Diagnostic::new(Code::ContractsOutOfDate, format!("`contracts/` is out of date: {}", others.join(", ")))
                 .help(format!("run `{PUBLISH_COMMAND}` and commit `contracts/`")),
         );
     }
@@ -204,27 +184,30 @@ fn check_product(
 ) -> Vec<Diagnostic> {
     let d = product.descriptor;
     let id = d.id();
-    let diagnostic = |code: &str, message: String| Diagnostic::error(code, message).product(id.clone()).at(&d.source);
+    let diagnostic = |code: Code, message: String| Diagnostic::new(code, message).product(id.clone()).at(&d.source);
     let version = product.contract.schema.version.clone();
     let before = &published.latest.version;
     let current = match Schema::parse(product.schema_json) {
         Ok(schema) => schema,
         Err(e) => {
-            return vec![diagnostic(UNREADABLE_SCHEMA, format!("the schema of {id} cannot be read back: {e}"))
+            return vec![diagnostic(Code::UnreadableSchema, format!("the schema of {id} cannot be read back: {e}"))
                 .help("the generated schema is not valid Avro: report it with the declaration, since the derive should have rejected it")]
         }
     };
     if &version < before {
-        return vec![diagnostic("MESH1002", format!("{id} has version {version}, lower than the published {before}"))
-            .help(format!("versions only go up: declare a version above {before}"))];
+        return vec![diagnostic(
+            Code::VersionLowered,
+            format!("{id} has version {version}, lower than the published {before}"),
+        )
+        .help(format!("versions only go up: declare a version above {before}"))];
     }
     let mut out = Vec::new();
     if d.deprecated.is_some() && published.contract.deprecated.is_none() {
         let consumers = impact(&id, None, descriptors, baseline);
         if !consumers.is_empty() {
             out.push(
-                Diagnostic::warning(
-                    "MESH1009",
+                Diagnostic::new(
+                    Code::DeprecatedStillConsumed,
                     format!("{id} is deprecated from {}{consumers}", d.deprecated.as_deref().unwrap_or_default()),
                 )
                 .product(id.clone())
@@ -250,7 +233,7 @@ fn check_product(
         Verdict::Identical | Verdict::DocOnly => {}
         verdict if &version == before => out.push(
             diagnostic(
-                "MESH1003",
+                Code::ChangedUnderPublishedVersion,
                 format!(
                     "{id} changed under the published version {before} ({verdict} under {mode} compatibility):{}{}",
                     listed(false),
@@ -271,7 +254,7 @@ fn check_product(
             let consumers = impact(&id, Some((&version, false)), descriptors, baseline);
             out.push(
                 diagnostic(
-                    "MESH1004",
+                    Code::BreakingWithoutMajor,
                     format!(
                         "breaking change to {id} needs a new major version ({before} -> {version}, {mode} compatibility):{}{consumers}",
                         listed(true)
@@ -287,8 +270,8 @@ fn check_product(
             let consumers = impact(&id, Some((&version, true)), descriptors, baseline);
             if !consumers.is_empty() {
                 out.push(
-                    Diagnostic::warning(
-                        "MESH1008",
+                    Diagnostic::new(
+                        Code::NewMajorVersion,
                         format!(
                             "{id} {version} is a new major version ({before} -> {version}):{}{consumers}",
                             listed(true)
@@ -302,7 +285,7 @@ fn check_product(
         }
         Verdict::Compatible if (version.major, version.minor) <= (before.major, before.minor) => out.push(
             diagnostic(
-                "MESH1005",
+                Code::CompatibleWithoutMinor,
                 format!(
                     "{id} changed compatibly, which needs at least a new minor version ({before} -> {version}):{}",
                     listed(false)

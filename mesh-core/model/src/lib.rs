@@ -6,6 +6,7 @@
 //! nothing but `serde` (for the descriptor's values in contracts).
 
 pub mod avro;
+pub mod keys;
 
 mod calendar;
 mod descriptor;

@@ -26,24 +26,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::policy::{Level, Policy, POLICIES};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use mesh_model::CalendarDate;
-
-/// Stable codes of the `mesh.toml` diagnostics (documented in the README).
-pub mod codes {
-    /// `mesh.toml` is not valid: syntax, unknown keys, unknown policies or levels, a policy set twice in one table.
-    pub const INVALID_CONFIG: &str = "MESH0201";
-    /// A waiver lacks a domain, policy, reason or expiry date, names an unknown policy, or repeats another waiver.
-    pub const INVALID_WAIVER: &str = "MESH0202";
-    /// A waiver's expiry date has passed.
-    pub const EXPIRED_WAIVER: &str = "MESH0203";
-    /// A domain's local policy is laxer than the global one.
-    pub const LAX_LOCAL_POLICY: &str = "MESH0204";
-    /// A waiver that waives nothing.
-    pub const UNUSED_WAIVER: &str = "MESH0205";
-    /// Local policies for a domain that has no product in the mesh (a typo of a domain's name, or a removed domain).
-    pub const UNKNOWN_DOMAIN: &str = "MESH0206";
-}
 
 /// A domain's time-limited exception to a global policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +122,7 @@ impl MeshConfig {
             Err(e) => {
                 let location = source.location(e.span().unwrap_or(0..0));
                 config.problems.push(
-                    Diagnostic::error(codes::INVALID_CONFIG, format!("{file} is not valid: {}", e.message().trim()))
+                    Diagnostic::new(Code::InvalidConfig, format!("{file} is not valid: {}", e.message().trim()))
                         .at(location)
                         .help("fix the file; the built-in policies apply until then (see the README for the format)"),
                 );
@@ -155,8 +139,8 @@ impl MeshConfig {
                 let global = config.global[policy as usize];
                 if level < global {
                     config.problems.push(
-                        Diagnostic::error(
-                            codes::LAX_LOCAL_POLICY,
+                        Diagnostic::new(
+                            Code::LaxLocalPolicy,
                             format!(
                                 "domain `{domain}` sets policy {policy} to `{level}`, laxer than the global `{global}`"
                             ),
@@ -197,13 +181,13 @@ impl MeshConfig {
         for (key, level) in entries {
             let location = source.location(level.span());
             let Some(policy) = Policy::find(key) else {
-                self.problems.push(unknown_policy(codes::INVALID_CONFIG, key).at(location));
+                self.problems.push(unknown_policy(Code::InvalidConfig, key).at(location));
                 continue;
             };
             if let Some((first_key, first_line)) = first[policy as usize] {
                 self.problems.push(
-                    Diagnostic::error(
-                        codes::INVALID_CONFIG,
+                    Diagnostic::new(
+                        Code::InvalidConfig,
                         format!(
                             "policy {policy} is set twice in [{table}]: as `{first_key}` on line {first_line} and as `{key}`"
                         ),
@@ -217,7 +201,7 @@ impl MeshConfig {
             match Level::parse(level.get_ref()) {
                 Ok(parsed) => levels.push((policy, parsed, level.span())),
                 Err(e) => self.problems.push(
-                    Diagnostic::error(codes::INVALID_CONFIG, format!("policy `{key}`: {e}"))
+                    Diagnostic::new(Code::InvalidConfig, format!("policy `{key}`: {e}"))
                         .at(location)
                         .help(format!("write `{key} = \"error\"`")),
                 ),
@@ -240,7 +224,7 @@ impl MeshConfig {
         .collect();
         if !missing.is_empty() {
             self.problems.push(
-                Diagnostic::error(codes::INVALID_WAIVER, format!("waiver is missing `{}`", missing.join("`, `")))
+                Diagnostic::new(Code::InvalidWaiver, format!("waiver is missing `{}`", missing.join("`, `")))
                     .at(location)
                     .help(
                         "a waiver names the domain, the policy, the reason the domain cannot comply yet, and the \
@@ -254,10 +238,10 @@ impl MeshConfig {
             (domain.clone()?, policy.as_deref()?, reason.clone()?, expires.as_ref()?);
         let Some(found) = Policy::find(policy) else {
             let diagnostic = if policy.starts_with("MESH0") {
-                Diagnostic::error(codes::INVALID_WAIVER, format!("`{policy}` is not a policy and cannot be waived"))
+                Diagnostic::new(Code::InvalidWaiver, format!("`{policy}` is not a policy and cannot be waived"))
                     .help("lineage and configuration errors (MESH00xx, MESH02xx) are always fixed, never waived")
             } else {
-                unknown_policy(codes::INVALID_WAIVER, policy)
+                unknown_policy(Code::InvalidWaiver, policy)
             };
             self.problems.push(diagnostic.at(location));
             return None;
@@ -271,7 +255,7 @@ impl MeshConfig {
             Ok(expires) => Some(Waiver { domain, policy: found, reason, expires, location }),
             Err(e) => {
                 self.problems.push(
-                    Diagnostic::error(codes::INVALID_WAIVER, format!("waiver `expires`: {e}"))
+                    Diagnostic::new(Code::InvalidWaiver, format!("waiver `expires`: {e}"))
                         .at(location)
                         .help("write the last day the waiver applies: expires = \"2027-01-31\""),
                 );
@@ -306,18 +290,19 @@ impl MeshConfig {
     }
 }
 
-fn unknown_policy(code: &str, key: &str) -> Diagnostic {
-    let known: Vec<&str> = POLICIES.iter().map(|info| info.name).collect();
-    Diagnostic::error(code, format!("unknown policy `{key}`"))
-        .help(format!("write a policy name or code: {} (MESH0101..MESH0109)", known.join(", ")))
+fn unknown_policy(code: Code, key: &str) -> Diagnostic {
+    let known: Vec<&str> = POLICIES.iter().map(|info| info.name()).collect();
+    let (first, last) = (POLICIES[0].code, POLICIES[POLICIES.len() - 1].code);
+    Diagnostic::new(code, format!("unknown policy `{key}`"))
+        .help(format!("write a policy name or code: {} ({first}..{last})", known.join(", ")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn codes(config: &MeshConfig) -> Vec<(&str, u32)> {
-        config.problems.iter().map(|d| (d.code.as_str(), d.location.as_ref().map_or(0, |l| l.line))).collect()
+    fn codes(config: &MeshConfig) -> Vec<(Code, u32)> {
+        config.problems.iter().map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line))).collect()
     }
 
     #[test]
@@ -337,7 +322,7 @@ mod tests {
     #[test]
     fn a_local_policy_cannot_relax_a_global_one() {
         let config = MeshConfig::parse("[domains.sales.policies]\nownership = \"warning\"\n", "mesh.toml");
-        assert_eq!(codes(&config), [(codes::LAX_LOCAL_POLICY, 2)]);
+        assert_eq!(codes(&config), [(Code::LaxLocalPolicy, 2)]);
         assert_eq!(config.level(Policy::Ownership, "sales"), Level::Error);
     }
 
@@ -349,7 +334,7 @@ mod tests {
              [domains.sales.policies]\nMESH0101 = \"error\"\npii-encrypted-at-rest = \"error\"\n",
             "mesh.toml",
         );
-        assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 3), (codes::INVALID_CONFIG, 7)]);
+        assert_eq!(codes(&config), [(Code::InvalidConfig, 3), (Code::InvalidConfig, 7)]);
         assert_eq!(
             config.problems[0].message,
             "policy layer-names (MESH0108) is set twice in [policies]: as `layer-names` on line 2 and as `MESH0108`"
@@ -386,10 +371,7 @@ mod tests {
         assert_eq!(config.waivers[0].policy, Policy::PublishedDocs);
         assert_eq!(config.waivers[0].expires.to_string(), "2027-01-31");
         assert_eq!(config.waivers[0].location.line, 1);
-        assert_eq!(
-            codes(&config),
-            [(codes::INVALID_WAIVER, 7), (codes::INVALID_WAIVER, 11), (codes::INVALID_WAIVER, 17)]
-        );
+        assert_eq!(codes(&config), [(Code::InvalidWaiver, 7), (Code::InvalidWaiver, 11), (Code::InvalidWaiver, 17)]);
         assert_eq!(config.problems[0].message, "waiver is missing `reason`, `expires`");
         assert_eq!(config.problems[1].message, "`MESH0004` is not a policy and cannot be waived");
     }
@@ -397,9 +379,9 @@ mod tests {
     #[test]
     fn malformed_files_unknown_policies_and_levels_are_reported_at_their_line() {
         let config = MeshConfig::parse("[policies]\npii = \"error\"\nownership = \"fatal\"\n", "mesh.toml");
-        assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 2), (codes::INVALID_CONFIG, 3)], "in file order");
+        assert_eq!(codes(&config), [(Code::InvalidConfig, 2), (Code::InvalidConfig, 3)], "in file order");
         let config = MeshConfig::parse("[policies\n", "mesh.toml");
-        assert_eq!(codes(&config), [(codes::INVALID_CONFIG, 1)]);
+        assert_eq!(codes(&config), [(Code::InvalidConfig, 1)]);
         let config = MeshConfig::parse("\n[waivers]\n", "mesh.toml");
         assert_eq!(config.problems.len(), 1);
         assert_eq!(config.level(Policy::Ownership, "x"), Level::Error, "defaults still apply");

@@ -7,9 +7,9 @@
 //! and an expiry date. [`check`] runs the lineage checks and every enabled
 //! policy and returns a [`Report`] of diagnostics.
 //!
-//! Codes: MESH0101..MESH0109 are the policies ([`POLICIES`], levels set in
-//! `mesh.toml`); MESH0201..MESH0206 report `mesh.toml` itself ([`codes`]) and
-//! are never waived.
+//! Codes (all in [`crate::diagnostic::codes`]): MESH0101..MESH0109 are the
+//! policies ([`POLICIES`], levels set in `mesh.toml`); MESH0201..MESH0206
+//! report `mesh.toml` itself and are never waived.
 
 mod config;
 pub mod policy;
@@ -18,12 +18,12 @@ mod rules;
 
 use std::collections::HashMap;
 
-pub use config::{codes, MeshConfig, Waiver};
+pub use config::{MeshConfig, Waiver};
 pub use mesh_model::CalendarDate;
 pub use policy::{Level, Policy, PolicyInfo, POLICIES};
 pub use report::{Format, Report, Summary};
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::lineage::{is_typo_of, Lineage};
 use mesh_model::ProductDescriptor;
 
@@ -121,10 +121,7 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
                 waived += 1;
                 continue;
             }
-            let diagnostic = match severity {
-                Severity::Error => Diagnostic::error(info.code, finding.message),
-                Severity::Warning => Diagnostic::warning(info.code, finding.message),
-            };
+            let diagnostic = Diagnostic::policy(info.code, severity, finding.message);
             let at = finding.at.as_ref().unwrap_or(&product.source);
             diagnostics.push(diagnostic.product(product.id()).at(at).help(finding.help));
         }
@@ -157,8 +154,8 @@ fn unknown_domain(domain: &str, location: &Location, domains: &[&str]) -> Diagno
     } else {
         format!("the mesh's domains are `{}`: fix the name, or remove the table", domains.join("`, `"))
     };
-    Diagnostic::warning(
-        codes::UNKNOWN_DOMAIN,
+    Diagnostic::new(
+        Code::UnknownDomain,
         format!("{} sets policies for domain `{domain}`, which has no product in the mesh", location.file),
     )
     .at(location.clone())
@@ -166,8 +163,8 @@ fn unknown_domain(domain: &str, location: &Location, domains: &[&str]) -> Diagno
 }
 
 fn duplicate(waiver: &Waiver, first: &Waiver) -> Diagnostic {
-    Diagnostic::error(
-        codes::INVALID_WAIVER,
+    Diagnostic::new(
+        Code::InvalidWaiver,
         format!(
             "duplicate waiver for {}/{}, first at {} line {}",
             waiver.domain, waiver.policy, first.location.file, first.location.line
@@ -178,8 +175,8 @@ fn duplicate(waiver: &Waiver, first: &Waiver) -> Diagnostic {
 }
 
 fn expired(waiver: &Waiver) -> Diagnostic {
-    Diagnostic::error(
-        codes::EXPIRED_WAIVER,
+    Diagnostic::new(
+        Code::ExpiredWaiver,
         format!(
             "the waiver of {} for domain `{}` expired on {} (reason given: {})",
             waiver.policy, waiver.domain, waiver.expires, waiver.reason
@@ -193,8 +190,8 @@ fn expired(waiver: &Waiver) -> Diagnostic {
 }
 
 fn unused(waiver: &Waiver, domain: &str) -> Diagnostic {
-    Diagnostic::warning(
-        codes::UNUSED_WAIVER,
+    Diagnostic::new(
+        Code::UnusedWaiver,
         format!("the waiver of {} for domain `{domain}` waives nothing: no product there violates it", waiver.policy),
     )
     .at(waiver.location.clone())

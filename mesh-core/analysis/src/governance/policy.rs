@@ -1,9 +1,10 @@
-//! The built-in global policies: one entry per rule with a stable code, a
-//! name, a one-line purpose and a default level (like buf's rule table).
+//! The built-in global policies: one entry per rule with its diagnostic code
+//! and a default level (like buf's rule table). The code's entry in the one
+//! table of codes ([`crate::diagnostic::codes`]) gives its stable name and purpose.
 
 use std::fmt;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 
 /// How strictly a policy is enforced; ordered from lax to strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,86 +74,40 @@ pub enum Policy {
     PiiLineage,
 }
 
-/// What a policy is: its stable code, name, purpose and default level.
+/// What a policy is: its diagnostic code (with the stable name and purpose) and default level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PolicyInfo {
     /// The policy.
     pub policy: Policy,
-    /// Stable diagnostic code, e.g. `MESH0101`.
-    pub code: &'static str,
-    /// Stable name used in `mesh.toml`, e.g. `pii-encrypted-at-rest`.
-    pub name: &'static str,
-    /// One line: what the policy demands and why.
-    pub purpose: &'static str,
+    /// Its diagnostic code, e.g. `MESH0101`.
+    pub code: Code,
     /// The level when `mesh.toml` says nothing.
     pub default_level: Level,
 }
 
+impl PolicyInfo {
+    /// Stable name used in `mesh.toml`, e.g. `pii-encrypted-at-rest`.
+    pub const fn name(&self) -> &'static str {
+        self.code.name()
+    }
+
+    /// One line: what the policy demands and why.
+    pub const fn purpose(&self) -> &'static str {
+        self.code.purpose()
+    }
+}
+
 /// Every built-in policy, in code order.
 pub const POLICIES: &[PolicyInfo] = &[
-    PolicyInfo {
-        policy: Policy::PiiEncryptedAtRest,
-        code: "MESH0101",
-        name: "pii-encrypted-at-rest",
-        purpose: "Every field classified as PII, in the product or in a nested record, is encrypted at rest.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::Ownership,
-        code: "MESH0102",
-        name: "ownership",
-        purpose: "Every product has an owning team with a valid address and a support channel.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::PublishedSla,
-        code: "MESH0103",
-        name: "published-sla",
-        purpose: "Published products (gold, or visible outside their domain) declare freshness, availability and quality score.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::PublishedDocs,
-        code: "MESH0104",
-        name: "published-docs",
-        purpose: "Published products document the product and every field, nested records' fields included.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::FreshnessLineage,
-        code: "MESH0105",
-        name: "sla-freshness-lineage",
-        purpose: "A product cannot promise fresher data than its inputs deliver.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::AvailabilityLineage,
-        code: "MESH0106",
-        name: "sla-availability-lineage",
-        purpose: "A product cannot promise higher availability than its inputs offer.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::SnakeCaseNames,
-        code: "MESH0107",
-        name: "snake-case-names",
-        purpose: "Domains, products and fields (nested records' too) are named in lower snake case.",
-        default_level: Level::Error,
-    },
-    PolicyInfo {
-        policy: Policy::LayerNames,
-        code: "MESH0108",
-        name: "layer-names",
-        purpose: "Bronze product names end in `_raw`; `_raw` names are bronze and `_cleaned` names are silver.",
-        default_level: Level::Warning,
-    },
-    PolicyInfo {
-        policy: Policy::PiiLineage,
-        code: "MESH0109",
-        name: "pii-classification-kept",
-        purpose: "A field copied from an input's PII field keeps a classification at least as strict.",
-        default_level: Level::Error,
-    },
+    PolicyInfo { policy: Policy::PiiEncryptedAtRest, code: Code::PiiEncryptedAtRest, default_level: Level::Error },
+    PolicyInfo { policy: Policy::Ownership, code: Code::Ownership, default_level: Level::Error },
+    PolicyInfo { policy: Policy::PublishedSla, code: Code::PublishedSla, default_level: Level::Error },
+    PolicyInfo { policy: Policy::PublishedDocs, code: Code::PublishedDocs, default_level: Level::Error },
+    PolicyInfo { policy: Policy::FreshnessLineage, code: Code::SlaFreshnessLineage, default_level: Level::Error },
+    PolicyInfo { policy: Policy::AvailabilityLineage, code: Code::SlaAvailabilityLineage, default_level: Level::Error },
+    PolicyInfo { policy: Policy::SnakeCaseNames, code: Code::SnakeCaseNames, default_level: Level::Error },
+    PolicyInfo { policy: Policy::LayerNames, code: Code::LayerNames, default_level: Level::Warning },
+    PolicyInfo { policy: Policy::PiiLineage, code: Code::PiiClassificationKept, default_level: Level::Error },
 ];
 
 impl Policy {
@@ -168,27 +123,30 @@ impl Policy {
 
     /// The policy with code (`MESH0101`) or name (`pii-encrypted-at-rest`) `key`.
     pub fn find(key: &str) -> Option<Policy> {
-        POLICIES.iter().find(|info| info.code == key || info.name == key).map(|info| info.policy)
+        POLICIES.iter().find(|info| info.code == key || info.name() == key).map(|info| info.policy)
     }
 }
 
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.info().name, self.info().code)
+        write!(f, "{} ({})", self.info().name(), self.info().code)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::CodeSeverity;
 
     #[test]
     fn the_table_is_in_enum_order_with_unique_codes_and_names() {
+        let policy_codes = Code::ALL.iter().filter(|code| code.severity() == CodeSeverity::Policy);
+        assert!(policy_codes.eq(POLICIES.iter().map(|info| &info.code)), "every policy code has a policy, in order");
         for (position, info) in POLICIES.iter().enumerate() {
-            assert_eq!(info.policy as usize, position, "{}", info.name);
-            assert_eq!(Policy::find(info.code), Some(info.policy));
-            assert_eq!(Policy::find(info.name), Some(info.policy));
-            assert!(info.code.starts_with("MESH01") && info.code.len() == 8, "{}", info.code);
+            assert_eq!(info.policy as usize, position, "{}", info.name());
+            assert_eq!(Policy::find(info.code.as_str()), Some(info.policy));
+            assert_eq!(Policy::find(info.name()), Some(info.policy));
+            assert_eq!(info.code.severity(), CodeSeverity::Policy, "{}", info.code);
         }
         assert_eq!(Policy::find("no-such-policy"), None);
     }

@@ -141,7 +141,7 @@ impl Report {
                 properties.push(format!("line={}", location.line));
                 properties.push(format!("col={}", location.column));
             }
-            properties.push(format!("title={}", escape_property(&d.code)));
+            properties.push(format!("title={}", escape_property(d.code.as_str())));
             let mut message = d.message.clone();
             if let Some(product) = &d.product {
                 message.push_str(&format!("\nproduct: {product}"));

@@ -1,6 +1,7 @@
 use super::*;
 use std::borrow::Cow;
 
+use crate::diagnostic::Severity;
 use crate::sample::{field, pii_field, product, reading, sla};
 use mesh_model::{FieldDescriptor, Layer, NestedRecord, Pii, PiiClass, RecordFields, SourceLocation, Visibility};
 
@@ -17,7 +18,7 @@ fn found(report: &Report) -> Vec<(String, String, String)> {
     report
         .diagnostics
         .iter()
-        .map(|d| (d.code.clone(), d.product.clone().unwrap_or_default(), d.message.clone()))
+        .map(|d| (d.code.to_string(), d.product.clone().unwrap_or_default(), d.message.clone()))
         .collect()
 }
 

@@ -4,8 +4,7 @@ use std::collections::HashMap;
 
 use petgraph::graph::NodeIndex;
 
-use super::codes;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use mesh_model::{parse_requirement, parse_version, IdDisplay, InputRef, Layer, ProductDescriptor};
 
 fn at(product: &ProductDescriptor, diagnostic: Diagnostic) -> Diagnostic {
@@ -15,8 +14,8 @@ fn at(product: &ProductDescriptor, diagnostic: Diagnostic) -> Diagnostic {
 pub fn duplicate(product: &ProductDescriptor, first: &ProductDescriptor) -> Diagnostic {
     at(
         product,
-        Diagnostic::error(
-            codes::DUPLICATE_PRODUCT,
+        Diagnostic::new(
+            Code::DuplicateProduct,
             format!("product `{}` is declared twice (first at {})", product.id(), first.source),
         )
         .help(format!(
@@ -33,7 +32,7 @@ pub fn version(product: &ProductDescriptor, diagnostics: &mut Vec<Diagnostic>) -
         .map_err(|e| {
             diagnostics.push(at(
                 product,
-                Diagnostic::error(codes::INVALID_VERSION, format!("product `{}`: {e}", product.id()))
+                Diagnostic::new(Code::InvalidVersion, format!("product `{}`: {e}", product.id()))
                     .help("set `version = \"MAJOR.MINOR.PATCH\"`, e.g. \"1.0.0\""),
             ))
         })
@@ -92,8 +91,8 @@ pub fn unknown_input(consumer: &ProductDescriptor, input: &InputRef, suggestions
     };
     at(
         consumer,
-        Diagnostic::error(
-            codes::UNKNOWN_INPUT,
+        Diagnostic::new(
+            Code::UnknownInput,
             format!("`{}` reads `{}`, which is not a product of the mesh", consumer.id(), input.id()),
         )
         .help(help),
@@ -120,11 +119,8 @@ pub fn requirement<'a>(
         Err(e) => {
             diagnostics.push(at(
                 consumer,
-                Diagnostic::error(
-                    codes::INVALID_VERSION,
-                    format!("input `{}` of `{}`: {e}", input.id(), consumer.id()),
-                )
-                .help(format!("write the input as \"{}@^MAJOR\"", input.id())),
+                Diagnostic::new(Code::InvalidVersion, format!("input `{}` of `{}`: {e}", input.id(), consumer.id()))
+                    .help(format!("write the input as \"{}@^MAJOR\"", input.id())),
             ));
             return;
         }
@@ -133,8 +129,8 @@ pub fn requirement<'a>(
     if !requirement.matches(version) {
         diagnostics.push(at(
             consumer,
-            Diagnostic::error(
-                codes::UNSATISFIED_REQUIREMENT,
+            Diagnostic::new(
+                Code::UnsatisfiedRequirement,
                 format!(
                     "`{}` requires `{}@{}`, but the mesh has version {}",
                     consumer.id(),
@@ -188,8 +184,8 @@ pub fn layer_flow(
     };
     diagnostics.push(at(
         consumer,
-        Diagnostic::error(
-            codes::LAYER_FLOW,
+        Diagnostic::new(
+            Code::LayerFlow,
             format!(
                 "{} product `{}` reads {} product `{}`: data flows bronze -> silver -> gold",
                 consumer.layer,
@@ -213,8 +209,8 @@ pub fn visibility(
     }
     diagnostics.push(at(
         consumer,
-        Diagnostic::error(
-            codes::NOT_VISIBLE,
+        Diagnostic::new(
+            Code::NotVisible,
             format!(
                 "`{}` reads `{}`, which is visible to {} only, not to domain `{}`",
                 consumer.id(),
@@ -246,7 +242,7 @@ pub fn cycle(cycle: &[NodeIndex], products: &[&ProductDescriptor]) -> Diagnostic
     let last = products[cycle[cycle.len() - 1].index()];
     at(
         first,
-        Diagnostic::error(codes::DEPENDENCY_CYCLE, format!("dependency cycle: {path}")).help(format!(
+        Diagnostic::new(Code::DependencyCycle, format!("dependency cycle: {path}")).help(format!(
             "each product is built from the one before it, so none can be built first: \
              remove one input along the cycle, e.g. `{}` from the inputs of `{}`",
             IdDisplay(&last.domain, &last.name),

@@ -27,24 +27,6 @@ pub(crate) use checks::is_typo_of;
 use crate::diagnostic::Diagnostic;
 use mesh_model::{InputRef, ProductDescriptor};
 
-/// Stable codes of the lineage diagnostics (documented in the README).
-pub mod codes {
-    /// Two declarations share one product id.
-    pub const DUPLICATE_PRODUCT: &str = "MESH0001";
-    /// An input names no product of the mesh.
-    pub const UNKNOWN_INPUT: &str = "MESH0002";
-    /// The producer's version does not satisfy the input's requirement.
-    pub const UNSATISFIED_REQUIREMENT: &str = "MESH0003";
-    /// Products feed each other in a cycle.
-    pub const DEPENDENCY_CYCLE: &str = "MESH0004";
-    /// An input flows against the lakehouse layers.
-    pub const LAYER_FLOW: &str = "MESH0005";
-    /// A cross-domain input the producer's visibility does not admit.
-    pub const NOT_VISIBLE: &str = "MESH0006";
-    /// A version or requirement that is not valid semver.
-    pub const INVALID_VERSION: &str = "MESH0007";
-}
-
 /// A resolved input: the edge from a producer to a consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flow {

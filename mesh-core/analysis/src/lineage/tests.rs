@@ -1,10 +1,11 @@
 use super::render::{self, Selection};
 use super::*;
+use crate::diagnostic::Code;
 use crate::sample::{input, product, reading};
 use mesh_model::{Layer, Visibility};
 
-fn codes<'l>(lineage: &'l Lineage<'_>) -> Vec<&'l str> {
-    lineage.diagnostics().iter().map(|d| d.code.as_str()).collect()
+fn codes(lineage: &Lineage<'_>) -> Vec<Code> {
+    lineage.diagnostics().iter().map(|d| d.code).collect()
 }
 
 fn messages<'l>(lineage: &'l Lineage<'_>) -> Vec<&'l str> {
@@ -42,7 +43,7 @@ fn duplicate_ids_are_reported_on_the_second_declaration() {
     let mut mesh = clean_mesh();
     mesh.push(product("sales.raw", Layer::Bronze, 9));
     let lineage = Lineage::build(&mesh);
-    assert_eq!(codes(&lineage), [codes::DUPLICATE_PRODUCT]);
+    assert_eq!(codes(&lineage), [Code::DuplicateProduct]);
     let diagnostic = &lineage.diagnostics()[0];
     assert_eq!(diagnostic.location.as_ref().unwrap().line, 9);
     assert!(diagnostic.message.contains("first at domains/sales/src/lib.rs:1:1"), "{}", diagnostic.message);
@@ -53,7 +54,7 @@ fn an_input_naming_no_product_is_reported_with_a_suggestion() {
     let mut mesh = clean_mesh();
     mesh.push(reading(product("finance.ledger", Layer::Gold, 7), &["finance.analytics"]));
     let lineage = Lineage::build(&mesh);
-    assert_eq!(codes(&lineage), [codes::UNKNOWN_INPUT]);
+    assert_eq!(codes(&lineage), [Code::UnknownInput]);
     let diagnostic = &lineage.diagnostics()[0];
     assert_eq!(diagnostic.message, "`finance.ledger` reads `finance.analytics`, which is not a product of the mesh");
     assert!(diagnostic.help.as_ref().unwrap().contains("did you mean `sales.analytics`?"));
@@ -76,7 +77,7 @@ fn a_requirement_the_producer_does_not_satisfy_is_reported() {
     let mut mesh = clean_mesh();
     mesh[2].inputs = vec![input("sales.cleaned", "^2")].into();
     let lineage = Lineage::build(&mesh);
-    assert_eq!(codes(&lineage), [codes::UNSATISFIED_REQUIREMENT]);
+    assert_eq!(codes(&lineage), [Code::UnsatisfiedRequirement]);
     assert_eq!(
         lineage.diagnostics()[0].message,
         "`sales.analytics` requires `sales.cleaned@^2`, but the mesh has version 1.0.0"
@@ -92,7 +93,7 @@ fn malformed_versions_and_requirements_are_reported_not_panicked_on() {
     mesh[0].version = "one".into();
     mesh[2].inputs = vec![input("sales.cleaned", "two")].into();
     let lineage = Lineage::build(&mesh);
-    assert_eq!(codes(&lineage), [codes::INVALID_VERSION, codes::INVALID_VERSION]);
+    assert_eq!(codes(&lineage), [Code::InvalidVersion, Code::InvalidVersion]);
 }
 
 #[test]
@@ -115,7 +116,7 @@ fn every_cycle_is_reported_with_its_full_path() {
             "dependency cycle: b.s -> b.s",
         ]
     );
-    assert!(lineage.diagnostics().iter().all(|d| d.code == codes::DEPENDENCY_CYCLE));
+    assert!(lineage.diagnostics().iter().all(|d| d.code == Code::DependencyCycle));
     assert!(lineage.in_cycle(lineage.find_id("a.w").unwrap()));
     let t = lineage.find_id("b.t").unwrap();
     assert!(!lineage.in_cycle(t));
@@ -135,7 +136,7 @@ fn inputs_against_the_layers_are_reported() {
     ] {
         let mesh = vec![product("a.input", producer, 1), reading(product("a.output", consumer, 2), &["a.input"])];
         let lineage = Lineage::build(&mesh);
-        let expected: &[&str] = if allowed { &[] } else { &[codes::LAYER_FLOW] };
+        let expected: &[Code] = if allowed { &[] } else { &[Code::LayerFlow] };
         assert_eq!(codes(&lineage), expected, "{consumer} reading {producer}");
     }
 }
@@ -145,7 +146,7 @@ fn a_cross_domain_input_needs_the_producers_visibility() {
     let mut mesh = clean_mesh();
     mesh[1].visibility = Visibility::Domain;
     let lineage = Lineage::build(&mesh);
-    assert_eq!(codes(&lineage), [codes::NOT_VISIBLE]);
+    assert_eq!(codes(&lineage), [Code::NotVisible]);
     assert_eq!(
         lineage.diagnostics()[0].message,
         "`marketing.report` reads `sales.cleaned`, which is visible to domain `sales` only, not to domain `marketing`"
@@ -238,7 +239,7 @@ mod cycle_properties {
             }
             prop_assert_eq!(&covered, &cyclic);
             prop_assert_eq!(
-                lineage.diagnostics().iter().filter(|d| d.code == codes::DEPENDENCY_CYCLE).count(),
+                lineage.diagnostics().iter().filter(|d| d.code == Code::DependencyCycle).count(),
                 lineage.cycles().len()
             );
             for i in 0..count {

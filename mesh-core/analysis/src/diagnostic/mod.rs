@@ -1,14 +1,19 @@
 //! Diagnostics: what the mesh checks report, in the style of rustc and buf.
 //!
-//! Each problem is one [`Diagnostic`] with a stable code (`MESH0003`), a
-//! severity, the product and source location it concerns, what is wrong, and
-//! how to fix it. Front ends render them as text, JSON or CI annotations.
+//! Each problem is one [`Diagnostic`] with a stable [`Code`] (`MESH0003`) from
+//! the one table in [`codes`], a severity, the product and source location it
+//! concerns, what is wrong, and how to fix it. Front ends render them as text,
+//! JSON or CI annotations.
+
+pub mod codes;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use mesh_model::SourceLocation;
+
+pub use codes::{Code, CodeSeverity};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,8 +60,8 @@ impl fmt::Display for Location {
 /// One problem found in the mesh.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// Stable code, e.g. `MESH0003`; documented in the README.
-    pub code: String,
+    /// Stable code, e.g. `MESH0003`; every code is in [`codes`].
+    pub code: Code,
     /// Whether it fails the check.
     pub severity: Severity,
     /// The product concerned, `domain.product`, if any.
@@ -70,21 +75,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error with `code` and `message`.
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            severity: Severity::Error,
-            product: None,
-            location: None,
-            message: message.into(),
-            help: None,
-        }
+    /// A diagnostic of `code` at the severity the code table gives it.
+    ///
+    /// A policy's code has no fixed severity: use [`Diagnostic::policy`]. Given one
+    /// anyway, the diagnostic is an error (debug builds panic).
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        debug_assert!(code.severity() != CodeSeverity::Policy, "{code} is a policy: use Diagnostic::policy");
+        Self::with_severity(code, code.severity().fixed().unwrap_or(Severity::Error), message)
     }
 
-    /// A warning with `code` and `message`.
-    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, message) }
+    /// A policy's finding at `severity`, the policy's level for the domain in `mesh.toml`.
+    ///
+    /// `code` is a policy's (debug builds panic otherwise): other codes have one severity.
+    pub fn policy(code: Code, severity: Severity, message: impl Into<String>) -> Self {
+        debug_assert!(code.severity() == CodeSeverity::Policy, "{code} is not a policy: use Diagnostic::new");
+        Self::with_severity(code, severity, message)
+    }
+
+    fn with_severity(code: Code, severity: Severity, message: impl Into<String>) -> Self {
+        Self { code, severity, product: None, location: None, message: message.into(), help: None }
     }
 
     /// Sets the product concerned.
