@@ -46,7 +46,8 @@ fn a_cycle_is_reported_with_its_full_path() {
         &["error[MESH0004]: dependency cycle: ops.orders_cleaned -> ops.returns_cleaned -> ops.refunds_cleaned -> ops.orders_cleaned"],
     );
     insta::assert_snapshot!("cycle_text", output);
-    let (_, json) = check(env!("CARGO_BIN_EXE_fixture_cycle"), "cycle", "json");
+    let (code, json) = check(env!("CARGO_BIN_EXE_fixture_cycle"), "cycle", "json");
+    assert_eq!(code, 1, "{json}");
     insta::assert_snapshot!("cycle_json", json);
 }
 
@@ -63,7 +64,7 @@ fn an_unsatisfied_requirement_is_reported() {
     assert_fails_with(code, &output, &["error[MESH0003]", "tests/fixtures/meshes/unsatisfied.rs:"]);
     insta::assert_snapshot!("unsatisfied_text", output);
     let (code, github) = check(env!("CARGO_BIN_EXE_fixture_unsatisfied"), "unsatisfied", "github");
-    assert_eq!(code, 1);
+    assert_eq!(code, 1, "{github}");
     insta::assert_snapshot!("unsatisfied_github", github);
 }
 
@@ -105,7 +106,7 @@ fn reading_a_product_not_visible_to_the_domain_is_reported() {
     assert!(!output.contains("hr.headcount_analytics`,"), "the product admitting finance is not reported:\n{output}");
     insta::assert_snapshot!("visibility_violation_text", output);
     let (code, json) = check(binary, "visibility_violation", "json");
-    assert_eq!(code, 1);
+    assert_eq!(code, 1, "{json}");
     insta::assert_snapshot!("visibility_violation_json", json);
 }
 
@@ -160,21 +161,23 @@ fn the_example_lineage_renders_and_answers_upstream_and_downstream() {
     let root = workspace_root();
     let binary = env!("CARGO_BIN_EXE_fixture_example");
     let (code, dot) = run(binary, &root, &["graph", "--format", "dot"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{dot}");
     insta::assert_snapshot!("example_graph_dot", dot);
-    let (_, mermaid) = run(binary, &root, &["graph", "--format", "mermaid"]);
+    let (code, mermaid) = run(binary, &root, &["graph", "--format", "mermaid"]);
+    assert_eq!(code, 0, "{mermaid}");
     insta::assert_snapshot!("example_graph_mermaid", mermaid);
     let (code, downstream) =
         run(binary, &root, &["graph", "--format", "json", "--product", "sales.sales_cleaned", "--downstream"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{downstream}");
     let downstream: serde_json::Value = serde_json::from_str(&downstream).unwrap();
     let ids: Vec<&str> = downstream["products"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
         ["customer.customer_360", "marketing.marketing_analytics", "sales.sales_analytics", "sales.sales_cleaned"]
     );
-    let (_, upstream) =
+    let (code, upstream) =
         run(binary, &root, &["graph", "--format", "json", "--product", "customer.customer_360", "--upstream"]);
+    assert_eq!(code, 0, "{upstream}");
     insta::assert_snapshot!("example_upstream_of_customer_360", upstream);
     let (code, _) = run(binary, &root, &["graph", "--product", "sales.nothing", "--upstream"]);
     assert_eq!(code, 1, "an unknown product is an error");
@@ -183,10 +186,11 @@ fn the_example_lineage_renders_and_answers_upstream_and_downstream() {
 #[test]
 fn policies_lists_every_policy_with_the_workspace_level() {
     let (code, table) = run(env!("CARGO_BIN_EXE_fixture_example"), &workspace_root(), &["policies"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{table}");
     insta::assert_snapshot!("example_policies", table);
     // Without a mesh.toml the built-in levels apply.
-    let (_, defaults) =
+    let (code, defaults) =
         run(env!("CARGO_BIN_EXE_fixture_clean"), &workspace_root().join("tests/fixtures/meshes/clean"), &["policies"]);
+    assert_eq!(code, 0, "{defaults}");
     assert_eq!(table, defaults, "the workspace mesh.toml states the built-in levels");
 }

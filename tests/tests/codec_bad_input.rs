@@ -71,22 +71,32 @@ fn a_truncated_header() {
     assert_eq!(error.block, None);
 }
 
+/// How many blocks `bytes` holds: one sync marker after the header, one after each block.
+fn block_count(bytes: &[u8]) -> u64 {
+    bytes.windows(16).filter(|w| *w == [7; 16]).count() as u64 - 1
+}
+
 #[test]
 fn a_truncated_block_names_the_block() {
     let bytes = file(Compression::Null, 100, 1000);
+    let last = block_count(&bytes) - 1;
+    assert!(last > 0, "several blocks");
+    // The last 20 bytes: the last block's sync marker and the end of its data.
     let error = read(bytes[..bytes.len() - 20].to_vec()).unwrap_err();
     assert!(matches!(error.kind, ContainerErrorKind::Truncated), "{error}");
-    assert!(error.block.unwrap() > 0, "{error}");
+    assert_eq!(error.block, Some(last), "{error}");
 }
 
 #[test]
 fn a_wrong_sync_marker_names_the_block() {
     let mut bytes = file(Compression::Null, 100, 1000);
+    let last_block = block_count(&bytes) - 1;
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     let error = read(bytes).unwrap_err();
     assert!(matches!(error.kind, ContainerErrorKind::SyncMismatch), "{error}");
-    assert!(error.to_string().contains("block"), "{error}");
+    assert_eq!(error.block, Some(last_block), "{error}");
+    assert!(error.to_string().starts_with(&format!("orders.avro, block {last_block}")), "{error}");
 }
 
 #[test]

@@ -94,6 +94,20 @@ macro_rules! every_product {
     };
 }
 
+fn push_id<T: DataProduct>(ids: &mut Vec<String>) {
+    ids.push(T::DESCRIPTOR.id());
+}
+
+/// `every_product!` lists types by hand (a check needs the type): it must list the registry.
+#[test]
+fn every_registered_product_is_cross_checked() {
+    let mut ids = Vec::new();
+    every_product!(push_id, &mut ids);
+    ids.sort();
+    let registered: Vec<String> = mesh_core::registered_products().iter().map(|r| r.descriptor.id()).collect();
+    assert_eq!(ids, registered, "list every registered product in `every_product!`");
+}
+
 #[test]
 fn apache_avro_reads_what_we_write_for_every_product() {
     every_product!(datum_cross_check);

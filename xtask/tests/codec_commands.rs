@@ -6,9 +6,11 @@ use std::process::Command;
 use sales::gold::SalesAnalytics;
 use sales::types::LineItem;
 
-fn xtask(args: &[&str]) -> (bool, String, String) {
+/// Runs `cargo xtask args`: the exit code (a failure is 1, a panic 101), stdout and stderr.
+fn xtask(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap();
-    (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    let code = output.status.code().expect("xtask exits, not killed by a signal");
+    (code, String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
 }
 
 fn sample(dir: &Path, file: &str, args: &[&str]) -> std::path::PathBuf {
@@ -16,8 +18,8 @@ fn sample(dir: &Path, file: &str, args: &[&str]) -> std::path::PathBuf {
     let mut all = vec!["sample"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--out", path.to_str().unwrap()]);
-    let (ok, _, stderr) = xtask(&all);
-    assert!(ok, "{stderr}");
+    let (code, _, stderr) = xtask(&all);
+    assert_eq!(code, 0, "{stderr}");
     path
 }
 
@@ -53,18 +55,18 @@ fn dump_prints_json_lines_through_the_typed_and_the_generic_reader() {
     // Seed 8: line items (nested records), a null and an enum.
     let file = sample(&dir, "orders.avro", &["sales.sales_analytics", "--rows", "2", "--seed", "8", "--codec", "null"]);
     let file = file.to_str().unwrap();
-    let (ok, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
-    assert!(ok, "{stderr}");
-    let (ok, generic, stderr) = xtask(&["dump", file]);
-    assert!(ok, "{stderr}");
+    let (code, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, generic, stderr) = xtask(&["dump", file]);
+    assert_eq!(code, 0, "{stderr}");
     assert_eq!(typed, generic);
     // Fields print in the order the product declares them, nested records too (not sorted).
     let first = typed.lines().next().unwrap();
     assert_in_order(first, SalesAnalytics::FIELDS);
     assert_in_order(first, LineItem::FIELDS);
     insta::assert_snapshot!(typed);
-    let (ok, count, _) = xtask(&["dump", file, "--product", "sales_analytics", "--count"]);
-    assert!(ok);
+    let (code, count, _) = xtask(&["dump", file, "--product", "sales_analytics", "--count"]);
+    assert_eq!(code, 0, "{count}");
     assert!(count.starts_with("2 records\n") && count.contains("VmHWM"), "{count}");
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -79,10 +81,10 @@ fn every_codec_is_written_by_sample_and_read_back_by_dump() {
         let bytes = std::fs::read(&file).unwrap();
         assert!(bytes.windows(codec.len()).any(|w| w == codec.as_bytes()), "{codec}: not in the header");
         let file = file.to_str().unwrap();
-        let (ok, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
-        assert!(ok, "{codec}: {stderr}");
-        let (ok, generic, stderr) = xtask(&["dump", file]);
-        assert!(ok, "{codec}: {stderr}");
+        let (code, typed, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
+        assert_eq!(code, 0, "{codec}: {stderr}");
+        let (code, generic, stderr) = xtask(&["dump", file]);
+        assert_eq!(code, 0, "{codec}: {stderr}");
         assert_eq!(typed, generic, "{codec}");
         assert_eq!(typed.lines().count(), 40, "{codec}");
         dumps.push(typed);
@@ -128,13 +130,13 @@ fn dump_skips_a_corrupt_block_when_told_reports_it_and_fails() {
     let file = file.to_str().unwrap();
 
     // By default the dump stops at the corrupt block.
-    let (ok, out, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
-    assert!(!ok);
+    let (code, out, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics"]);
+    assert_eq!(code, 1, "{stderr}");
     assert_eq!(out.lines().count(), blocks[0].1);
     assert!(stderr.contains("block 1: block does not decompress"), "{stderr}");
 
-    let (ok, out, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics", "--skip-corrupt"]);
-    assert!(!ok, "a skipped block must fail the command");
+    let (code, out, stderr) = xtask(&["dump", file, "--product", "sales.sales_analytics", "--skip-corrupt"]);
+    assert_eq!(code, 1, "a skipped block must fail the command: {stderr}");
     assert_eq!(out.lines().count(), 6000 - lost);
     let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
     assert_eq!(warnings.len(), 1, "{stderr}");
@@ -151,9 +153,9 @@ fn dump_skips_a_corrupt_block_when_told_reports_it_and_fails() {
         "{stderr}"
     );
 
-    // Skipping needs the typed reader.
-    let (ok, _, stderr) = xtask(&["dump", file, "--skip-corrupt"]);
-    assert!(!ok);
+    // Skipping needs the typed reader: a usage error (exit 2).
+    let (code, _, stderr) = xtask(&["dump", file, "--skip-corrupt"]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--product"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -162,8 +164,8 @@ fn dump_skips_a_corrupt_block_when_told_reports_it_and_fails() {
 fn dump_refuses_a_file_of_another_product_with_the_fix() {
     let dir = temp_dir("other");
     let file = sample(&dir, "raw.avro", &["sales.sales_raw", "--rows", "1"]);
-    let (ok, _, stderr) = xtask(&["dump", file.to_str().unwrap(), "--product", "sales.sales_analytics"]);
-    assert!(!ok);
+    let (code, _, stderr) = xtask(&["dump", file.to_str().unwrap(), "--product", "sales.sales_analytics"]);
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("holds `sales.sales_raw` records") && stderr.contains("read it as `sales.sales_raw`"),
         "{stderr}"
@@ -173,7 +175,7 @@ fn dump_refuses_a_file_of_another_product_with_the_fix() {
 
 #[test]
 fn sample_names_the_known_products_when_one_is_unknown() {
-    let (ok, _, stderr) = xtask(&["sample", "sales.nope", "--out", "/dev/null"]);
-    assert!(!ok);
+    let (code, _, stderr) = xtask(&["sample", "sales.nope", "--out", "/dev/null"]);
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("no product `sales.nope`") && stderr.contains("sales.sales_analytics"), "{stderr}");
 }

@@ -82,7 +82,9 @@ impl Workspace {
         fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
 
-    fn xtask(&self, args: &[&str]) -> (bool, String) {
+    /// Runs the copy's `cargo xtask args`: the exit code (1 for a failed check; cargo's 101 if
+    /// the copy does not build) and stdout then stderr.
+    fn xtask(&self, args: &[&str]) -> (i32, String) {
         // The test binary is <target>/debug/deps/<name>: build in that directory (see `copy`), but
         // put the copy's `xtask` binary in a target directory of its own.
         let build = std::env::current_exe().unwrap().ancestors().nth(3).unwrap().to_path_buf();
@@ -97,7 +99,7 @@ impl Workspace {
             .output()
             .unwrap();
         let output = String::from_utf8_lossy(&stdout).into_owned() + &String::from_utf8_lossy(&stderr);
-        (status.success(), output)
+        (status.code().expect("cargo exits, not killed by a signal"), output)
     }
 
     fn contracts(&self) -> Vec<(PathBuf, Vec<u8>)> {
@@ -124,34 +126,34 @@ fn breaking_change_needs_a_major_version_then_publishes() {
     let own_xtask = Path::new(env!("CARGO_BIN_EXE_xtask"));
     let own_before = fs::metadata(own_xtask).and_then(|m| m.modified()).ok();
     let ws = Workspace::copy();
-    let (ok, output) = ws.xtask(&["publish", "--check"]);
-    assert!(ok, "the example mesh matches its published contracts:\n{output}");
+    let (code, output) = ws.xtask(&["publish", "--check"]);
+    assert_eq!(code, 0, "the example mesh matches its published contracts:\n{output}");
 
     // An incompatible change: the SKU of every order line becomes a number.
     ws.edit("domains/sales/src/types.rs", "pub sku: String,", "pub sku: i64,");
-    let (ok, output) = ws.xtask(&["publish", "--check"]);
-    assert!(!ok);
+    let (code, output) = ws.xtask(&["publish", "--check"]);
+    assert_eq!(code, 1, "{output}");
     insta::assert_snapshot!("same_version", output);
 
     // A failed publish writes nothing.
     let before = ws.contracts();
-    let (ok, output) = ws.xtask(&["publish"]);
-    assert!(!ok && output.contains("nothing published"), "{output}");
+    let (code, output) = ws.xtask(&["publish"]);
+    assert!(code == 1 && output.contains("nothing published"), "{output}");
     assert!(ws.contracts() == before, "a refused publish changed contracts/");
 
     // A minor version is not enough.
     ws.edit("domains/sales/src/silver.rs", r#"version = "1.2.0""#, r#"version = "1.3.0""#);
     ws.edit("domains/sales/src/gold.rs", r#"version = "2.1.0""#, r#"version = "2.2.0""#);
-    let (ok, output) = ws.xtask(&["publish", "--check"]);
-    assert!(!ok);
+    let (code, output) = ws.xtask(&["publish", "--check"]);
+    assert_eq!(code, 1, "{output}");
     insta::assert_snapshot!("minor_bump", output);
 
     // A major version passes; the consumers still on the old major are listed.
     ws.edit("domains/sales/src/silver.rs", r#"version = "1.3.0""#, r#"version = "2.0.0""#);
     ws.edit("domains/sales/src/gold.rs", r#"version = "2.2.0""#, r#"version = "3.0.0""#);
     ws.edit("domains/marketing/src/gold.rs", "sales.sales_cleaned@^1.2", "sales.sales_cleaned@^2");
-    let (ok, output) = ws.xtask(&["publish"]);
-    assert!(ok, "{output}");
+    let (code, output) = ws.xtask(&["publish"]);
+    assert_eq!(code, 0, "{output}");
     insta::assert_snapshot!("major_bump_publish", output);
     let history = ws.root.join("contracts/sales/history/sales_cleaned@1.2.0.avsc");
     let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/sales/sales_cleaned.avsc");
@@ -160,27 +162,27 @@ fn breaking_change_needs_a_major_version_then_publishes() {
     assert!(index.contains("- id: sales.sales_cleaned\n  version: \"2.0.0\""), "{index}");
 
     // Published: the check passes, and publishing again rewrites nothing.
-    let (ok, output) = ws.xtask(&["publish", "--check"]);
-    assert!(ok, "{output}");
+    let (code, output) = ws.xtask(&["publish", "--check"]);
+    assert_eq!(code, 0, "{output}");
     let published = ws.contracts();
-    let (ok, output) = ws.xtask(&["publish"]);
-    assert!(ok && output.contains("0 files written, 0 removed"), "{output}");
+    let (code, output) = ws.xtask(&["publish"]);
+    assert!(code == 0 && output.contains("0 files written, 0 removed"), "{output}");
     assert!(ws.contracts() == published);
 
     // A pull request is compared with the baseline of its target branch.
-    let (ok, output) = ws.xtask(&["publish", "--check", "--against", "HEAD"]);
-    assert!(ok, "{output}");
+    let (code, output) = ws.xtask(&["publish", "--check", "--against", "HEAD"]);
+    assert_eq!(code, 0, "{output}");
     assert!(
         output.contains("warning[MESH1008]: sales.sales_cleaned 2.0.0 is a new major version (1.2.0 -> 2.0.0)"),
         "{output}"
     );
     let empty_tree = ws.git(&["hash-object", "-t", "tree", "/dev/null"]);
     let before_contracts = ws.git(&["commit-tree", &empty_tree, "-m", "before any publish"]);
-    let (ok, output) = ws.xtask(&["publish", "--check", "--against", &before_contracts]);
-    assert!(ok, "{output}");
+    let (code, output) = ws.xtask(&["publish", "--check", "--against", &before_contracts]);
+    assert_eq!(code, 0, "{output}");
     assert!(output.contains(&format!("warning[MESH1010]: `{before_contracts}` has no published baseline")), "{output}");
-    let (ok, output) = ws.xtask(&["publish", "--check", "--against", "no-such-ref"]);
-    assert!(!ok && output.contains("`no-such-ref` is not a commit of the repository"), "{output}");
+    let (code, output) = ws.xtask(&["publish", "--check", "--against", "no-such-ref"]);
+    assert!(code == 1 && output.contains("`no-such-ref` is not a commit of the repository"), "{output}");
 
     assert_eq!(fs::metadata(own_xtask).and_then(|m| m.modified()).ok(), own_before, "our xtask binary was replaced");
 }

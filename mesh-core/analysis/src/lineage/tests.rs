@@ -182,6 +182,81 @@ fn renderings_show_domains_layers_and_cross_domain_edges() {
     insta::assert_json_snapshot!("lineage_json_upstream", render::json(&lineage, upstream));
 }
 
+/// A dangling input draws nothing, in any format or selection: no edge, and no node of its own
+/// (dot and Mermaid would invent one for an edge to a name never declared).
+#[test]
+fn renderings_draw_only_the_inputs_that_resolve() {
+    let mut mesh = clean_mesh();
+    mesh.push(reading(product("sales.ledger", Layer::Gold, 5), &["sales.analytics", "billing.invoices"]));
+    let lineage = Lineage::build(&mesh);
+    assert_eq!(codes(&lineage), [codes::UNKNOWN_INPUT]);
+    let node = |id: &str| lineage.find_id(id).unwrap();
+    let cases = [
+        (Selection::All, &["marketing.report", "sales.analytics", "sales.cleaned", "sales.ledger", "sales.raw"][..]),
+        (Selection::Upstream(node("sales.ledger")), &["sales.analytics", "sales.cleaned", "sales.ledger", "sales.raw"]),
+        (
+            Selection::Downstream(node("sales.cleaned")),
+            &["marketing.report", "sales.analytics", "sales.cleaned", "sales.ledger"],
+        ),
+    ];
+    for (selection, selected) in cases {
+        // Every declared input between two selected products, from the descriptors.
+        let mut expected: Vec<(String, String)> = mesh
+            .iter()
+            .filter(|consumer| selected.contains(&consumer.id().as_str()))
+            .flat_map(|consumer| consumer.inputs.iter().map(move |i| (i.id(), consumer.id())))
+            .filter(|(producer, _)| selected.contains(&producer.as_str()))
+            .collect();
+        expected.sort();
+
+        let json = render::json(&lineage, selection);
+        let mut ids: Vec<&str> =
+            json["products"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, selected, "{selection:?}");
+        let mut edges: Vec<(String, String)> = json["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["from"].as_str().unwrap().to_string(), e["to"].as_str().unwrap().to_string()))
+            .collect();
+        edges.sort();
+        assert_eq!(edges, expected, "{selection:?}");
+
+        let dot = render::dot(&lineage, selection);
+        let quoted = |text: &str| text.split('"').nth(1).unwrap().to_string();
+        let mut declared: Vec<String> =
+            dot.lines().filter(|l| l.contains(" [label=") && !l.contains(" -> ")).map(quoted).collect();
+        declared.sort();
+        assert_eq!(declared, selected, "{selection:?}: {dot}");
+        let mut edges: Vec<(String, String)> =
+            dot.lines().filter_map(|l| l.split_once(" -> ")).map(|(from, to)| (quoted(from), quoted(to))).collect();
+        edges.sort();
+        assert_eq!(edges, expected, "{selection:?}: {dot}");
+
+        let mermaid = render::mermaid(&lineage, selection);
+        let key_of = |id: &str| format!("p{}", node(id).index());
+        let mut declared: Vec<String> =
+            mermaid.lines().filter_map(|l| l.trim().split_once("[\"")).map(|(key, _)| key.to_string()).collect();
+        declared.sort();
+        let mut keys: Vec<String> = selected.iter().map(|id| key_of(id)).collect();
+        keys.sort();
+        assert_eq!(declared, keys, "{selection:?}: {mermaid}");
+        let mut edges: Vec<(String, String)> = mermaid
+            .lines()
+            .filter(|l| l.contains("-->") || l.contains("==>"))
+            .map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                (words[0].to_string(), words[words.len() - 1].to_string())
+            })
+            .collect();
+        edges.sort();
+        let mut expected_keys: Vec<(String, String)> = expected.iter().map(|(f, t)| (key_of(f), key_of(t))).collect();
+        expected_keys.sort();
+        assert_eq!(edges, expected_keys, "{selection:?}: {mermaid}");
+    }
+}
+
 mod cycle_properties {
     use std::collections::{BTreeSet, HashSet};
 
