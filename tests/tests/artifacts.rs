@@ -202,10 +202,10 @@ fn contracts_read_back_unchanged_and_state_the_declaration() {
     }
 }
 
-/// The seed guide's example contract, value for value, read by a generic YAML reader
-/// (so `quality_score: >95%`, a block scalar in the seed, must come back as the string).
+/// The example contract, value for value, read by a generic YAML reader
+/// (so `quality_score: >95%`, which unquoted YAML reads as a block scalar, must come back as the string).
 #[test]
-fn sales_gold_contract_reproduces_the_seed_example() {
+fn sales_gold_contract_reproduces_the_documented_example() {
     let yaml = sales::gold::SalesAnalytics::contract().unwrap().to_yaml();
     let document = mesh_tests::yaml_to_json(&yaml);
     let product = &document["data_product"];
