@@ -43,7 +43,7 @@ const COMPONENTS: &[Component] = &[
     },
 ];
 
-/// Installs what is missing, then runs `cargo test --workspace` with `args`; returns its success.
+/// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`; returns its success.
 ///
 /// # Errors
 /// A component cannot be installed (with the command to run by hand), or cargo cannot start.
@@ -101,7 +101,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args(["test", "--workspace"])
+        .args(["test", "--workspace", "--no-fail-fast"])
         .args(args)
         .status()
         .map_err(|e| format!("could not start `cargo test`: {e}"))?;

@@ -189,7 +189,7 @@ fn renderings_draw_only_the_inputs_that_resolve() {
     let mut mesh = clean_mesh();
     mesh.push(reading(product("sales.ledger", Layer::Gold, 5), &["sales.analytics", "billing.invoices"]));
     let lineage = Lineage::build(&mesh);
-    assert_eq!(codes(&lineage), [codes::UNKNOWN_INPUT]);
+    assert_eq!(codes(&lineage), [Code::UnknownInput]);
     let node = |id: &str| lineage.find_id(id).unwrap();
     let cases = [
         (Selection::All, &["marketing.report", "sales.analytics", "sales.cleaned", "sales.ledger", "sales.raw"][..]),
