@@ -18,6 +18,7 @@ use mesh_analysis::governance::CalendarDate;
 
 use crate::evolution::{current_products, diagnostics, read_contracts};
 use crate::mesh;
+use crate::output::{Failure, Output};
 
 /// What publishing itself resolves: contracts out of date, products not yet published, no baseline at all.
 const RESOLVED_BY_PUBLISHING: [Code; 3] = [Code::ContractsOutOfDate, Code::NotPublished, Code::NoBaseline];
@@ -25,35 +26,35 @@ const RESOLVED_BY_PUBLISHING: [Code; 3] = [Code::ContractsOutOfDate, Code::NotPu
 /// Prints diagnostics and a summary; true when there is no error.
 pub fn report(diagnostics: &[Diagnostic]) -> bool {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}\n");
+        errln!("{diagnostic}\n");
     }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
     if errors > 0 {
-        eprintln!("schema evolution: {errors} error(s), {warnings} warning(s)");
+        errln!("schema evolution: {errors} error(s), {warnings} warning(s)");
     }
     errors == 0
 }
 
 /// `publish --check [--against REF]`: report without writing.
-pub fn check(root: &Path, against: Option<&str>) -> Result<bool, String> {
+pub fn check(root: &Path, against: Option<&str>, out: &mut Output) -> Result<bool, Failure> {
     let products = mesh::load().map_err(|errors| mesh::describe(&errors))?;
     // `mesh::load` fails when a schema does not build, so every declared product is here.
     let found = diagnostics(&products, root, against, CalendarDate::today(), &BTreeSet::new())?;
     let ok = report(&found);
     if ok {
-        println!("schema evolution: {} products match the published contracts", products.len());
+        out.line(format_args!("schema evolution: {} products match the published contracts", products.len()))?;
     }
     Ok(ok)
 }
 
 /// `publish`: run every check (as `cargo xtask check`), then write.
-pub fn run(root: &Path) -> Result<bool, String> {
+pub fn run(root: &Path, out: &mut Output) -> Result<bool, Failure> {
     let checked = crate::check::analyse(None, None)?;
     let relevant: Vec<Diagnostic> =
         checked.diagnostics.into_iter().filter(|d| !RESOLVED_BY_PUBLISHING.contains(&d.code)).collect();
     if !report(&relevant) {
-        eprintln!("nothing published: fix the errors above (`cargo xtask check` shows the same)");
+        errln!("nothing published: fix the errors above (`cargo xtask check` shows the same)");
         return Ok(false);
     }
     let products = mesh::load().map_err(|errors| mesh::describe(&errors))?;
@@ -70,10 +71,10 @@ pub fn run(root: &Path) -> Result<bool, String> {
     // `analyse` stops on a schema that does not build, so no declared product is missing here.
     let expected = baseline.render(&current, &BTreeSet::new());
     let (written, removed) = write_baseline(&root.join(CONTRACTS_DIR), &expected, &on_disk)?;
-    println!(
+    out.line(format_args!(
         "published {} products to {CONTRACTS_DIR}/ ({written} files written, {removed} removed, the rest unchanged)",
         products.len()
-    );
+    ))?;
     Ok(true)
 }
 

@@ -40,7 +40,7 @@ pub fn run(product: &str, rows: u64, out: &Path, seed: u64, codec: &str) -> Resu
         .and_then(|()| writer.flush())
         .map_err(|e| format!("writing {}: {e}", out.display()))?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
+    errln!(
         "wrote {rows} records of {} to {} ({size} bytes, {codec}, seed {seed})",
         registration.product,
         out.display()
