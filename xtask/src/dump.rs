@@ -76,12 +76,17 @@ pub fn run(
     skipped.outcome(file, count).map_err(Failure::from)
 }
 
-/// The corrupt blocks `--skip-corrupt` skipped, each already reported on stderr.
+/// The corrupt blocks `--skip-corrupt` skipped, each already reported on stderr: only what the
+/// reader knows is counted, and what it does not is said to be unknown.
 #[derive(Default)]
 struct Skipped {
     blocks: u64,
+    /// Records lost in the blocks whose loss is known.
     records_lost: u64,
-    unknown_losses: bool,
+    /// Blocks whose loss is unknown.
+    unknown_losses: u64,
+    /// Records read from the corrupt blocks before their rest was skipped (counted among those read).
+    records_read: u64,
 }
 
 impl Skipped {
@@ -89,11 +94,14 @@ impl Skipped {
         errln!("warning: {error}");
         self.blocks += 1;
         match &error.kind {
-            ContainerErrorKind::Skipped(skipped) => match skipped.records_lost {
-                Some(lost) => self.records_lost += lost,
-                None => self.unknown_losses = true,
-            },
-            _ => self.unknown_losses = true,
+            ContainerErrorKind::Skipped(skipped) => {
+                self.records_read += skipped.records_read;
+                match skipped.records_lost {
+                    Some(lost) => self.records_lost += lost,
+                    None => self.unknown_losses += 1,
+                }
+            }
+            _ => self.unknown_losses += 1,
         }
     }
 
@@ -102,16 +110,28 @@ impl Skipped {
         if self.blocks == 0 {
             return Ok(());
         }
-        let lost = if self.unknown_losses {
-            format!("at least {} records", self.records_lost)
-        } else {
-            format!("{} records", self.records_lost)
+        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let lost = match (self.unknown_losses, self.blocks - self.unknown_losses) {
+            (0, _) => format!("{} lost", plural(self.records_lost, "record", "records")),
+            (_, 0) => "an unknown number of records lost".to_string(),
+            (unknown, known) => format!(
+                "{} lost in {}, an unknown number in {unknown}",
+                plural(self.records_lost, "record", "records"),
+                plural(known, "block", "blocks")
+            ),
+        };
+        let read = match self.records_read {
+            0 => format!("read the {read} records of the other blocks"),
+            partly => format!(
+                "read {read} records, {partly} of them from the corrupt block{} before {} damage",
+                if self.blocks == 1 { "" } else { "s" },
+                if self.blocks == 1 { "its" } else { "their" }
+            ),
         };
         Err(format!(
-            "{}: skipped {} corrupt block{} ({lost} lost); read the {read} records of the other blocks",
+            "{}: skipped {} ({lost}); {read}",
             file.display(),
-            self.blocks,
-            if self.blocks == 1 { "" } else { "s" }
+            plural(self.blocks, "corrupt block", "corrupt blocks")
         ))
     }
 }
