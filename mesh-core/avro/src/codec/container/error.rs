@@ -94,9 +94,7 @@ impl fmt::Display for ContainerErrorKind {
             Self::NotAvro => write!(f, "not an Avro container file (it does not start with `Obj\\x01`)"),
             Self::Truncated => write!(f, "the file ends early (truncated)"),
             Self::BadHeader(why) => write!(f, "bad file header: {why}"),
-            Self::UnsupportedCodec(name) => {
-                write!(f, "codec `{name}` is not supported by this build (null and deflate are; snappy and zstandard need cargo features)")
-            }
+            Self::UnsupportedCodec(name) => write!(f, "{}", super::compression::unsupported(name)),
             Self::WrongProduct { expected, found } => {
                 write!(f, "the file holds `{found}` records, not `{expected}`: read it as `{found}`")
             }
