@@ -10,5 +10,9 @@ fn the_documented_declaration_is_the_compiled_example() {
     let end = start + readme[start..].find("```").unwrap();
     let shown = &readme[start..end];
     let declaration = &compiled[compiled.find("use mesh_core").unwrap()..compiled.find("fn main()").unwrap()];
-    assert_eq!(shown.trim_end(), declaration.trim_end(), "update the example in docs/declaring-products.md from the compiled file");
+    assert_eq!(
+        shown.trim_end(),
+        declaration.trim_end(),
+        "update the example in docs/declaring-products.md from the compiled file"
+    );
 }

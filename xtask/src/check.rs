@@ -10,6 +10,7 @@ use mesh_analysis::governance::{self, CalendarDate, Format, MeshConfig, Report, 
 use mesh_analysis::lineage::Lineage;
 use mesh_core::registered_products;
 
+use crate::output::{Failure, Output};
 use crate::{evolution, mesh, workspace_root};
 
 /// How `cargo xtask check` prints its report.
@@ -44,18 +45,23 @@ pub fn load_config() -> MeshConfig {
 }
 
 /// Checks the mesh and prints the report; fails when it has errors.
-pub fn run(format: CheckFormat, today: Option<CalendarDate>, against: Option<&str>) -> Result<(), String> {
+pub fn run(
+    format: CheckFormat,
+    today: Option<CalendarDate>,
+    against: Option<&str>,
+    out: &mut Output,
+) -> Result<(), Failure> {
     let format = match format {
         CheckFormat::Text => Format::Text,
         CheckFormat::Json => Format::Json,
         CheckFormat::Github => Format::Github,
     };
     let report = analyse(today, against)?;
-    print!("{}", report.render(format));
+    out.print(&report.render(format))?;
     match report.errors() {
         0 => Ok(()),
         1 => Err("the mesh check found 1 error".into()),
-        n => Err(format!("the mesh check found {n} errors")),
+        n => Err(format!("the mesh check found {n} errors").into()),
     }
 }
 
@@ -104,15 +110,21 @@ pub fn analyse(today: Option<CalendarDate>, against: Option<&str>) -> Result<Rep
 }
 
 /// Prints every policy with its level in this workspace (`mesh.toml`, else the built-in default).
-pub fn list_policies() -> Result<(), String> {
+pub fn list_policies(out: &mut Output) -> Result<(), Failure> {
     let config = load_config();
     for problem in &config.problems {
-        eprintln!("{problem}\n");
+        errln!("{problem}\n");
     }
-    println!("{:<10} {:<26} {:<8} purpose", "code", "policy", "level");
+    out.line(format_args!("{:<10} {:<26} {:<8} purpose", "code", "policy", "level"))?;
     for info in POLICIES {
         let level = config.global_level(info.policy);
-        println!("{:<10} {:<26} {:<8} {}", info.code.as_str(), info.name(), level.to_string(), info.purpose());
+        out.line(format_args!(
+            "{:<10} {:<26} {:<8} {}",
+            info.code.as_str(),
+            info.name(),
+            level.to_string(),
+            info.purpose()
+        ))?;
     }
     Ok(())
 }

@@ -43,17 +43,19 @@ const COMPONENTS: &[Component] = &[
     },
 ];
 
-/// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`; returns its success.
+/// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`. Cargo's
+/// output is its own (stdout inherited, so libtest keeps its colours); this process prints only to stderr.
 ///
 /// # Errors
-/// A component cannot be installed (with the command to run by hand), or cargo cannot start.
-pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
+/// A component cannot be installed (with the command to run by hand), cargo cannot start, or the
+/// tests fail (cargo's output above says which; here only one line with its exit status).
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut apt_updated = false;
     for component in COMPONENTS {
         if present(component.probe) {
             continue;
         }
-        eprintln!("  Installing {} ({})", component.name, component.used_for);
+        errln!("  Installing {} ({})", component.name, component.used_for);
         let commands: Vec<Vec<&str>> = match component.install {
             Install::Debian(packages) => {
                 let mut commands = Vec::new();
@@ -99,13 +101,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         }
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = Command::new(&cargo)
         .current_dir(root)
         .args(["test", "--workspace", "--no-fail-fast"])
         .args(args)
         .status()
-        .map_err(|e| format!("could not start `cargo test`: {e}"))?;
-    Ok(status.success())
+        .map_err(|e| format!("could not start `{cargo} test`: {e}"))?;
+    if status.success() {
+        return Ok(());
+    }
+    let command = ["cargo test --workspace --no-fail-fast"].into_iter().chain(args.iter().map(String::as_str)).collect::<Vec<_>>();
+    Err(format!("`{}` failed ({status}); its output above says why", command.join(" ")))
 }
 
 /// Whether the probe succeeds; its output is not shown (`dot -V` prints to stderr).

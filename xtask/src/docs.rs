@@ -14,6 +14,7 @@ use mesh_avro::compat::Rule;
 use mesh_core::model::keys::{self, Key};
 
 use crate::files::{is_current, write_if_changed, Written};
+use crate::output::{Failure, Output};
 
 /// Where the pages go, relative to the workspace root.
 pub const DOCS_DIR: &str = "docs/reference";
@@ -43,7 +44,7 @@ pub fn pages() -> Vec<Page> {
 ///
 /// # Errors
 /// A page cannot be written, or with `check` a page is missing or differs.
-pub fn run(root: &Path, check: bool) -> Result<(), String> {
+pub fn run(root: &Path, check: bool, out: &mut Output) -> Result<(), Failure> {
     let pages = pages();
     let mut stale = Vec::new();
     for page in &pages {
@@ -57,20 +58,19 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
             continue;
         }
         match write_if_changed(&path, &page.contents)? {
-            Written::Created => eprintln!("created {relative}"),
-            _ => eprintln!("updated {relative}"),
+            Written::Created => errln!("created {relative}"),
+            _ => errln!("updated {relative}"),
         }
         stale.push(relative);
     }
     match (check, stale.len()) {
-        (_, 0) => println!("docs: the {} generated pages in {DOCS_DIR}/ are up to date", pages.len()),
-        (false, written) => println!("docs: {written} of {} generated pages in {DOCS_DIR}/ written", pages.len()),
-        (true, 1) => return Err(format!("{} is out of date: run `{COMMAND}` and commit the result", stale[0])),
-        (true, _) => {
-            return Err(format!("{} are out of date: run `{COMMAND}` and commit the result", stale.join(", ")))
+        (_, 0) => out.line(format_args!("docs: the {} generated pages in {DOCS_DIR}/ are up to date", pages.len())),
+        (false, written) => {
+            out.line(format_args!("docs: {written} of {} generated pages in {DOCS_DIR}/ written", pages.len()))
         }
+        (true, 1) => Err(format!("{} is out of date: run `{COMMAND}` and commit the result", stale[0]).into()),
+        (true, _) => Err(format!("{} are out of date: run `{COMMAND}` and commit the result", stale.join(", ")).into()),
     }
-    Ok(())
 }
 
 fn page(file: &'static str, source: &str, body: String) -> Page {

@@ -7,6 +7,9 @@
 //! `--count` prints only the record count and the peak memory of the process.
 //! `--skip-corrupt` (typed reader only) prints the records of the readable
 //! blocks, reports each skipped block on stderr, and fails if any was skipped.
+//!
+//! A closed pipe (`dump FILE | head`) ends the reading there, quietly: the exit code is that of
+//! the records read until then.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -19,44 +22,86 @@ use apache_avro::types::Value;
 use mesh_core::codec::{ContainerError, ContainerErrorKind};
 use serde_json::Value as Json;
 
+use crate::output::{Failure, Output};
 use crate::sample::find_product;
 
-pub fn run(file: &Path, product: Option<&str>, count_only: bool, skip_corrupt: bool) -> Result<(), String> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut skipped = Skipped::default();
-    let count = match product {
-        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut out)?,
-        None => generic(file, count_only, &mut out)?,
-    };
-    out.flush().map_err(|e| e.to_string())?;
-    if count_only {
-        println!("{count} records");
-        if let Some(peak) = peak_memory() {
-            println!("peak memory (VmHWM): {peak}");
-        }
-    }
-    skipped.outcome(file, count)
+/// Why reading stopped before the end of the file.
+enum Stop {
+    /// The file or the product is at fault: the message.
+    Input(String),
+    /// Stdout failed or was closed, after this many records were written.
+    Output(io::Error, u64),
 }
 
-/// The corrupt blocks `--skip-corrupt` skipped, each already reported on stderr.
+impl From<String> for Stop {
+    fn from(message: String) -> Self {
+        Self::Input(message)
+    }
+}
+
+pub fn run(
+    file: &Path,
+    product: Option<&str>,
+    count_only: bool,
+    skip_corrupt: bool,
+    out: &mut Output,
+) -> Result<(), Failure> {
+    let mut skipped = Skipped::default();
+    let mut records = BufWriter::with_capacity(1 << 16, &mut *out);
+    let read = match product {
+        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
+        None => generic(file, count_only, &mut records),
+    };
+    let flushed = records.flush();
+    drop(records);
+    let count = match read {
+        Ok(count) => {
+            out.settle(flushed)?;
+            count
+        }
+        // The records read before the error are printed as far as stdout takes them; the error is the input's.
+        Err(Stop::Input(message)) => return Err(message.into()),
+        // A closed pipe ends the reading as the end of the file would.
+        Err(Stop::Output(e, written)) => {
+            out.settle(Err(e))?;
+            written
+        }
+    };
+    if count_only {
+        out.line(format_args!("{count} records"))?;
+        if let Some(peak) = peak_memory() {
+            out.line(format_args!("peak memory (VmHWM): {peak}"))?;
+        }
+    }
+    skipped.outcome(file, count).map_err(Failure::from)
+}
+
+/// The corrupt blocks `--skip-corrupt` skipped, each already reported on stderr: only what the
+/// reader knows is counted, and what it does not is said to be unknown.
 #[derive(Default)]
 struct Skipped {
     blocks: u64,
+    /// Records lost in the blocks whose loss is known.
     records_lost: u64,
-    unknown_losses: bool,
+    /// Blocks whose loss is unknown.
+    unknown_losses: u64,
+    /// Records read from the corrupt blocks before their rest was skipped (counted among those read).
+    records_read: u64,
 }
 
 impl Skipped {
     fn report(&mut self, error: &ContainerError) {
-        eprintln!("warning: {error}");
+        errln!("warning: {error}");
         self.blocks += 1;
         match &error.kind {
-            ContainerErrorKind::Skipped(skipped) => match skipped.records_lost {
-                Some(lost) => self.records_lost += lost,
-                None => self.unknown_losses = true,
-            },
-            _ => self.unknown_losses = true,
+            ContainerErrorKind::Skipped(skipped) => {
+                self.records_read += skipped.records_read;
+                match skipped.records_lost {
+                    Some(lost) => self.records_lost += lost,
+                    None => self.unknown_losses += 1,
+                }
+            }
+            _ => self.unknown_losses += 1,
         }
     }
 
@@ -65,16 +110,28 @@ impl Skipped {
         if self.blocks == 0 {
             return Ok(());
         }
-        let lost = if self.unknown_losses {
-            format!("at least {} records", self.records_lost)
-        } else {
-            format!("{} records", self.records_lost)
+        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let lost = match (self.unknown_losses, self.blocks - self.unknown_losses) {
+            (0, _) => format!("{} lost", plural(self.records_lost, "record", "records")),
+            (_, 0) => "an unknown number of records lost".to_string(),
+            (unknown, known) => format!(
+                "{} lost in {}, an unknown number in {unknown}",
+                plural(self.records_lost, "record", "records"),
+                plural(known, "block", "blocks")
+            ),
+        };
+        let read = match self.records_read {
+            0 => format!("read the {read} records of the other blocks"),
+            partly => format!(
+                "read {read} records, {partly} of them from the corrupt block{} before {} damage",
+                if self.blocks == 1 { "" } else { "s" },
+                if self.blocks == 1 { "its" } else { "their" }
+            ),
         };
         Err(format!(
-            "{}: skipped {} corrupt block{} ({lost} lost); read the {read} records of the other blocks",
+            "{}: skipped {} ({lost}); {read}",
             file.display(),
-            self.blocks,
-            if self.blocks == 1 { "" } else { "s" }
+            plural(self.blocks, "corrupt block", "corrupt blocks")
         ))
     }
 }
@@ -85,7 +142,7 @@ fn typed(
     count_only: bool,
     skipped: Option<&mut Skipped>,
     out: &mut impl Write,
-) -> Result<u64, String> {
+) -> Result<u64, Stop> {
     let registration = find_product(product)?;
     let schema = mesh_core::registered_products()
         .into_iter()
@@ -95,6 +152,8 @@ fn typed(
     let avro = apache_avro::Schema::parse_str(&schema.json).map_err(|e| format!("`{product}`'s schema: {e}"))?;
     let names = names(&avro)?;
     let mut line = String::new();
+    // A failed write to stdout is kept here, so that it is not reported as the file's error.
+    let (mut written, mut failed) = (0, None);
     let mut each = |datum: &[u8]| -> io::Result<()> {
         if count_only {
             return Ok(());
@@ -102,14 +161,25 @@ fn typed(
         let mut input = datum;
         #[allow(deprecated)] // the plain generic datum reader of apache-avro 0.22
         let value = apache_avro::from_avro_datum(&avro, &mut input, None).map_err(io::Error::other)?;
-        write_line(out, &mut line, &value, &avro, &names)
+        write_line(out, &mut line, &value, &avro, &names).map_err(|e| {
+            let stop = io::Error::new(e.kind(), "stdout");
+            failed = Some(e);
+            stop
+        })?;
+        written += 1;
+        Ok(())
     };
     let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
     let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));
-    (registration.read_file)(file, &mut each, report).map_err(|e| e.to_string())
+    let read = (registration.read_file)(file, &mut each, report);
+    match (read, failed) {
+        (_, Some(e)) => Err(Stop::Output(e, written)),
+        (Ok(count), None) => Ok(count),
+        (Err(e), None) => Err(Stop::Input(e.to_string())),
+    }
 }
 
-fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, String> {
+fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, Stop> {
     let input = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let reader = apache_avro::Reader::new(BufReader::new(input)).map_err(|e| format!("{}: {e}", file.display()))?;
     let schema = reader.writer_schema().clone();
@@ -119,7 +189,7 @@ fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, S
     for value in reader {
         let value = value.map_err(|e| format!("{}, record {count}: {e}", file.display()))?;
         if !count_only {
-            write_line(out, &mut line, &value, &schema, &names).map_err(|e| e.to_string())?;
+            write_line(out, &mut line, &value, &schema, &names).map_err(|e| Stop::Output(e, count))?;
         }
         count += 1;
     }

@@ -7,11 +7,12 @@ use serde_json::json;
 
 use crate::files::{write_if_changed, Written};
 use crate::mesh;
+use crate::output::{Failure, Output};
 
 /// The command named in the exported files.
 const EXPORT_COMMAND: &str = "cargo xtask export";
 
-pub fn run(out: &Path) -> Result<(), String> {
+pub fn run(out: &Path, stdout: &mut Output) -> Result<(), Failure> {
     let products = mesh::load().map_err(|errors| mesh::describe(&errors))?;
     let mut index = Vec::new();
     let mut changed = 0;
@@ -43,6 +44,9 @@ pub fn run(out: &Path) -> Result<(), String> {
     if write_if_changed(&out.join("index.json"), &index)? != Written::Unchanged {
         changed += 1;
     }
-    println!("exported {} products to {} ({changed} files written, the rest unchanged)", products.len(), out.display());
-    Ok(())
+    stdout.line(format_args!(
+        "exported {} products to {} ({changed} files written, the rest unchanged)",
+        products.len(),
+        out.display()
+    ))
 }

@@ -4,6 +4,8 @@ use mesh_analysis::lineage::render::{self, Selection};
 use mesh_analysis::lineage::Lineage;
 use mesh_core::registered_products;
 
+use crate::output::{Failure, Output};
+
 /// How `cargo xtask graph` prints the lineage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
@@ -25,7 +27,7 @@ pub enum Direction {
 }
 
 /// Prints the lineage graph.
-pub fn run(format: GraphFormat, focus: Option<(&str, Direction)>) -> Result<(), String> {
+pub fn run(format: GraphFormat, focus: Option<(&str, Direction)>, out: &mut Output) -> Result<(), Failure> {
     let registrations = registered_products();
     let lineage = Lineage::build(registrations.iter().map(|r| r.descriptor));
     let selection = match focus {
@@ -43,7 +45,7 @@ pub fn run(format: GraphFormat, focus: Option<(&str, Direction)>) -> Result<(), 
     };
     let problems = lineage.diagnostics().len();
     if problems > 0 {
-        eprintln!("warning: the lineage has {problems} problem(s); `cargo xtask check` lists them");
+        errln!("warning: the lineage has {problems} problem(s); `cargo xtask check` lists them");
     }
     let text = match format {
         GraphFormat::Dot => render::dot(&lineage, selection),
@@ -52,6 +54,5 @@ pub fn run(format: GraphFormat, focus: Option<(&str, Direction)>) -> Result<(), 
             serde_json::to_string_pretty(&render::json(&lineage, selection)).map_err(|e| e.to_string())? + "\n"
         }
     };
-    print!("{text}");
-    Ok(())
+    out.print(&text)
 }

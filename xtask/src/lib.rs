@@ -1,6 +1,16 @@
 //! The mesh's command line. The binary links the domain crates; this library
 //! works on whatever products are registered, so other binaries (test
 //! fixtures, other meshes) reuse it by linking their own domains.
+//!
+//! Commands print through `output.rs`, never `print!`: see there what a closed pipe or a full
+//! disk does.
+
+// `print!` and `eprint!` panic when the stream cannot be written.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+// First: the modules below use its `errln!`.
+#[macro_use]
+mod output;
 
 mod check;
 mod compat;
@@ -20,6 +30,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use output::{Failure, Output};
 
 /// Data mesh as code: checks and artifacts for every registered data product.
 #[derive(Parser)]
@@ -148,58 +160,71 @@ pub fn workspace_root() -> PathBuf {
 
 /// Runs the command line on `args` (the first is the program name).
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let mut out = Output::stdout();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::from(2);
+        }
+        // `--help` and `--version`, on stdout.
+        Err(e) => {
+            let printed = e.print();
+            return finish(out.settle(printed).map(|()| ExitCode::SUCCESS), &mut out, 1);
         }
     };
-    let result = match cli.command {
-        Command::Export { out } => export::run(&out),
-        Command::Check { format, today, against } => check::run(format, today, against.as_deref()),
-        Command::Policies => check::list_policies(),
-        Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check),
+    // `compat` exits 2 when it cannot do its job (unreadable input or output), as `diff` and `cmp` do.
+    let failure_code = if matches!(cli.command, Command::Compat { .. }) { 2 } else { 1 };
+    let result = run(cli.command, &mut out);
+    finish(result, &mut out, failure_code)
+}
+
+/// Flushes stdout, then reports the failure, if any, on stderr: one `error: ...` line (after
+/// the output, so that a terminal shows them in order) and `failure_code`.
+fn finish(result: Result<ExitCode, Failure>, out: &mut Output, failure_code: u8) -> ExitCode {
+    let result = result.and_then(|code| out.flush().map(|()| code));
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            // Whatever was printed before the failure still goes out first; that flush can fail too.
+            let _ = out.flush();
+            errln!("error: {failure}");
+            ExitCode::from(failure_code)
+        }
+    }
+}
+
+fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
+    let passed = |passed: bool| if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    match command {
+        Command::Export { out: dir } => export::run(&dir, out),
+        Command::Check { format, today, against } => check::run(format, today, against.as_deref(), out),
+        Command::Policies => check::list_policies(out),
+        Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check, out),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
             product
                 .as_deref()
                 .map(|id| (id, if downstream { graph::Direction::Downstream } else { graph::Direction::Upstream })),
+            out,
         ),
         Command::Publish { check, against } => {
             let root = workspace_root();
-            let passed = if check { publish::check(&root, against.as_deref()) } else { publish::run(&root) };
-            match passed {
-                Ok(true) => Ok(()),
-                Ok(false) => return ExitCode::FAILURE,
-                Err(e) => Err(e),
-            }
+            let ok = if check { publish::check(&root, against.as_deref(), out)? } else { publish::run(&root, out)? };
+            return Ok(passed(ok));
         }
-        Command::Compat { old, new, mode, format } => match compat::run(&old, &new, mode, format) {
-            Ok((text, breaking)) => {
-                print!("{text}");
-                return if breaking { ExitCode::FAILURE } else { ExitCode::SUCCESS };
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        Command::Sample { product, rows, out, seed, codec } => sample::run(&product, rows, &out, seed, &codec),
-        Command::Test { args } => match components::run(&workspace_root(), &args) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::FAILURE,
-            Err(e) => Err(e),
-        },
+        Command::Compat { old, new, mode, format } => {
+            let (text, breaking) = compat::run(&old, &new, mode, format)?;
+            out.print(&text)?;
+            return Ok(passed(!breaking));
+        }
+        Command::Sample { product, rows, out: file, seed, codec } => {
+            sample::run(&product, rows, &file, seed, &codec).map_err(Failure::from)
+        }
+        Command::Test { args } => components::run(&workspace_root(), &args).map_err(Failure::from),
         Command::Dump { file, product, count, skip_corrupt } => {
-            dump::run(&file, product.as_deref(), count, skip_corrupt)
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
+            dump::run(&file, product.as_deref(), count, skip_corrupt, out)
         }
     }
+    .map(|()| ExitCode::SUCCESS)
 }

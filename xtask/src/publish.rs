@@ -5,19 +5,24 @@
 //! are they renamed into place and stale files removed, keeping a backup of
 //! every file replaced or removed until the end, so a failed publish restores
 //! the old baseline, and unchanged files are never rewritten.
+//!
+//! Only files publish wrote are ever removed, each named: those the published
+//! index lists. Any other file under `contracts/` (a user's notes, say) makes
+//! publish refuse, naming it, before anything is written.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use mesh_analysis::baseline::{Baseline, Files, CONTRACTS_DIR};
+use mesh_analysis::baseline::{Baseline, Files, CONTRACTS_DIR, PUBLISH_COMMAND};
 use mesh_analysis::diagnostic::{Code, Diagnostic, Severity};
 use mesh_analysis::evolution::baseline_errors;
 use mesh_analysis::governance::CalendarDate;
 
 use crate::evolution::{current_products, diagnostics, read_contracts};
 use crate::mesh;
+use crate::output::{Failure, Output};
 
 /// What publishing itself resolves: contracts out of date, products not yet published, no baseline at all.
 const RESOLVED_BY_PUBLISHING: [Code; 3] = [Code::ContractsOutOfDate, Code::NotPublished, Code::NoBaseline];
@@ -25,35 +30,35 @@ const RESOLVED_BY_PUBLISHING: [Code; 3] = [Code::ContractsOutOfDate, Code::NotPu
 /// Prints diagnostics and a summary; true when there is no error.
 pub fn report(diagnostics: &[Diagnostic]) -> bool {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}\n");
+        errln!("{diagnostic}\n");
     }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
     if errors > 0 {
-        eprintln!("schema evolution: {errors} error(s), {warnings} warning(s)");
+        errln!("schema evolution: {errors} error(s), {warnings} warning(s)");
     }
     errors == 0
 }
 
 /// `publish --check [--against REF]`: report without writing.
-pub fn check(root: &Path, against: Option<&str>) -> Result<bool, String> {
+pub fn check(root: &Path, against: Option<&str>, out: &mut Output) -> Result<bool, Failure> {
     let products = mesh::load().map_err(|errors| mesh::describe(&errors))?;
     // `mesh::load` fails when a schema does not build, so every declared product is here.
     let found = diagnostics(&products, root, against, CalendarDate::today(), &BTreeSet::new())?;
     let ok = report(&found);
     if ok {
-        println!("schema evolution: {} products match the published contracts", products.len());
+        out.line(format_args!("schema evolution: {} products match the published contracts", products.len()))?;
     }
     Ok(ok)
 }
 
 /// `publish`: run every check (as `cargo xtask check`), then write.
-pub fn run(root: &Path) -> Result<bool, String> {
+pub fn run(root: &Path, out: &mut Output) -> Result<bool, Failure> {
     let checked = crate::check::analyse(None, None)?;
     let relevant: Vec<Diagnostic> =
         checked.diagnostics.into_iter().filter(|d| !RESOLVED_BY_PUBLISHING.contains(&d.code)).collect();
     if !report(&relevant) {
-        eprintln!("nothing published: fix the errors above (`cargo xtask check` shows the same)");
+        errln!("nothing published: fix the errors above (`cargo xtask check` shows the same)");
         return Ok(false);
     }
     let products = mesh::load().map_err(|errors| mesh::describe(&errors))?;
@@ -69,15 +74,55 @@ pub fn run(root: &Path) -> Result<bool, String> {
     // The evolution rules ran in `analyse` above, with every other check.
     // `analyse` stops on a schema that does not build, so no declared product is missing here.
     let expected = baseline.render(&current, &BTreeSet::new());
+    refuse_foreign_files(&on_disk, &baseline, &expected)?;
     let (written, removed) = write_baseline(&root.join(CONTRACTS_DIR), &expected, &on_disk)?;
-    println!(
-        "published {} products to {CONTRACTS_DIR}/ ({written} files written, {removed} removed, the rest unchanged)",
-        products.len()
-    );
+    for path in &removed {
+        errln!("removed {CONTRACTS_DIR}/{path}");
+    }
+    out.line(format_args!(
+        "published {} products to {CONTRACTS_DIR}/ ({written} files written, {} removed, the rest unchanged)",
+        products.len(),
+        removed.len()
+    ))?;
     Ok(true)
 }
 
-/// Makes `dir` hold exactly `expected`; returns (files written, files removed).
+/// Fails, naming them, if `on_disk` holds files that publishing would delete although publish did
+/// not write them: neither about to be written (`expected`) nor listed by the published index.
+/// `contracts/` is generated, so such a file is someone's, and deleting it would lose their work.
+fn refuse_foreign_files(on_disk: &Files, baseline: &Baseline, expected: &Files) -> Result<(), String> {
+    let listed: BTreeSet<&str> = baseline
+        .products
+        .values()
+        .flat_map(|product| {
+            let entry = &product.entry;
+            [entry.schema.as_str(), entry.contract.as_str()]
+                .into_iter()
+                .chain(entry.history.iter().map(|h| h.schema.as_str()))
+        })
+        .collect();
+    let foreign: Vec<String> = on_disk
+        .keys()
+        .filter(|path| !expected.contains_key(*path) && !listed.contains(path.as_str()))
+        .map(|path| format!("{CONTRACTS_DIR}/{path}"))
+        .collect();
+    match foreign.as_slice() {
+        [] => Ok(()),
+        [one] => Err(format!(
+            "{one} was not written by `{PUBLISH_COMMAND}`, which would delete it: move it out of `{CONTRACTS_DIR}/` \
+             (which holds only generated files), then publish again; nothing was published"
+        )),
+        several => Err(format!(
+            "{} were not written by `{PUBLISH_COMMAND}`, which would delete them: move them out of `{CONTRACTS_DIR}/` \
+             (which holds only generated files), then publish again; nothing was published",
+            several.join(", ")
+        )),
+    }
+}
+
+/// Makes `dir` hold exactly `expected`; returns the number of files written and the files removed
+/// (relative to `dir`). Every file of `on_disk` that `expected` lacks is removed: refuse those
+/// publish did not write first ([`refuse_foreign_files`]).
 ///
 /// All or nothing: every changed file is first written beside its target, and
 /// every file to be replaced or removed is first kept as a backup
@@ -86,7 +131,7 @@ pub fn run(root: &Path) -> Result<bool, String> {
 ///
 /// # Errors
 /// A file cannot be written, renamed or removed (after the old baseline is restored).
-pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(usize, usize), String> {
+pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(usize, Vec<String>), String> {
     let changed: Vec<(&String, &String)> =
         expected.iter().filter(|(path, text)| on_disk.get(*path) != Some(*text)).collect();
     let mut publish = Publish::default();
@@ -111,6 +156,7 @@ pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(
         }
         publish.renamed += 1;
     }
+    let mut removed = Vec::new();
     for path in on_disk.keys().filter(|path| !expected.contains_key(*path)) {
         let target = dir.join(path);
         let backup = backup_path(&target);
@@ -119,6 +165,7 @@ pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(
             return Err(publish.roll_back(message));
         }
         publish.removed.push((target, backup));
+        removed.push(path.clone());
     }
     // Done: drop the backups, and directories the removals emptied (e.g. a removed domain's history).
     for staged in &publish.staged {
@@ -136,7 +183,7 @@ pub fn write_baseline(dir: &Path, expected: &Files, on_disk: &Files) -> Result<(
             parent = p.parent();
         }
     }
-    Ok((publish.staged.len(), publish.removed.len()))
+    Ok((publish.staged.len(), removed))
 }
 
 /// A changed file written beside its target, and the old file's backup if it replaces one.
@@ -258,7 +305,7 @@ mod tests {
         #[cfg(unix)]
         let kept_before = inode("a/kept.avsc");
         let new = files(&[("index.yaml", "v2"), ("a/kept.avsc", "same"), ("a/new.avsc", "new")]);
-        assert_eq!(write_baseline(dir.path(), &new, &old).unwrap(), (2, 1));
+        assert_eq!(write_baseline(dir.path(), &new, &old).unwrap(), (2, vec!["b/stale.avsc".to_string()]));
         assert_eq!(on_disk(dir.path()), new);
         assert!(!dir.path().join("b").exists(), "the emptied directory is removed");
         #[cfg(unix)]

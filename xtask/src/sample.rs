@@ -31,8 +31,10 @@ pub fn find_product(product: &str) -> Result<&'static CodecRegistration, String>
 }
 
 pub fn run(product: &str, rows: u64, out: &Path, seed: u64, codec: &str) -> Result<(), String> {
-    let codec = Compression::from_name(codec)
-        .ok_or_else(|| format!("unknown codec `{codec}`: use null, deflate, snappy or zstandard"))?;
+    let codec = Compression::from_name(codec).ok_or_else(|| {
+        let names: Vec<&str> = Compression::SUPPORTED.iter().map(|codec| codec.name()).collect();
+        format!("unknown codec `{codec}`: use one of {}", names.join(", "))
+    })?;
     let registration = find_product(product)?;
     let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut writer = BufWriter::with_capacity(1 << 20, file);
@@ -40,7 +42,7 @@ pub fn run(product: &str, rows: u64, out: &Path, seed: u64, codec: &str) -> Resu
         .and_then(|()| writer.flush())
         .map_err(|e| format!("writing {}: {e}", out.display()))?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
+    errln!(
         "wrote {rows} records of {} to {} ({size} bytes, {codec}, seed {seed})",
         registration.product,
         out.display()

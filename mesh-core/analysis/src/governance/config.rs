@@ -95,17 +95,26 @@ struct RawWaiver {
     expires: Option<toml::Value>,
 }
 
-/// Turns byte offsets of the file into locations.
+/// Turns byte offsets of the file into locations: lines and columns (in bytes) from 1.
 struct Source<'a> {
     file: &'a str,
-    text: &'a str,
+    /// Where each line starts, found once: rescanning the text for every diagnostic made a
+    /// file of many tables or waivers quadratic to check.
+    line_starts: Vec<usize>,
+    len: usize,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    fn new(file: &'a str, text: &str) -> Self {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        Self { file, line_starts, len: text.len() }
+    }
+
     fn location(&self, span: Range<usize>) -> Location {
-        let before = &self.text[..span.start.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        let offset = span.start.min(self.len);
+        // The lines starting at or before `offset`: at least the first, which starts at 0.
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let column = offset - self.line_starts[line - 1] + 1;
         Location { file: self.file.to_string(), line: line as u32, column: column as u32 }
     }
 }
@@ -115,7 +124,7 @@ impl MeshConfig {
     ///
     /// Never fails: problems are kept in [`MeshConfig::problems`] and reported by the check.
     pub fn parse(text: &str, file: &str) -> Self {
-        let source = Source { file, text };
+        let source = Source::new(file, text);
         let mut config = Self::default();
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
@@ -374,6 +383,21 @@ mod tests {
         assert_eq!(codes(&config), [(Code::InvalidWaiver, 7), (Code::InvalidWaiver, 11), (Code::InvalidWaiver, 17)]);
         assert_eq!(config.problems[0].message, "waiver is missing `reason`, `expires`");
         assert_eq!(config.problems[1].message, "`MESH0004` is not a policy and cannot be waived");
+    }
+
+    #[test]
+    fn locations_count_lines_and_byte_columns_from_one() {
+        let source = Source::new("mesh.toml", "ab\n\nxyz\n");
+        let at = |offset: usize| {
+            let location = source.location(offset..offset + 1);
+            (location.line, location.column)
+        };
+        assert_eq!(
+            [at(0), at(1), at(2), at(3), at(4), at(6), at(8)],
+            [(1, 1), (1, 2), (1, 3), (2, 1), (3, 1), (3, 3), (4, 1)]
+        );
+        assert_eq!(at(100), (4, 1), "past the end: the end");
+        assert_eq!(Source::new("mesh.toml", "").location(0..0).line, 1);
     }
 
     #[test]

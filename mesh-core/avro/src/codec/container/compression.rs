@@ -28,6 +28,16 @@ pub enum Compression {
 }
 
 impl Compression {
+    /// Every codec this build reads and writes.
+    pub const SUPPORTED: &'static [Compression] = &[
+        Compression::Null,
+        Compression::Deflate,
+        #[cfg(feature = "snappy")]
+        Compression::Snappy,
+        #[cfg(feature = "zstandard")]
+        Compression::Zstandard,
+    ];
+
     /// The name written in `avro.codec`.
     pub fn name(self) -> &'static str {
         match self {
@@ -57,6 +67,38 @@ impl Compression {
 impl fmt::Display for Compression {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// The codecs built only with the cargo feature of the same name (of mesh-avro, and of mesh-core).
+const OPTIONAL: [&str; 2] = ["snappy", "zstandard"];
+
+/// `a`, `a and b`, `a, b and c`.
+fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Why a file whose `avro.codec` is `name` cannot be read, with what this build reads and the fix:
+/// the cargo feature for a codec it was built without, else another codec for the file. The name
+/// comes from the file, so it is escaped and cut short to keep the message one line.
+pub(crate) fn unsupported(name: &str) -> String {
+    let mut shown: String = name.chars().take(40).collect::<String>().escape_debug().collect();
+    if name.chars().count() > 40 {
+        shown.push_str("...");
+    }
+    let supported: Vec<&str> = Compression::SUPPORTED.iter().map(|codec| codec.name()).collect();
+    let missing: Vec<&str> = OPTIONAL.into_iter().filter(|codec| !supported.contains(codec)).collect();
+    let reads = format!("codec `{shown}` is not supported by this build, which reads {}", list(&supported));
+    if missing.contains(&name) {
+        format!("{reads}: enable the cargo feature `{name}` of mesh-core (or mesh-avro) to read it")
+    } else if missing.is_empty() {
+        format!("{reads}: write the file with one of those")
+    } else {
+        format!("{reads} ({} with the cargo features of those names): write the file with one of those", list(&missing))
     }
 }
 
@@ -287,6 +329,43 @@ mod tests {
     /// Every codec this build has.
     fn codecs() -> Vec<Compression> {
         ["null", "deflate", "snappy", "zstandard"].into_iter().filter_map(Compression::from_name).collect()
+    }
+
+    #[test]
+    fn supported_is_every_codec_by_name() {
+        assert_eq!(Compression::SUPPORTED, codecs());
+    }
+
+    #[test]
+    #[cfg(all(feature = "snappy", feature = "zstandard"))]
+    fn an_unsupported_codec_names_what_this_full_build_reads() {
+        assert_eq!(
+            unsupported("lz4"),
+            "codec `lz4` is not supported by this build, which reads null, deflate, snappy and zstandard: \
+             write the file with one of those"
+        );
+    }
+
+    #[test]
+    #[cfg(not(any(feature = "snappy", feature = "zstandard")))]
+    fn an_unsupported_codec_names_what_this_minimal_build_reads_and_the_feature() {
+        assert_eq!(
+            unsupported("snappy"),
+            "codec `snappy` is not supported by this build, which reads null and deflate: enable the cargo \
+             feature `snappy` of mesh-core (or mesh-avro) to read it"
+        );
+        assert_eq!(
+            unsupported("lz4"),
+            "codec `lz4` is not supported by this build, which reads null and deflate (snappy and zstandard \
+             with the cargo features of those names): write the file with one of those"
+        );
+    }
+
+    #[test]
+    fn a_hostile_codec_name_stays_one_short_line() {
+        let message = unsupported(&format!("x\n{}", "y".repeat(100)));
+        assert!(message.starts_with(&format!("codec `x\\n{}...` is not supported", "y".repeat(38))), "{message}");
+        assert!(!message.contains('\n'));
     }
 
     /// Bytes that compress, but not to nothing.

@@ -40,7 +40,8 @@ pub enum ContainerErrorKind {
     Skipped(Box<SkippedBlock>),
 }
 
-/// A corrupt block the reader skipped: where, why, and what was lost.
+/// A corrupt block the reader skipped, whole or after its first records: where, why, what was
+/// read of it and what was lost.
 #[derive(Debug)]
 pub struct SkippedBlock {
     /// The byte offset in the file where the block starts.
@@ -48,8 +49,13 @@ pub struct SkippedBlock {
     /// The byte offset where reading resumed, right after the next sync marker; `None` when no
     /// marker follows (the rest of the file is lost).
     pub resumed_at: Option<u64>,
+    /// The records of this block read (and yielded) before the rest of it was skipped: those
+    /// before a record that does not decode, or every record its count gives when bytes follow them.
+    pub records_read: u64,
     /// The records lost, when known: those a record error left unread, or the count the block's
-    /// header gives when the block itself is unreadable.
+    /// header gives when the block is unreadable but ends exactly where its count and size say.
+    /// `None` when nothing tells: the count is proven wrong (more records than fit, bytes left
+    /// over, or bytes ending before the records do), or the block's framing is.
     pub records_lost: Option<u64>,
     /// Why the block was skipped.
     pub reason: ContainerErrorKind,
@@ -57,7 +63,18 @@ pub struct SkippedBlock {
 
 impl fmt::Display for SkippedBlock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "skipped a corrupt block at byte {} ({}); ", self.offset, self.reason)?;
+        match self.records_read {
+            0 => write!(f, "skipped a corrupt block at byte {}", self.offset)?,
+            1 => {
+                write!(f, "skipped the rest of a corrupt block at byte {} after reading its first record", self.offset)?
+            }
+            n => write!(
+                f,
+                "skipped the rest of a corrupt block at byte {} after reading its first {n} records",
+                self.offset
+            )?,
+        }
+        write!(f, " ({}); ", self.reason)?;
         match self.records_lost {
             Some(1) => write!(f, "1 record lost")?,
             Some(n) => write!(f, "{n} records lost")?,
@@ -77,9 +94,7 @@ impl fmt::Display for ContainerErrorKind {
             Self::NotAvro => write!(f, "not an Avro container file (it does not start with `Obj\\x01`)"),
             Self::Truncated => write!(f, "the file ends early (truncated)"),
             Self::BadHeader(why) => write!(f, "bad file header: {why}"),
-            Self::UnsupportedCodec(name) => {
-                write!(f, "codec `{name}` is not supported by this build (null and deflate are; snappy and zstandard need cargo features)")
-            }
+            Self::UnsupportedCodec(name) => write!(f, "{}", super::compression::unsupported(name)),
             Self::WrongProduct { expected, found } => {
                 write!(f, "the file holds `{found}` records, not `{expected}`: read it as `{found}`")
             }

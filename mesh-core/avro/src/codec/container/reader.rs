@@ -194,6 +194,8 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         if let Some(why) =
             records_cannot_fit(count as u64, self.block.len(), self.min_record_bytes, self.max_block_bytes)
         {
+            // The count is proven false: it says nothing of how many records the block held.
+            self.block_claimed = None;
             return Err(self.error(ContainerErrorKind::BadBlock(why), false));
         }
         self.position = 0;
@@ -209,7 +211,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         while self.left_in_block == 0 {
             if self.position != self.block.len() {
                 let left = self.block.len() - self.position;
-                let why = format!("{left} bytes follow the block's last record");
+                let why = format!("{left} bytes follow the records the block's count gives");
                 return Err(self.trailing_bytes(self.error(ContainerErrorKind::BadBlock(why), false)));
             }
             match self.next_block() {
@@ -250,13 +252,13 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             Some((count, Some(size))) if resumed_at == Some(block_end(self.block_start, count, size)) => Some(count),
             _ => None,
         };
-        self.report_skipped(error, resumed_at, records_lost)
+        self.report_skipped(error, resumed_at, 0, records_lost)
     }
 
-    /// Bytes left after a block's last record: the records the block's count promised were read,
-    /// but the count itself (or an earlier record) was wrong, so how many records the leftover
-    /// bytes held is unknown; reading goes on (when skipping corrupt blocks) with the next block,
-    /// whose framing was checked.
+    /// Bytes left after a block's last record: the records the block's count promised were read
+    /// (and are reported as read), but the count itself (or an earlier record) was wrong, so how
+    /// many records the leftover bytes held is unknown; reading goes on (when skipping corrupt
+    /// blocks) with the next block, whose framing was checked.
     #[cold]
     fn trailing_bytes(&mut self, error: ContainerError) -> ContainerError {
         let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
@@ -264,7 +266,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             return error;
         };
         match position(&mut self.input) {
-            Ok(at) => self.report_skipped(error, Some(at), None),
+            Ok(at) => self.report_skipped(error, Some(at), self.record_in_block, None),
             Err(_) => {
                 self.done = true;
                 error
@@ -278,15 +280,24 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
     #[cold]
     #[inline(never)]
     fn record_failed(&mut self, error: DecodeError) -> ContainerError {
-        let error = self.error(ContainerErrorKind::Decode(error), true);
-        let lost = self.left_in_block;
+        let read = self.record_in_block;
+        // No byte left for a record that takes some: the count is what is wrong (too high), so
+        // the records it promised past this point were never there to lose, or who knows.
+        let (kind, lost) = if self.position == self.block.len() && self.min_record_bytes > 0 {
+            let count = read + self.left_in_block;
+            let why = format!("its count gives {count} records, but its bytes end after {read}");
+            (ContainerErrorKind::BadBlock(why), None)
+        } else {
+            (ContainerErrorKind::Decode(error), Some(self.left_in_block))
+        };
+        let error = self.error(kind, true);
         self.left_in_block = 0;
         let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
             self.done = true;
             return error;
         };
         match position(&mut self.input) {
-            Ok(at) => self.report_skipped(error, Some(at), Some(lost)),
+            Ok(at) => self.report_skipped(error, Some(at), read, lost),
             Err(_) => {
                 self.done = true;
                 error
@@ -294,18 +305,20 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         }
     }
 
-    /// Forgets the current block and reports it skipped.
+    /// Forgets the current block and reports it skipped, after `records_read` of its records.
     fn report_skipped(
         &mut self,
         error: ContainerError,
         resumed_at: Option<u64>,
+        records_read: u64,
         records_lost: Option<u64>,
     ) -> ContainerError {
         self.block.clear();
         self.position = 0;
         self.left_in_block = 0;
         self.skipped += 1;
-        let skipped = SkippedBlock { offset: self.block_start, resumed_at, records_lost, reason: error.kind };
+        let skipped =
+            SkippedBlock { offset: self.block_start, resumed_at, records_read, records_lost, reason: error.kind };
         ContainerError { kind: ContainerErrorKind::Skipped(Box::new(skipped)), ..error }
     }
 
@@ -418,7 +431,8 @@ impl<T: ContainerRecord, R: Read + Seek> ContainerReader<T, R> {
     /// skipped: the reader goes back to one byte past the block's start, scans forward for the
     /// file's 16-byte sync marker, and goes on with the block after it. Each skipped block is
     /// yielded as an `Err` of kind [`ContainerErrorKind::Skipped`] (where the block starts, why it
-    /// was skipped, how many records were lost if known, where reading resumed); other errors
+    /// was skipped, how many of its records were read before, how many were lost if that is known,
+    /// where reading resumed); other errors
     /// (the input failing) still end the iterator. Records yielded before a record error in the
     /// same block stay yielded.
     ///
