@@ -110,7 +110,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if status.success() {
         return Ok(());
     }
-    let command = ["cargo test --workspace --no-fail-fast"].into_iter().chain(args.iter().map(String::as_str)).collect::<Vec<_>>();
+    let command = ["cargo test --workspace --no-fail-fast"]
+        .into_iter()
+        .chain(args.iter().map(String::as_str))
+        .collect::<Vec<_>>();
     Err(format!("`{}` failed ({status}); its output above says why", command.join(" ")))
 }
 
