@@ -200,7 +200,7 @@ fn test() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
         stderr.lines().last(),
-        Some("error: `cargo test --workspace` failed (exit status: 1); its output above says why"),
+        Some("error: `cargo test --workspace --no-fail-fast` failed (exit status: 1); its output above says why"),
         "{stderr}"
     );
     // The stand-in prints everything at once, before the pipe is closed.
