@@ -5,9 +5,11 @@
 //! - [`Schema::canonical_form`]: the specification's Parsing Canonical Form.
 
 mod canonical;
+mod index;
 mod node;
 mod parse;
 mod path;
+pub(crate) mod resolution;
 mod size;
 mod types;
 

@@ -4,11 +4,12 @@
 //! how recursive types are written), and a logical type that is unknown or
 //! invalid for its underlying type is ignored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::index::{FieldIndex, Positions, UnionIndex};
 use super::types::{Enum, Field, Fixed, Kind, Logical, Named, Order, Record, Schema, Type, TypeId};
 
 /// An `.avsc` that is not a valid Avro schema.
@@ -48,9 +49,10 @@ impl Schema {
     /// # Errors
     /// As [`Schema::parse`].
     pub fn from_json(value: &Value) -> Result<Schema, ParseError> {
-        let mut parser = Parser { types: Vec::new(), names: HashMap::new(), context: Vec::new() };
+        let mut parser =
+            Parser { types: Vec::new(), names: HashMap::new(), context: Vec::new(), unions: HashMap::new() };
         let root = parser.schema(value, None)?;
-        Ok(Schema { types: parser.types, root })
+        Ok(Schema { types: parser.types, root, unions: parser.unions })
     }
 
     /// The schema of a tree built by generated code.
@@ -68,6 +70,7 @@ struct Parser {
     types: Vec<Type>,
     names: HashMap<String, TypeId>,
     context: Vec<String>,
+    unions: HashMap<TypeId, UnionIndex>,
 }
 
 const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
@@ -94,7 +97,10 @@ impl Parser {
                     ids.push(self.schema(branch, ns)?);
                 }
                 self.check_union(&ids)?;
-                Ok(self.push(Kind::Union(ids), None))
+                let index = UnionIndex::new(ids.iter().map(|id| &self.types[id.0].kind));
+                let id = self.push(Kind::Union(ids), None);
+                self.unions.insert(id, index);
+                Ok(id)
             }
             Value::Object(object) => self.object(object, ns),
             other => self.error(format!("expected a type name, an object or a union array, found `{other}`")),
@@ -254,7 +260,7 @@ impl Parser {
         let named = self.named(object, "record", ns)?;
         let full_name = named.full_name.clone();
         // Registered before its fields so that fields can refer to the record itself.
-        let id = self.push(Kind::Record(Record { named, fields: Vec::new() }), None);
+        let id = self.push(Kind::Record(Record { named, fields: Vec::new(), index: FieldIndex::default() }), None);
         self.names.insert(full_name.clone(), id);
         self.context.push(format!("record {full_name}"));
         let Some(Value::Array(fields)) = object.get("fields") else {
@@ -262,13 +268,14 @@ impl Parser {
         };
         let record_ns = full_name.rsplit_once('.').map(|(ns, _)| ns.to_string());
         let mut parsed: Vec<Field> = Vec::with_capacity(fields.len());
+        let mut index = FieldIndex::default();
         for field in fields {
             let Value::Object(field) = field else { return self.error("a field must be an object") };
             let Some(Value::String(name)) = field.get("name") else { return self.error("field without a `name`") };
             if !is_avro_name(name) {
                 return self.error(format!("field name `{name}` is not a valid Avro name"));
             }
-            if parsed.iter().any(|f| &f.name == name) {
+            if !index.names.insert(name, parsed.len()) {
                 return self.error(format!("field `{name}` appears twice"));
             }
             self.context.push(format!("field {name}"));
@@ -289,6 +296,9 @@ impl Parser {
                 }
             }
             self.context.pop();
+            for alias in &aliases {
+                index.aliases.insert(alias, parsed.len());
+            }
             parsed.push(Field {
                 name: name.clone(),
                 aliases,
@@ -301,6 +311,7 @@ impl Parser {
         self.context.pop();
         if let Kind::Record(record) = &mut self.types[id.0].kind {
             record.fields = parsed;
+            record.index = index;
         }
         Ok(id)
     }
@@ -309,20 +320,21 @@ impl Parser {
         let named = self.named(object, "enum", ns)?;
         let symbols = self.strings(object, "symbols")?;
         let full_name = named.full_name.clone();
+        let mut index = Positions::default();
         for (i, symbol) in symbols.iter().enumerate() {
             if !is_avro_name(symbol) {
                 return self.error(format!("enum {full_name}: symbol `{symbol}` is not a valid Avro name"));
             }
-            if symbols[..i].contains(symbol) {
+            if !index.insert(symbol, i) {
                 return self.error(format!("enum {full_name}: symbol `{symbol}` appears twice"));
             }
         }
         let default = match object.get("default") {
             None | Some(Value::Null) => None,
-            Some(Value::String(default)) if symbols.contains(default) => Some(default.clone()),
+            Some(Value::String(default)) if index.get(default).is_some() => Some(default.clone()),
             Some(other) => return self.error(format!("enum {full_name}: default `{other}` is not one of its symbols")),
         };
-        let id = self.push(Kind::Enum(Enum { named, symbols, default }), None);
+        let id = self.push(Kind::Enum(Enum { named, symbols, default, index }), None);
         self.names.insert(full_name, id);
         Ok(id)
     }
@@ -365,7 +377,7 @@ impl Parser {
                 "a string of {} code points 0-255 (one per byte of fixed {})",
                 fixed.size, fixed.named.full_name
             )),
-            (Kind::Enum(e), Value::String(symbol)) if e.symbols.contains(symbol) => Ok(()),
+            (Kind::Enum(e), Value::String(symbol)) if e.symbol_index(symbol).is_some() => Ok(()),
             (Kind::Enum(e), _) => mismatch(&format!("one of the symbols of enum {}", e.named.full_name)),
             (Kind::Array(items), Value::Array(values)) => values
                 .iter()
@@ -400,7 +412,7 @@ impl Parser {
 
     /// A union may not hold two branches of the same unnamed kind nor two with the same name.
     fn check_union(&self, ids: &[TypeId]) -> Result<(), ParseError> {
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for id in ids {
             let key = match &self.types[id.0].kind {
                 Kind::Union(_) => return self.error("unions cannot nest"),
@@ -414,7 +426,7 @@ impl Parser {
             if seen.contains(&key) {
                 return self.error(format!("a union holds `{key}` twice"));
             }
-            seen.push(key);
+            seen.insert(key);
         }
         Ok(())
     }

@@ -5,10 +5,7 @@ use std::collections::HashMap;
 
 use super::{Node, NodeId, Prim, RecordPlan, Skip, SkipId, Source, Step, MAX_LEVELS};
 use crate::codec::decode::MAX_DEPTH;
-use crate::compat::resolution::{
-    best_match, fixed_sizes_match, logical_change, matches, missing_field_default, read_symbol, writer_field,
-    SymbolRead,
-};
+use crate::schema::resolution::{field_reads, pair, read_symbol, FieldRead, Matched, Pairing, SymbolRead};
 use crate::schema::{Kind, Schema, TypeId};
 
 /// Whether each node reads its writer bytes unchanged: the greatest fixed point, so a recursive
@@ -173,40 +170,34 @@ impl<'s> Builder<'s> {
     fn plan_node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
         let (ws, rs) = (self.ws, self.rs);
         let (writer, reader) = (ws.get(w), rs.get(r));
-        match (&writer.kind, &reader.kind) {
-            (Kind::Union(writer_branches), reader_kind) => {
-                let reader_branches = match reader_kind {
-                    Kind::Union(branches) => Some(branches),
-                    _ => None,
-                };
+        match pair(rs, r, ws, w) {
+            Pairing::WriterUnion(reads) => {
+                let Kind::Union(writer_branches) = &writer.kind else { return Err(self.mismatch(w, r, path)) };
                 let mut branches = Vec::with_capacity(writer_branches.len());
                 let mut first_error = None;
-                for &branch in writer_branches {
+                for (&branch, read) in writer_branches.iter().zip(reads) {
                     // A branch the reader cannot read fails only for the values that use it.
-                    let read = best_match(rs, r, ws, branch).and_then(|target| {
-                        let node = self.attempt(branch, target, path).map_err(|e| first_error.get_or_insert(e).clone());
-                        let index = reader_branches.and_then(|rb| rb.iter().position(|&b| b == target));
-                        node.ok().map(|node| (index.unwrap_or(0) as i64, node))
+                    let read = read.and_then(|target| {
+                        let node =
+                            self.attempt(branch, target.ty, path).map_err(|e| first_error.get_or_insert(e).clone());
+                        node.ok().map(|node| (target.position.unwrap_or(0) as i64, node))
                     });
                     branches.push(read);
                 }
                 if branches.iter().all(Option::is_none) {
                     return Err(first_error.unwrap_or_else(|| self.mismatch(w, r, path)));
                 }
-                Ok(self.push(match reader_branches {
-                    Some(_) => Node::UnionToUnion(branches.into()),
-                    None => Node::UnionToValue(branches.into_iter().map(|b| b.map(|(_, node)| node)).collect()),
+                Ok(self.push(match reader.kind {
+                    Kind::Union(_) => Node::UnionToUnion(branches.into()),
+                    _ => Node::UnionToValue(branches.into_iter().map(|b| b.map(|(_, node)| node)).collect()),
                 }))
             }
-            (_, Kind::Union(reader_branches)) => {
-                let target = best_match(rs, r, ws, w).ok_or_else(|| self.mismatch(w, r, path))?;
-                let index = reader_branches.iter().position(|&b| b == target).unwrap_or(0) as i64;
-                let node = self.node(w, target, path)?;
-                Ok(self.push(Node::ValueToUnion(index, node)))
+            Pairing::ReaderUnion(target) => {
+                let target = target.ok_or_else(|| self.mismatch(w, r, path))?;
+                let node = self.node(w, target.ty, path)?;
+                Ok(self.push(Node::ValueToUnion(target.position.unwrap_or(0) as i64, node)))
             }
-            (Kind::Record(_), Kind::Record(_)) | (Kind::Enum(_), Kind::Enum(_)) | (Kind::Fixed(_), Kind::Fixed(_))
-                if !matches(rs, r, ws, w) =>
-            {
+            Pairing::Renamed => {
                 let (wn, rn) = (ws.named(w).map(|n| n.full_name.as_str()), rs.named(r).map(|n| n.full_name.as_str()));
                 Err(format!(
                     "{}: the writer's {} `{}` is not the reader's `{}` (nor one of its aliases)",
@@ -220,20 +211,22 @@ impl<'s> Builder<'s> {
                     rn.unwrap_or_default()
                 ))
             }
-            _ if !matches(rs, r, ws, w) || !logical_change(&writer.logical, &reader.logical).resolves() => {
-                Err(self.mismatch(w, r, path))
-            }
-            (Kind::Array(wi), Kind::Array(ri)) => {
-                let item = self.node(*wi, *ri, &format!("{path}[]"))?;
+            Pairing::Mismatch => Err(self.mismatch(w, r, path)),
+            Pairing::Matched(_, logical) if !logical.resolves() => Err(self.mismatch(w, r, path)),
+            Pairing::Matched(Matched::Array { reader: ri, writer: wi }, _) => {
+                let item = self.node(wi, ri, &format!("{path}[]"))?;
                 let zero_bytes = self.writer_min_bytes[wi.0] == 0;
                 Ok(self.push(Node::Array(item, zero_bytes)))
             }
-            (Kind::Map(wv), Kind::Map(rv)) => {
-                let value = self.node(*wv, *rv, &format!("{path}{{}}"))?;
+            Pairing::Matched(Matched::Map { reader: rv, writer: wv }, _) => {
+                let value = self.node(wv, rv, &format!("{path}{{}}"))?;
                 Ok(self.push(Node::Map(value)))
             }
-            (Kind::Record(_), Kind::Record(_)) => self.record(w, r, path),
-            (Kind::Enum(we), Kind::Enum(re)) => {
+            Pairing::Matched(Matched::Record, _) => self.record(w, r, path),
+            Pairing::Matched(Matched::Enum, _) => {
+                let (Kind::Enum(we), Kind::Enum(re)) = (&writer.kind, &reader.kind) else {
+                    return Err(self.mismatch(w, r, path));
+                };
                 let mapping = we
                     .symbols
                     .iter()
@@ -244,9 +237,9 @@ impl<'s> Builder<'s> {
                     .collect();
                 Ok(self.push(Node::Enum(mapping)))
             }
-            (Kind::Fixed(wf), Kind::Fixed(rf)) if !fixed_sizes_match(rf, wf) => Err(self.mismatch(w, r, path)),
-            (wk, rk) => {
-                let (from, to) = prim(wk).zip(prim(rk)).ok_or_else(|| self.mismatch(w, r, path))?;
+            Pairing::Matched(Matched::Fixed { sizes_match: false }, _) => Err(self.mismatch(w, r, path)),
+            Pairing::Matched(Matched::Fixed { sizes_match: true } | Matched::Primitive, _) => {
+                let (from, to) = prim(&writer.kind).zip(prim(&reader.kind)).ok_or_else(|| self.mismatch(w, r, path))?;
                 let node = match (from, to) {
                     (a, b) if a == b => Node::Copy(a),
                     (Prim::Int, Prim::Long) => Node::IntToLong,
@@ -291,23 +284,23 @@ impl<'s> Builder<'s> {
         self.built.push((w, r));
         let mut read_by: Vec<Vec<(usize, NodeId)>> = vec![Vec::new(); writer.fields.len()];
         let mut sources = Vec::with_capacity(reader.fields.len());
-        for (slot, field) in reader.fields.iter().enumerate() {
+        for (slot, (field, read)) in field_reads(reader, writer).enumerate() {
             let field_path = at(path, &field.name);
-            match writer_field(field, writer) {
-                Some((index, wf)) => {
+            match read {
+                FieldRead::Writer(index, wf) => {
                     let node = self.node(wf.ty, field.ty, &field_path)?;
                     read_by[index].push((slot, node));
                     sources.push(Source::Slot);
                 }
-                None => {
-                    let default = missing_field_default(field).ok_or_else(|| {
-                        format!(
-                            "{field_path}: the writer's data has no such field and the product declares no default for it; add #[avro(default = ...)] or an alias naming the writer's field"
-                        )
-                    })?;
+                FieldRead::Default(default) => {
                     let mut bytes = Vec::new();
                     self.encode_default(field.ty, default, &mut bytes, &field_path, 0)?;
                     sources.push(Source::Default(bytes));
+                }
+                FieldRead::Missing => {
+                    return Err(format!(
+                        "{field_path}: the writer's data has no such field and the product declares no default for it; add #[avro(default = ...)] or an alias naming the writer's field"
+                    ))
                 }
             }
         }

@@ -1,9 +1,9 @@
 //! Reading data written with another (older or newer) schema of a product.
 //!
 //! A [`Plan`] is built once per file from the writer's schema and the
-//! product's schema, both parsed into the [`crate::compat`] model, with the
-//! very rules the schema-evolution check applies (one function per rule,
-//! shared): fields matched by name or reader alias (in any order), writer
+//! product's schema, both parsed into a [`Schema`], with the very rules the
+//! schema-evolution check applies (the schema module's resolution rules, one
+//! pairing of types shared by both): fields matched by name or reader alias (in any order), writer
 //! fields the reader lacks skipped, reader fields the writer lacks filled
 //! from their defaults, promotions int -> long -> float -> double and
 //! string <-> bytes, enum symbols mapped by name (unknown ones to the
