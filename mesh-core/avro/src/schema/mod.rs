@@ -5,6 +5,7 @@
 //! - [`Schema::canonical_form`]: the specification's Parsing Canonical Form.
 
 mod canonical;
+mod default;
 mod index;
 mod node;
 mod parse;
@@ -13,6 +14,7 @@ pub(crate) mod resolution;
 mod size;
 mod types;
 
+pub use default::{DefaultMismatch, MAX_DEFAULT_DEPTH};
 pub use node::Unrepresentable;
 pub use parse::ParseError;
 pub use types::{

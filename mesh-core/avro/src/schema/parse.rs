@@ -49,10 +49,26 @@ impl Schema {
     /// # Errors
     /// As [`Schema::parse`].
     pub fn from_json(value: &Value) -> Result<Schema, ParseError> {
-        let mut parser =
-            Parser { types: Vec::new(), names: HashMap::new(), context: Vec::new(), unions: HashMap::new() };
+        let mut parser = Parser {
+            types: Vec::new(),
+            names: HashMap::new(),
+            context: Vec::new(),
+            unions: HashMap::new(),
+            defaults: Vec::new(),
+        };
         let root = parser.schema(value, None)?;
-        Ok(Schema { types: parser.types, root, unions: parser.unions })
+        let schema = Schema { types: parser.types, root, unions: parser.unions };
+        // Checked once every type is complete: a default of a record inside itself, or of a type
+        // holding it, needs the record's fields, which are known only after its last one.
+        for (record, field, context) in parser.defaults {
+            let Kind::Record(record) = &schema.get(record).kind else { continue };
+            let field = &record.fields[field];
+            let Some(default) = &field.default else { continue };
+            if let Err(mismatch) = schema.check_default(field.ty, default) {
+                return Err(ParseError { context, message: format!("default `{default}` {mismatch}") });
+            }
+        }
+        Ok(schema)
     }
 
     /// The schema of a tree built by generated code.
@@ -71,6 +87,8 @@ struct Parser {
     names: HashMap<String, TypeId>,
     context: Vec<String>,
     unions: HashMap<TypeId, UnionIndex>,
+    /// Each field with a default (its record, its position, where it is), checked at the end.
+    defaults: Vec<(TypeId, usize, String)>,
 }
 
 const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
@@ -290,10 +308,8 @@ impl Parser {
                 }
             };
             let aliases = self.strings(field, "aliases")?;
-            if let Some(default) = field.get("default") {
-                if let Err(mismatch) = self.check_default(ty, default) {
-                    return self.error(format!("default `{default}` {mismatch}"));
-                }
+            if field.contains_key("default") {
+                self.defaults.push((id, parsed.len(), self.context.join(", ")));
             }
             self.context.pop();
             for alias in &aliases {
@@ -348,66 +364,6 @@ impl Parser {
         let id = self.push(Kind::Fixed(Fixed { named, size }), None);
         self.names.insert(full_name, id);
         Ok(id)
-    }
-
-    /// Whether `value` is a valid default for `ty` (Avro specification, "Complex Types: Records"): what is
-    /// wrong otherwise. A union's default is one of its first branch; bytes and fixed take a string of
-    /// code points 0-255.
-    fn check_default(&self, ty: TypeId, value: &Value) -> Result<(), String> {
-        let mismatch = |expected: &str| Err(format!("does not match the field's type: expected {expected}"));
-        match (&self.types[ty.0].kind, value) {
-            (Kind::Null, Value::Null) | (Kind::Boolean, Value::Bool(_)) | (Kind::String, Value::String(_)) => Ok(()),
-            (Kind::Null, _) => mismatch("null"),
-            (Kind::Boolean, _) => mismatch("true or false"),
-            (Kind::String, _) => mismatch("a string"),
-            (Kind::Int, Value::Number(n)) if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => Ok(()),
-            (Kind::Int, _) => mismatch("an integer within the range of int"),
-            (Kind::Long, Value::Number(n)) if n.as_i64().is_some() => Ok(()),
-            (Kind::Long, _) => mismatch("an integer within the range of long"),
-            (Kind::Float | Kind::Double, Value::Number(_)) => Ok(()),
-            (Kind::Float | Kind::Double, _) => mismatch("a number"),
-            (Kind::Bytes, Value::String(text)) if text.chars().all(|c| u32::from(c) <= 0xFF) => Ok(()),
-            (Kind::Bytes, _) => mismatch("a string of code points 0-255 (one per byte)"),
-            (Kind::Fixed(fixed), Value::String(text))
-                if text.chars().all(|c| u32::from(c) <= 0xFF) && text.chars().count() as u64 == fixed.size =>
-            {
-                Ok(())
-            }
-            (Kind::Fixed(fixed), _) => mismatch(&format!(
-                "a string of {} code points 0-255 (one per byte of fixed {})",
-                fixed.size, fixed.named.full_name
-            )),
-            (Kind::Enum(e), Value::String(symbol)) if e.symbol_index(symbol).is_some() => Ok(()),
-            (Kind::Enum(e), _) => mismatch(&format!("one of the symbols of enum {}", e.named.full_name)),
-            (Kind::Array(items), Value::Array(values)) => values
-                .iter()
-                .try_for_each(|v| self.check_default(*items, v))
-                .map_err(|e| format!("has an item that {e}")),
-            (Kind::Array(_), _) => mismatch("an array"),
-            (Kind::Map(values), Value::Object(entries)) => entries.iter().try_for_each(|(key, v)| {
-                self.check_default(*values, v).map_err(|e| format!("has entry `{key}` that {e}"))
-            }),
-            (Kind::Map(_), _) => mismatch("an object (a map)"),
-            (Kind::Union(branches), _) => match branches.first() {
-                Some(first) => self
-                    .check_default(*first, value)
-                    .map_err(|e| format!("{e} (a union's default must match its first branch)")),
-                None => Err("is given for an empty union, which has no values".into()),
-            },
-            (Kind::Record(record), Value::Object(entries)) => record.fields.iter().try_for_each(|field| match entries
-                .get(&field.name)
-            {
-                Some(v) => self.check_default(field.ty, v).map_err(|e| format!("has field `{}` that {e}", field.name)),
-                None if field.default.is_some() => Ok(()),
-                None => Err(format!(
-                    "lacks field `{}` of record {}, which has no default",
-                    field.name, record.named.full_name
-                )),
-            }),
-            (Kind::Record(record), _) => {
-                mismatch(&format!("an object with the fields of record {}", record.named.full_name))
-            }
-        }
     }
 
     /// A union may not hold two branches of the same unnamed kind nor two with the same name.
@@ -556,8 +512,8 @@ mod tests {
             (r#"{"type":"enum","name":"E","symbols":["A"]}"#, r#""B""#),
             (r#"{"type":"array","items":"int"}"#, r#"[1, "2"]"#),
             (r#"{"type":"map","values":"int"}"#, r#"{"a": null}"#),
-            (r#"["null","string"]"#, r#""x""#),
-            (r#"["string","null"]"#, "null"),
+            (r#"["null","string"]"#, "1"),
+            (r#"["string","null"]"#, "[]"),
             (r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"}]}"#, "{}"),
             (r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"}]}"#, r#"{"a": "1"}"#),
         ] {
@@ -568,9 +524,10 @@ mod tests {
             parse(r#""int""#, "null").unwrap_err(),
             "invalid Avro schema at record ns.R, field n: default `null` does not match the field's type: expected an integer within the range of int"
         );
-        assert!(parse(r#"["string","null"]"#, "null")
-            .unwrap_err()
-            .ends_with("(a union's default must match its first branch)"));
+        assert_eq!(
+            parse(r#"["null","string"]"#, "1").unwrap_err(),
+            "invalid Avro schema at record ns.R, field n: default `1` does not match the field's type: expected a value of one of the branches of union[null, string]"
+        );
         for (ty, default) in [
             (r#""int""#, "-2147483648"),
             (r#""long""#, "9007199254740993"),
@@ -582,6 +539,9 @@ mod tests {
             (r#"{"type":"map","values":["null","int"]}"#, r#"{"a": null}"#),
             (r#"["null","string"]"#, "null"),
             (r#"["string","null"]"#, r#""x""#),
+            // Avro 1.12: a value of any branch (1.11 wanted the first; see `Schema::check_default`).
+            (r#"["null","string"]"#, r#""x""#),
+            (r#"["string","null"]"#, "null"),
             (
                 r#"{"type":"record","name":"In","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#,
                 r#"{"a": 1}"#,

@@ -294,7 +294,7 @@ impl<'s> Builder<'s> {
                 }
                 FieldRead::Default(default) => {
                     let mut bytes = Vec::new();
-                    self.encode_default(field.ty, default, &mut bytes, &field_path, 0)?;
+                    self.encode_default(field.ty, default, &mut bytes, &field_path)?;
                     sources.push(Source::Default(bytes));
                 }
                 FieldRead::Missing => {

@@ -1,47 +1,45 @@
 //! The Avro binary encoding of the reader's defaults, for the fields the writer's data lacks.
+//!
+//! What a valid default is, and which union branch it stands for, is the schema's to say
+//! ([`Schema::check_default`](crate::schema::Schema::check_default), which the parser already
+//! applied to every field default): this only writes the bytes.
 
 use serde_json::Value as Json;
 
 use super::build::{at, Builder};
-use crate::codec::decode::MAX_DEPTH;
 use crate::codec::encode::{write_boolean, write_bytes, write_double, write_float, write_long};
-use crate::schema::{Kind, Logical, TypeId};
+use crate::schema::{Kind, TypeId, MAX_DEFAULT_DEPTH};
 
 impl Builder<'_> {
-    /// The Avro binary encoding of a JSON default for a reader type.
-    pub(super) fn encode_default(
-        &self,
-        ty: TypeId,
-        value: &Json,
-        out: &mut Vec<u8>,
-        path: &str,
-        depth: u32,
-    ) -> Result<(), String> {
+    /// The Avro binary encoding of a JSON default for a reader type, appended to `out`.
+    pub(super) fn encode_default(&self, ty: TypeId, value: &Json, out: &mut Vec<u8>, path: &str) -> Result<(), String> {
+        let rs = self.rs;
+        rs.check_default(ty, value)
+            .map_err(|_| format!("{path}: the default {value} does not fit the field's type {}", rs.display(ty)))?;
+        self.write_default(ty, value, out, path, 0)
+    }
+
+    /// Writes a checked default. Extracting its parts cannot fail then, but stays total.
+    fn write_default(&self, ty: TypeId, value: &Json, out: &mut Vec<u8>, path: &str, depth: u32) -> Result<(), String> {
         let rs = self.rs;
         let bad = || format!("{path}: the default {value} does not fit the field's type {}", rs.display(ty));
-        // A record default may fill a nested field from that field's own default, which can recurse.
-        if depth > MAX_DEPTH {
+        // As deep as the check above lets a default go (a record default may fill a nested field
+        // from that field's own default); kept so that the recursion is bounded here too.
+        if depth > MAX_DEFAULT_DEPTH {
             return Err(bad());
         }
         let schema = rs.get(ty);
         match &schema.kind {
             Kind::Union(branches) => {
-                // A union's default is a value of its first branch (or, Avro 1.12, any that fits).
-                for (i, &branch) in branches.iter().enumerate() {
-                    let mut bytes = Vec::new();
-                    write_long(&mut bytes, i as i64);
-                    if self.encode_default(branch, value, &mut bytes, path, depth + 1).is_ok() {
-                        out.extend_from_slice(&bytes);
-                        return Ok(());
-                    }
-                }
-                Err(bad())
+                let index = rs.default_branch(ty, value).ok_or_else(bad)?;
+                write_long(out, index as i64);
+                self.write_default(branches[index], value, out, path, depth + 1)
             }
             Kind::Record(record) => {
                 let object = value.as_object().ok_or_else(bad)?;
                 for field in &record.fields {
                     let field_value = object.get(&field.name).or(field.default.as_ref()).ok_or_else(bad)?;
-                    self.encode_default(field.ty, field_value, out, &at(path, &field.name), depth + 1)?;
+                    self.write_default(field.ty, field_value, out, &at(path, &field.name), depth + 1)?;
                 }
                 Ok(())
             }
@@ -56,7 +54,7 @@ impl Builder<'_> {
                 if !items.is_empty() {
                     write_long(out, items.len() as i64);
                     for each in items {
-                        self.encode_default(*item, each, out, path, depth + 1)?;
+                        self.write_default(*item, each, out, path, depth + 1)?;
                     }
                 }
                 out.push(0);
@@ -68,7 +66,7 @@ impl Builder<'_> {
                     write_long(out, entries.len() as i64);
                     for (key, each) in entries {
                         write_bytes(out, key.as_bytes());
-                        self.encode_default(*values, each, out, path, depth + 1)?;
+                        self.write_default(*values, each, out, path, depth + 1)?;
                     }
                 }
                 out.push(0);
@@ -98,9 +96,6 @@ impl Builder<'_> {
             }
             Kind::String => {
                 let text = value.as_str().ok_or_else(bad)?;
-                if schema.logical == Some(Logical::Uuid) && text.parse::<crate::values::Uuid>().is_err() {
-                    return Err(bad());
-                }
                 write_bytes(out, text.as_bytes());
                 Ok(())
             }

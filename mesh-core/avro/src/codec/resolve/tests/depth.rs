@@ -114,8 +114,13 @@ fn a_default_that_never_ends_is_an_error_not_a_stack_overflow() {
     let reader = r#"{"type": "record", "name": "R", "fields": [{"name": "n", "type": "int"},
         {"name": "next", "type": {"type": "record", "name": "Loop", "fields": [
             {"name": "again", "type": "Loop", "default": {}}]}, "default": {}}]}"#;
+    // Once refused here only, when the plan encoded the default 257 levels deep; now the schema's
+    // own check of defaults refuses it (a record lacking `again` takes `again`'s default, itself).
     let error = Plan::from_json(writer, reader).unwrap_err().0;
-    assert!(error.starts_with("next.again.again") && error.contains("does not fit"), "{error}");
+    assert_eq!(
+        error,
+        "the reader's schema is not valid: invalid Avro schema at record R, field next, record Loop, field again: default `{}` never ends: it lacks field `again` of record Loop, whose default leads back to it"
+    );
 }
 
 /// The reader's `Node {a: array<[null, Node]>, b: array<[null, Node]>, c: int}` against a writer

@@ -1,3 +1,5 @@
+use apache_avro::types::Value;
+
 use super::*;
 use crate::compat::{classify, Mode, Rule};
 
@@ -87,6 +89,33 @@ fn decimals_resolve_only_with_equal_precision_and_scale() {
         let error = Plan::from_json(&writer, &reader).unwrap_err().0;
         assert!(error.starts_with("amount: the writer's decimal(10,"), "{error}");
     }
+}
+
+#[test]
+fn a_union_default_stands_for_the_first_branch_it_matches() {
+    // Avro 1.12: a union's default may be a value of any branch; the schema's check of defaults
+    // picks the branch and the plan writes that one (read back here by apache-avro).
+    let writer = r#"{"type": "record", "name": "R", "fields": [{"name": "n", "type": "int"}]}"#;
+    let reader = r#"{"type": "record", "name": "R", "fields": [{"name": "n", "type": "int"},
+        {"name": "note", "type": ["null", "string"], "default": "none"},
+        {"name": "count", "type": ["null", "string", "long", "double"], "default": 7}]}"#;
+    let read = resolve(writer, reader, record(vec![("n", Value::Int(1))]));
+    let union = |index, value| Value::Union(index, Box::new(value));
+    let expected = vec![
+        ("n", Value::Int(1)),
+        ("note", union(1, Value::String("none".into()))),
+        ("count", union(2, Value::Long(7))),
+    ];
+    assert_eq!(read, record(expected));
+    // apache-avro 0.22 accepts these defaults (any branch) but resolves them with the first branch,
+    // which turns both into null: the disagreement between two checks of defaults, pinned.
+    let (ws, rs) = (apache_avro::Schema::parse_str(writer).unwrap(), apache_avro::Schema::parse_str(reader).unwrap());
+    let datum = apache_avro::to_avro_datum(&ws, record(vec![("n", Value::Int(1))])).unwrap();
+    let null = union(0, Value::Null);
+    assert_eq!(
+        apache_avro::from_avro_datum(&ws, &mut datum.as_slice(), Some(&rs)).unwrap(),
+        record(vec![("n", Value::Int(1)), ("note", null.clone()), ("count", null)])
+    );
 }
 
 #[test]
