@@ -12,7 +12,7 @@ use super::rules::{Breaks, Change, Rule};
 use crate::schema::resolution::{
     field_reads, known_logical, pair, promotes, read_symbol, FieldRead, LogicalChange, Matched, Pairing, SymbolRead,
 };
-use crate::schema::{Kind, Logical, Schema, TypeId};
+use crate::schema::{Field, Kind, Logical, Record, Schema, TypeId};
 
 /// Which side reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +86,8 @@ impl<'a> Resolver<'a> {
         (self.previous.display(prev).to_string(), self.current.display(cur).to_string())
     }
 
+    // One call per level of the schemas' nesting: the reports sit in helpers, so that the
+    // recursive frame stays small for deep schemas.
     fn pair(&mut self, prev: TypeId, cur: TypeId, path: &str) {
         // A pair already under way or done: recursive types terminate, shared named types report once.
         if !self.seen.insert((prev, cur)) {
@@ -109,10 +111,7 @@ impl<'a> Resolver<'a> {
                 let (p, c) = self.unoriented(reader.ty, w);
                 self.pair(p, c, path);
             }
-            Pairing::ReaderUnion(None) => self.report(Rule::FieldTypeChanged, path, |this| {
-                let (before, after) = this.show(prev, cur);
-                format!("type changed from {before} to {after}")
-            }),
+            Pairing::ReaderUnion(None) => self.unreadable(prev, cur, path),
             Pairing::Renamed | Pairing::Mismatch => self.mismatch(prev, cur, path),
             Pairing::Matched(matched, logical) => {
                 match matched {
@@ -126,13 +125,7 @@ impl<'a> Resolver<'a> {
                     }
                     Matched::Record => self.record(prev, cur, path),
                     Matched::Enum => self.enumeration(prev, cur, path),
-                    Matched::Fixed { sizes_match: false } => {
-                        let (Kind::Fixed(rf), Kind::Fixed(wf)) = (&rs.get(r).kind, &ws.get(w).kind) else { return };
-                        let (before, after) = if self.backward() { (wf.size, rf.size) } else { (rf.size, wf.size) };
-                        self.report(Rule::FixedSizeChanged, path, |_| {
-                            format!("fixed {}: size changed from {before} to {after} bytes", rf.named.full_name)
-                        });
-                    }
+                    Matched::Fixed { sizes_match: false } => self.fixed_size(prev, cur, path),
                     Matched::Fixed { sizes_match: true } | Matched::Primitive => {}
                 }
                 self.logical(prev, cur, logical, path);
@@ -140,6 +133,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A writer's type no branch of the reader's union reads.
+    #[inline(never)]
+    fn unreadable(&mut self, prev: TypeId, cur: TypeId, path: &str) {
+        self.report(Rule::FieldTypeChanged, path, |this| {
+            let (before, after) = this.show(prev, cur);
+            format!("type changed from {before} to {after}")
+        });
+    }
+
+    #[inline(never)]
+    fn fixed_size(&mut self, prev: TypeId, cur: TypeId, path: &str) {
+        let ((rs, r), (ws, w)) = self.oriented(prev, cur);
+        let (Kind::Fixed(rf), Kind::Fixed(wf)) = (&rs.get(r).kind, &ws.get(w).kind) else { return };
+        let (before, after) = if self.backward() { (wf.size, rf.size) } else { (rf.size, wf.size) };
+        self.report(Rule::FixedSizeChanged, path, |_| {
+            format!("fixed {}: size changed from {before} to {after} bytes", rf.named.full_name)
+        });
+    }
+
+    #[inline(never)]
     fn enumeration(&mut self, prev: TypeId, cur: TypeId, path: &str) {
         let ((rs, r), (ws, w)) = self.oriented(prev, cur);
         let (Kind::Enum(re), Kind::Enum(we)) = (&rs.get(r).kind, &ws.get(w).kind) else { return };
@@ -171,6 +184,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// A writer's union branch that no reader type accepts.
+    #[inline(never)]
     fn unreadable_branch(&mut self, prev: TypeId, cur: TypeId, branch: TypeId, path: &str) {
         let ws = self.oriented(prev, cur).1 .0;
         if self.backward() {
@@ -190,6 +204,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    #[inline(never)]
     fn mismatch(&mut self, prev: TypeId, cur: TypeId, path: &str) {
         let (before, after) = self.show(prev, cur);
         let ((rs, r), (ws, w)) = self.oriented(prev, cur);
@@ -220,6 +235,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    #[inline(never)]
     fn logical(&mut self, prev: TypeId, cur: TypeId, change: LogicalChange, path: &str) {
         let before = known_logical(&self.previous.get(prev).logical);
         let after = known_logical(&self.current.get(cur).logical);
@@ -265,39 +281,45 @@ impl<'a> Resolver<'a> {
         let ((rs, r), (ws, w)) = self.oriented(prev, cur);
         let (Kind::Record(reader), Kind::Record(writer)) = (&rs.get(r).kind, &ws.get(w).kind) else { return };
         for (field, read) in field_reads(reader, writer) {
-            // Paths use the current field name.
-            let name = match (self.backward(), read) {
-                (false, FieldRead::Writer(_, wf)) => &wf.name,
-                _ => &field.name,
-            };
-            let field_path = format!("{path}.{name}");
-            let ty = || rs.display(field.ty);
-            match (read, self.backward()) {
-                (FieldRead::Writer(_, wf), _) => {
+            match read {
+                FieldRead::Writer(_, wf) => {
+                    // Paths use the current field name.
+                    let name = if self.backward() { &field.name } else { &wf.name };
                     let (p, c) = self.unoriented(field.ty, wf.ty);
-                    self.pair(p, c, &field_path);
+                    self.pair(p, c, &format!("{path}.{name}"));
                 }
-                (FieldRead::Default(_), true) => self.report(Rule::FieldAddedWithDefault, &field_path, |_| {
-                    format!("field added ({}) with a default", ty())
-                }),
-                (FieldRead::Default(_), false) => self.report(Rule::FieldRemovedWithDefault, &field_path, |_| {
-                    format!("field removed (was {}); readers of the previous schema use its default", ty())
-                }),
-                (FieldRead::Missing, true) => self.report(Rule::FieldAddedWithoutDefault, &field_path, |_| {
-                    format!("field added ({}) without a default, so previous data, which lacks it, cannot be read", ty())
-                }),
-                (FieldRead::Missing, false) => match writer.field_aliased(&field.name) {
-                    Some((_, wf)) => self.report(Rule::FieldRenamed, &field_path, |_| {
-                        format!(
-                            "field renamed to `{}` (alias `{}`); readers of the previous schema look for `{}`, which had no default",
-                            wf.name, field.name, field.name
-                        )
-                    }),
-                    None => self.report(Rule::FieldRemovedWithoutDefault, &field_path, |_| {
-                        format!("field removed (was {}); readers of the previous schema require it, as it had no default", ty())
-                    }),
-                },
+                FieldRead::Default(_) | FieldRead::Missing => self.missing_field(rs, field, writer, read, path),
             }
+        }
+    }
+
+    /// A reader field the writer lacks: filled from its default, or not at all.
+    #[inline(never)]
+    fn missing_field(&mut self, rs: &Schema, field: &Field, writer: &Record, read: FieldRead<'_>, path: &str) {
+        let field_path = format!("{path}.{}", field.name);
+        let ty = || rs.display(field.ty);
+        match (read, self.backward()) {
+            (FieldRead::Writer(..), _) => {}
+            (FieldRead::Default(_), true) => self.report(Rule::FieldAddedWithDefault, &field_path, |_| {
+                format!("field added ({}) with a default", ty())
+            }),
+            (FieldRead::Default(_), false) => self.report(Rule::FieldRemovedWithDefault, &field_path, |_| {
+                format!("field removed (was {}); readers of the previous schema use its default", ty())
+            }),
+            (FieldRead::Missing, true) => self.report(Rule::FieldAddedWithoutDefault, &field_path, |_| {
+                format!("field added ({}) without a default, so previous data, which lacks it, cannot be read", ty())
+            }),
+            (FieldRead::Missing, false) => match writer.field_aliased(&field.name) {
+                Some((_, wf)) => self.report(Rule::FieldRenamed, &field_path, |_| {
+                    format!(
+                        "field renamed to `{}` (alias `{}`); readers of the previous schema look for `{}`, which had no default",
+                        wf.name, field.name, field.name
+                    )
+                }),
+                None => self.report(Rule::FieldRemovedWithoutDefault, &field_path, |_| {
+                    format!("field removed (was {}); readers of the previous schema require it, as it had no default", ty())
+                }),
+            },
         }
     }
 }

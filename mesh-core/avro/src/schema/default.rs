@@ -402,6 +402,14 @@ mod tests {
             Schema::parse(&format!("[{}]", types.join(","))).map(drop).map_err(|e| e.to_string())
         };
         assert_eq!(chain(MAX_DEFAULT_DEPTH as usize + 1), Ok(()));
+        // Arrays in arrays: one level each.
+        let nested = |levels: usize| {
+            let ty = (0..levels).fold(r#""int""#.to_string(), |t, _| format!(r#"{{"type": "array", "items": {t}}}"#));
+            let default = (0..levels).fold("1".to_string(), |d, _| format!("[{d}]"));
+            parse(&format!(r#"{{"name": "deep", "type": {ty}, "default": {default}}}"#))
+        };
+        assert_eq!(nested(MAX_DEFAULT_DEPTH as usize), Ok(()));
+        assert!(nested(MAX_DEFAULT_DEPTH as usize + 1).unwrap_err().ends_with("nests more than 256 levels of records, arrays, maps and unions (counting the defaults of the fields it lacks)"));
         assert_eq!(
             chain(MAX_DEFAULT_DEPTH as usize + 2).unwrap_err(),
             "invalid Avro schema at record D257, field a: default `{}` nests more than 256 levels of records, arrays, maps and unions (counting the defaults of the fields it lacks)"

@@ -16,7 +16,7 @@ mod types;
 
 pub use default::{DefaultMismatch, MAX_DEFAULT_DEPTH};
 pub use node::Unrepresentable;
-pub use parse::ParseError;
+pub use parse::{ParseError, MAX_JSON_DEPTH};
 pub use types::{
     simple_name, Enum, Field, Fixed, Kind, Logical, Named, Order, Record, Schema, Type, TypeDisplay, TypeId,
 };

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::index::{FieldIndex, Positions, UnionIndex};
@@ -33,13 +34,32 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The deepest a schema's JSON may nest arrays and objects: 512 levels, e.g. 170 records each
+/// nested in a field of the one before (a record, its `fields` and the field take three), where
+/// serde_json alone stops at 128. Parsing, and every walk over the parsed types (canonical form,
+/// compatibility, read plans, the schema tree), recurses once per level; at this depth each still
+/// fits a 2 MiB thread stack unoptimized (`tests/deep_schemas.rs` checks), so a deeper schema is
+/// refused rather than risking a stack overflow.
+pub const MAX_JSON_DEPTH: usize = 512;
+
 impl Schema {
     /// Parses Avro JSON text.
     ///
     /// # Errors
-    /// The text is not JSON, or not a valid Avro schema (the error says where).
+    /// The text is not JSON, nests deeper than [`MAX_JSON_DEPTH`], or is not a valid Avro schema
+    /// (the error says where).
     pub fn parse(text: &str) -> Result<Schema, ParseError> {
-        let value: Value = serde_json::from_str(text)
+        // serde_json's own limit (128 levels, about 40 records) is lifted for ours, which is checked
+        // first without recursing.
+        if let Some(at) = first_too_deep(text, MAX_JSON_DEPTH) {
+            let line = text[..at].matches('\n').count() + 1;
+            let column = text[..at].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(too_deep(&format!(" (at line {line}, column {column})")));
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        deserializer.disable_recursion_limit();
+        let value = Value::deserialize(&mut deserializer)
+            .and_then(|value| deserializer.end().map(|()| value))
             .map_err(|e| ParseError { context: String::new(), message: format!("not JSON: {e}") })?;
         Self::from_json(&value)
     }
@@ -55,6 +75,7 @@ impl Schema {
             context: Vec::new(),
             unions: HashMap::new(),
             defaults: Vec::new(),
+            depth: 0,
         };
         let root = parser.schema(value, None)?;
         let schema = Schema { types: parser.types, root, unions: parser.unions };
@@ -89,6 +110,46 @@ struct Parser {
     unions: HashMap<TypeId, UnionIndex>,
     /// Each field with a default (its record, its position, where it is), checked at the end.
     defaults: Vec<(TypeId, usize, String)>,
+    /// The levels of JSON around what is being parsed.
+    depth: usize,
+}
+
+fn too_deep(at: &str) -> ParseError {
+    ParseError {
+        context: String::new(),
+        message: format!(
+            "the schema nests more than {MAX_JSON_DEPTH} levels of JSON{at}; the limit protects the parser's stack"
+        ),
+    }
+}
+
+/// Where `text` first nests more than `limit` arrays and objects (a byte offset), read as JSON
+/// without recursing: brackets inside strings do not count.
+fn first_too_deep(text: &str, limit: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (at, byte) in text.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(at);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
@@ -107,22 +168,59 @@ impl Parser {
         match value {
             Value::String(name) => self.named_or_primitive(name, ns),
             Value::Array(branches) => {
-                let mut ids = Vec::with_capacity(branches.len());
-                for (i, branch) in branches.iter().enumerate() {
-                    if branch.is_array() {
-                        return self.error(format!("union branch {i} is itself a union; unions cannot nest"));
-                    }
-                    ids.push(self.schema(branch, ns)?);
-                }
-                self.check_union(&ids)?;
-                let index = UnionIndex::new(ids.iter().map(|id| &self.types[id.0].kind));
-                let id = self.push(Kind::Union(ids), None);
-                self.unions.insert(id, index);
-                Ok(id)
+                self.enter()?;
+                let id = self.union(branches, ns);
+                self.depth -= 1;
+                id
             }
-            Value::Object(object) => self.object(object, ns),
-            other => self.error(format!("expected a type name, an object or a union array, found `{other}`")),
+            Value::Object(object) => {
+                self.enter()?;
+                let id = self.object(object, ns);
+                self.depth -= 1;
+                id
+            }
+            other => self.not_a_type(other),
         }
+    }
+
+    /// Counts one more level of JSON around what is parsed next. Text is bounded before it is
+    /// read; a JSON value given directly is bounded here, by the same count.
+    fn enter(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_JSON_DEPTH {
+            return Err(too_deep(""));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn not_a_type(&self, value: &Value) -> Result<TypeId, ParseError> {
+        self.error(format!("expected a type name, an object or a union array, found `{value}`"))
+    }
+
+    fn union(&mut self, branches: &[Value], ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let mut ids = Vec::with_capacity(branches.len());
+        for (i, branch) in branches.iter().enumerate() {
+            if branch.is_array() {
+                return self.nested_union(i);
+            }
+            ids.push(self.schema(branch, ns)?);
+        }
+        self.union_end(ids)
+    }
+
+    #[inline(never)]
+    fn nested_union(&self, branch: usize) -> Result<TypeId, ParseError> {
+        self.error(format!("union branch {branch} is itself a union; unions cannot nest"))
+    }
+
+    #[inline(never)]
+    fn union_end(&mut self, ids: Vec<TypeId>) -> Result<TypeId, ParseError> {
+        self.check_union(&ids)?;
+        let index = UnionIndex::new(ids.iter().map(|id| &self.types[id.0].kind));
+        let id = self.push(Kind::Union(ids), None);
+        self.unions.insert(id, index);
+        Ok(id)
     }
 
     fn named_or_primitive(&mut self, name: &str, ns: Option<&str>) -> Result<TypeId, ParseError> {
@@ -142,27 +240,21 @@ impl Parser {
     }
 
     fn object(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
-        let Some(ty) = object.get("type") else {
-            return self.error("object without `type`");
-        };
-        let ty = match ty {
-            Value::String(ty) => ty.as_str(),
+        let ty = match object.get("type") {
+            Some(Value::String(ty)) => ty.as_str(),
             // `{"type": {...}}` or `{"type": [...]}`: a wrapped schema.
-            nested => return self.schema(nested, ns),
+            Some(nested) => return self.schema(nested, ns),
+            None => return self.error("object without `type`"),
         };
         let id = match ty {
             "record" | "error" => self.record(object, ns)?,
             "enum" => self.enumeration(object, ns)?,
             "fixed" => self.fixed(object, ns)?,
-            "array" => {
-                let Some(items) = object.get("items") else { return self.error("array without `items`") };
-                let items = self.schema(items, ns)?;
-                self.push(Kind::Array(items), None)
-            }
-            "map" => {
-                let Some(values) = object.get("values") else { return self.error("map without `values`") };
-                let values = self.schema(values, ns)?;
-                self.push(Kind::Map(values), None)
+            "array" | "map" => {
+                let key = if ty == "array" { "items" } else { "values" };
+                let Some(inner) = object.get(key) else { return self.lacks(ty, key) };
+                let inner = self.schema(inner, ns)?;
+                self.push(if ty == "array" { Kind::Array(inner) } else { Kind::Map(inner) }, None)
             }
             name if PRIMITIVES.contains(&name) => {
                 let kind = primitive(name).unwrap_or(Kind::Null);
@@ -171,11 +263,21 @@ impl Parser {
             // A named type referenced through `{"type": "Name"}`.
             name => return self.named_or_primitive(name, ns),
         };
+        self.set_logical(id, object);
+        Ok(id)
+    }
+
+    #[inline(never)]
+    fn lacks(&self, ty: &str, key: &str) -> Result<TypeId, ParseError> {
+        self.error(format!("{ty} without `{key}`"))
+    }
+
+    #[inline(never)]
+    fn set_logical(&mut self, id: TypeId, object: &Map<String, Value>) {
         if let Some(Value::String(logical)) = object.get("logicalType") {
             let logical = self.logical(logical, object, &self.types[id.0].kind);
             self.types[id.0].logical = logical;
         }
-        Ok(id)
     }
 
     /// The logical type if valid for `kind`; `None` (ignored) otherwise, as the specification requires.
@@ -274,10 +376,40 @@ impl Parser {
         }
     }
 
+    // A record nested in a field recurses through `schema`, `type_of`, `object` and `record`: the
+    // work around the recursive call sits in helpers, so that these frames stay small and deep
+    // schemas fit the stack (unoptimized builds give every local and temporary its own slot).
+
     fn record(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let (id, fields, record_ns) = self.record_start(object, ns)?;
+        let mut parsed = (Vec::with_capacity(fields.len()), FieldIndex::default());
+        // The `fields` array, then each field's object, are levels of JSON too.
+        self.enter()?;
+        for field in fields {
+            self.enter()?;
+            let (field, ty) = self.field_start(field, &mut parsed.1, parsed.0.len())?;
+            let ty = self.schema(ty, record_ns.as_deref())?;
+            self.field_end(id, field, ty, &mut parsed)?;
+            self.depth -= 1;
+        }
+        self.depth -= 1;
+        self.context.pop();
+        if let Kind::Record(record) = &mut self.types[id.0].kind {
+            (record.fields, record.index) = parsed;
+        }
+        Ok(id)
+    }
+
+    /// Registers the record (before its fields, so that they can refer to it): its id, its fields
+    /// and their namespace.
+    #[inline(never)]
+    fn record_start<'v>(
+        &mut self,
+        object: &'v Map<String, Value>,
+        ns: Option<&str>,
+    ) -> Result<(TypeId, &'v [Value], Option<String>), ParseError> {
         let named = self.named(object, "record", ns)?;
         let full_name = named.full_name.clone();
-        // Registered before its fields so that fields can refer to the record itself.
         let id = self.push(Kind::Record(Record { named, fields: Vec::new(), index: FieldIndex::default() }), None);
         self.names.insert(full_name.clone(), id);
         self.context.push(format!("record {full_name}"));
@@ -285,51 +417,63 @@ impl Parser {
             return self.error("record without a `fields` array");
         };
         let record_ns = full_name.rsplit_once('.').map(|(ns, _)| ns.to_string());
-        let mut parsed: Vec<Field> = Vec::with_capacity(fields.len());
-        let mut index = FieldIndex::default();
-        for field in fields {
-            let Value::Object(field) = field else { return self.error("a field must be an object") };
-            let Some(Value::String(name)) = field.get("name") else { return self.error("field without a `name`") };
-            if !is_avro_name(name) {
-                return self.error(format!("field name `{name}` is not a valid Avro name"));
-            }
-            if !index.names.insert(name, parsed.len()) {
-                return self.error(format!("field `{name}` appears twice"));
-            }
-            self.context.push(format!("field {name}"));
-            let Some(ty) = field.get("type") else { return self.error("field without a `type`") };
-            let ty = self.schema(ty, record_ns.as_deref())?;
-            let order = match field.get("order").and_then(Value::as_str) {
-                None | Some("ascending") => Order::Ascending,
-                Some("descending") => Order::Descending,
-                Some("ignore") => Order::Ignore,
-                Some(other) => {
-                    return self.error(format!("order `{other}` is not `ascending`, `descending` or `ignore`"))
-                }
-            };
-            let aliases = self.strings(field, "aliases")?;
-            if field.contains_key("default") {
-                self.defaults.push((id, parsed.len(), self.context.join(", ")));
-            }
-            self.context.pop();
-            for alias in &aliases {
-                index.aliases.insert(alias, parsed.len());
-            }
-            parsed.push(Field {
-                name: name.clone(),
-                aliases,
-                doc: field.get("doc").and_then(Value::as_str).map(str::to_string),
-                default: field.get("default").cloned(),
-                order,
-                ty,
-            });
+        Ok((id, fields, record_ns))
+    }
+
+    /// Checks a field's name (the `position`th field) and returns the field and its type's JSON.
+    #[inline(never)]
+    fn field_start<'v>(
+        &mut self,
+        field: &'v Value,
+        index: &mut FieldIndex,
+        position: usize,
+    ) -> Result<(&'v Map<String, Value>, &'v Value), ParseError> {
+        let Value::Object(field) = field else { return self.error("a field must be an object") };
+        let Some(Value::String(name)) = field.get("name") else { return self.error("field without a `name`") };
+        if !is_avro_name(name) {
+            return self.error(format!("field name `{name}` is not a valid Avro name"));
+        }
+        if !index.names.insert(name, position) {
+            return self.error(format!("field `{name}` appears twice"));
+        }
+        self.context.push(format!("field {name}"));
+        let Some(ty) = field.get("type") else { return self.error("field without a `type`") };
+        Ok((field, ty))
+    }
+
+    /// Adds the field of type `ty` to the record `id`'s fields.
+    #[inline(never)]
+    fn field_end(
+        &mut self,
+        id: TypeId,
+        field: &Map<String, Value>,
+        ty: TypeId,
+        (parsed, index): &mut (Vec<Field>, FieldIndex),
+    ) -> Result<(), ParseError> {
+        let order = match field.get("order").and_then(Value::as_str) {
+            None | Some("ascending") => Order::Ascending,
+            Some("descending") => Order::Descending,
+            Some("ignore") => Order::Ignore,
+            Some(other) => return self.error(format!("order `{other}` is not `ascending`, `descending` or `ignore`")),
+        };
+        let aliases = self.strings(field, "aliases")?;
+        if field.contains_key("default") {
+            self.defaults.push((id, parsed.len(), self.context.join(", ")));
         }
         self.context.pop();
-        if let Kind::Record(record) = &mut self.types[id.0].kind {
-            record.fields = parsed;
-            record.index = index;
+        for alias in &aliases {
+            index.aliases.insert(alias, parsed.len());
         }
-        Ok(id)
+        let name = field.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        parsed.push(Field {
+            name,
+            aliases,
+            doc: field.get("doc").and_then(Value::as_str).map(str::to_string),
+            default: field.get("default").cloned(),
+            order,
+            ty,
+        });
+        Ok(())
     }
 
     fn enumeration(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
