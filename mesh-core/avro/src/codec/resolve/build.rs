@@ -2,10 +2,13 @@
 //! per pair, so recursive types stay finite), the skips of writer values no reader field reads.
 
 use std::collections::HashMap;
+use std::fmt;
+
+use mesh_model::{FieldPath, PathStep};
 
 use super::{Node, NodeId, Prim, RecordPlan, Skip, SkipId, Source, Step, MAX_LEVELS};
 use crate::codec::decode::MAX_DEPTH;
-use crate::schema::resolution::{field_reads, pair, read_symbol, FieldRead, Matched, Pairing, SymbolRead};
+use crate::schema::resolution::{field_reads, pair, read_symbol, Branch, FieldRead, Matched, Pairing, SymbolRead};
 use crate::schema::{Kind, Schema, TypeId};
 
 /// Whether each node reads its writer bytes unchanged: the greatest fixed point, so a recursive
@@ -76,25 +79,44 @@ pub(super) struct Builder<'s> {
     /// product would otherwise rebuild the same failing pair at every reference, in exponential
     /// time. A pair fails only on a real mismatch (a reference to a pair under way succeeds), so
     /// it fails wherever it is met.
-    failed: HashMap<(TypeId, TypeId), (String, String)>,
+    failed: HashMap<(TypeId, TypeId), (FieldPath, Refusal)>,
 }
 
-pub(super) fn at(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_string()
-    } else {
-        format!("{path}.{field}")
+/// Why a writer type cannot be read as a reader type: where, and what is wrong.
+#[derive(Debug, Clone)]
+pub(super) struct Refusal {
+    path: FieldPath,
+    /// What the message calls an empty path (the root).
+    root: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    pub(super) fn new(path: &FieldPath, root: &'static str, message: String) -> Self {
+        Refusal { path: path.clone(), root, message }
+    }
+
+    /// A record pair's refusal, planned at path `from`, as met at path `to`: it names one of the
+    /// record's fields below `from`, and so below `to` now.
+    fn rebased(&self, from: &FieldPath, to: &FieldPath) -> Refusal {
+        match self.path.strip_prefix(from) {
+            Some(rest @ [PathStep::Field(_), ..]) => {
+                let mut path = to.clone();
+                path.extend(rest.iter().cloned());
+                Refusal { path, ..self.clone() }
+            }
+            _ => self.clone(),
+        }
     }
 }
 
-/// A record pair's error, planned at path `from`, as met at path `to`: its errors name the
-/// record's fields under `from` (see [`at`]).
-fn rebase(error: &str, from: &str, to: &str) -> String {
-    let relative =
-        if from.is_empty() { Some(error) } else { error.strip_prefix(from).and_then(|e| e.strip_prefix('.')) };
-    match relative {
-        Some(relative) => at(to, relative),
-        None => error.to_string(),
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.root, self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
     }
 }
 
@@ -135,17 +157,13 @@ impl<'s> Builder<'s> {
         self.nodes.len() - 1
     }
 
-    fn mismatch(&self, w: TypeId, r: TypeId, path: &str) -> String {
-        format!(
-            "{}: the writer's {} cannot be read as {}",
-            if path.is_empty() { "the record" } else { path },
-            self.ws.display(w),
-            self.rs.display(r)
-        )
+    fn mismatch(&self, w: TypeId, r: TypeId, path: &FieldPath) -> Refusal {
+        let message = format!("the writer's {} cannot be read as {}", self.ws.display(w), self.rs.display(r));
+        Refusal::new(path, "the record", message)
     }
 
     /// Plans `w` as `r`; on failure, forgets every node the attempt made (for trying union branches).
-    fn attempt(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
+    fn attempt(&mut self, w: TypeId, r: TypeId, path: &FieldPath) -> Result<NodeId, Refusal> {
         let (nodes, built) = (self.nodes.len(), self.built.len());
         let result = self.node(w, r, path);
         if result.is_err() {
@@ -157,7 +175,7 @@ impl<'s> Builder<'s> {
         result
     }
 
-    pub(super) fn node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
+    pub(super) fn node(&mut self, w: TypeId, r: TypeId, path: &FieldPath) -> Result<NodeId, Refusal> {
         if self.levels >= MAX_LEVELS {
             return Ok(self.push(Node::TooDeep));
         }
@@ -167,41 +185,68 @@ impl<'s> Builder<'s> {
         result
     }
 
-    fn plan_node(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
-        let (ws, rs) = (self.ws, self.rs);
-        let (writer, reader) = (ws.get(w), rs.get(r));
-        match pair(rs, r, ws, w) {
-            Pairing::WriterUnion(reads) => {
-                let Kind::Union(writer_branches) = &writer.kind else { return Err(self.mismatch(w, r, path)) };
-                let mut branches = Vec::with_capacity(writer_branches.len());
-                let mut first_error = None;
-                for (&branch, read) in writer_branches.iter().zip(reads) {
-                    // A branch the reader cannot read fails only for the values that use it.
-                    let read = read.and_then(|target| {
-                        let node =
-                            self.attempt(branch, target.ty, path).map_err(|e| first_error.get_or_insert(e).clone());
-                        node.ok().map(|node| (target.position.unwrap_or(0) as i64, node))
-                    });
-                    branches.push(read);
-                }
-                if branches.iter().all(Option::is_none) {
-                    return Err(first_error.unwrap_or_else(|| self.mismatch(w, r, path)));
-                }
-                Ok(self.push(match reader.kind {
-                    Kind::Union(_) => Node::UnionToUnion(branches.into()),
-                    _ => Node::UnionToValue(branches.into_iter().map(|b| b.map(|(_, node)| node)).collect()),
-                }))
-            }
-            Pairing::ReaderUnion(target) => {
-                let target = target.ok_or_else(|| self.mismatch(w, r, path))?;
+    // One call per level of the schemas' nesting: all but arrays, maps and the reader's unions sit
+    // in helpers, so that the recursive frame stays small for deep schemas.
+    fn plan_node(&mut self, w: TypeId, r: TypeId, path: &FieldPath) -> Result<NodeId, Refusal> {
+        match pair(self.rs, r, self.ws, w) {
+            Pairing::WriterUnion(reads) => self.writer_union(w, r, reads, path),
+            Pairing::ReaderUnion(Some(target)) => {
                 let node = self.node(w, target.ty, path)?;
                 Ok(self.push(Node::ValueToUnion(target.position.unwrap_or(0) as i64, node)))
             }
+            Pairing::Matched(Matched::Array { reader: ri, writer: wi }, logical) if logical.resolves() => {
+                let item = self.node(wi, ri, &path.then(PathStep::Items))?;
+                let zero_bytes = self.writer_min_bytes[wi.0] == 0;
+                Ok(self.push(Node::Array(item, zero_bytes)))
+            }
+            Pairing::Matched(Matched::Map { reader: rv, writer: wv }, logical) if logical.resolves() => {
+                let value = self.node(wv, rv, &path.then(PathStep::Values))?;
+                Ok(self.push(Node::Map(value)))
+            }
+            Pairing::Matched(Matched::Record, logical) if logical.resolves() => self.record(w, r, path),
+            pairing => self.leaf(w, r, pairing, path),
+        }
+    }
+
+    /// A writer union: each branch as the reader type that reads it.
+    #[inline(never)]
+    fn writer_union(
+        &mut self,
+        w: TypeId,
+        r: TypeId,
+        reads: Vec<Option<Branch>>,
+        path: &FieldPath,
+    ) -> Result<NodeId, Refusal> {
+        let Kind::Union(writer_branches) = &self.ws.get(w).kind else { return Err(self.mismatch(w, r, path)) };
+        let mut branches = Vec::with_capacity(writer_branches.len());
+        let mut first_error = None;
+        for (&branch, read) in writer_branches.iter().zip(reads) {
+            // A branch the reader cannot read fails only for the values that use it.
+            let read = read.and_then(|target| {
+                let node = self.attempt(branch, target.ty, path).map_err(|e| first_error.get_or_insert(e).clone());
+                node.ok().map(|node| (target.position.unwrap_or(0) as i64, node))
+            });
+            branches.push(read);
+        }
+        if branches.iter().all(Option::is_none) {
+            return Err(first_error.unwrap_or_else(|| self.mismatch(w, r, path)));
+        }
+        Ok(self.push(match self.rs.get(r).kind {
+            Kind::Union(_) => Node::UnionToUnion(branches.into()),
+            _ => Node::UnionToValue(branches.into_iter().map(|b| b.map(|(_, node)| node)).collect()),
+        }))
+    }
+
+    /// The pairings with nothing nested to plan: refusals, enums, fixed types and primitives.
+    #[inline(never)]
+    fn leaf(&mut self, w: TypeId, r: TypeId, pairing: Pairing, path: &FieldPath) -> Result<NodeId, Refusal> {
+        let (ws, rs) = (self.ws, self.rs);
+        let (writer, reader) = (ws.get(w), rs.get(r));
+        match pairing {
             Pairing::Renamed => {
                 let (wn, rn) = (ws.named(w).map(|n| n.full_name.as_str()), rs.named(r).map(|n| n.full_name.as_str()));
-                Err(format!(
-                    "{}: the writer's {} `{}` is not the reader's `{}` (nor one of its aliases)",
-                    if path.is_empty() { "the file" } else { path },
+                let message = format!(
+                    "the writer's {} `{}` is not the reader's `{}` (nor one of its aliases)",
                     match &writer.kind {
                         Kind::Record(_) => "record",
                         Kind::Enum(_) => "enum",
@@ -209,21 +254,10 @@ impl<'s> Builder<'s> {
                     },
                     wn.unwrap_or_default(),
                     rn.unwrap_or_default()
-                ))
+                );
+                Err(Refusal::new(path, "the file", message))
             }
-            Pairing::Mismatch => Err(self.mismatch(w, r, path)),
-            Pairing::Matched(_, logical) if !logical.resolves() => Err(self.mismatch(w, r, path)),
-            Pairing::Matched(Matched::Array { reader: ri, writer: wi }, _) => {
-                let item = self.node(wi, ri, &format!("{path}[]"))?;
-                let zero_bytes = self.writer_min_bytes[wi.0] == 0;
-                Ok(self.push(Node::Array(item, zero_bytes)))
-            }
-            Pairing::Matched(Matched::Map { reader: rv, writer: wv }, _) => {
-                let value = self.node(wv, rv, &format!("{path}{{}}"))?;
-                Ok(self.push(Node::Map(value)))
-            }
-            Pairing::Matched(Matched::Record, _) => self.record(w, r, path),
-            Pairing::Matched(Matched::Enum, _) => {
+            Pairing::Matched(Matched::Enum, logical) if logical.resolves() => {
                 let (Kind::Enum(we), Kind::Enum(re)) = (&writer.kind, &reader.kind) else {
                     return Err(self.mismatch(w, r, path));
                 };
@@ -237,8 +271,9 @@ impl<'s> Builder<'s> {
                     .collect();
                 Ok(self.push(Node::Enum(mapping)))
             }
-            Pairing::Matched(Matched::Fixed { sizes_match: false }, _) => Err(self.mismatch(w, r, path)),
-            Pairing::Matched(Matched::Fixed { sizes_match: true } | Matched::Primitive, _) => {
+            Pairing::Matched(Matched::Fixed { sizes_match: true } | Matched::Primitive, logical)
+                if logical.resolves() =>
+            {
                 let (from, to) = prim(&writer.kind).zip(prim(&reader.kind)).ok_or_else(|| self.mismatch(w, r, path))?;
                 let node = match (from, to) {
                     (a, b) if a == b => Node::Copy(a),
@@ -252,15 +287,18 @@ impl<'s> Builder<'s> {
                 };
                 Ok(self.push(node))
             }
+            // No reader branch reads the writer's type, the types do not match, their logical
+            // types differ, or fixed sizes do.
+            _ => Err(self.mismatch(w, r, path)),
         }
     }
 
-    fn record(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
+    fn record(&mut self, w: TypeId, r: TypeId, path: &FieldPath) -> Result<NodeId, Refusal> {
         if let Some(&id) = self.records.get(&(w, r)) {
             return Ok(id);
         }
         if let Some((planned_at, error)) = self.failed.get(&(w, r)) {
-            return Err(rebase(error, planned_at, path));
+            return Err(error.rebased(planned_at, path));
         }
         if self.depth >= MAX_DEPTH {
             return Ok(self.push(Node::TooDeep));
@@ -269,12 +307,12 @@ impl<'s> Builder<'s> {
         let result = self.new_record(w, r, path);
         self.depth -= 1;
         if let Err(error) = &result {
-            self.failed.insert((w, r), (path.to_string(), error.clone()));
+            self.failed.insert((w, r), (path.clone(), error.clone()));
         }
         result
     }
 
-    fn new_record(&mut self, w: TypeId, r: TypeId, path: &str) -> Result<NodeId, String> {
+    fn new_record(&mut self, w: TypeId, r: TypeId, path: &FieldPath) -> Result<NodeId, Refusal> {
         let (Kind::Record(writer), Kind::Record(reader)) = (&self.ws.get(w).kind, &self.rs.get(r).kind) else {
             return Err(self.mismatch(w, r, path));
         };
@@ -285,7 +323,7 @@ impl<'s> Builder<'s> {
         let mut read_by: Vec<Vec<(usize, NodeId)>> = vec![Vec::new(); writer.fields.len()];
         let mut sources = Vec::with_capacity(reader.fields.len());
         for (slot, (field, read)) in field_reads(reader, writer).enumerate() {
-            let field_path = at(path, &field.name);
+            let field_path = path.then_field(&field.name);
             match read {
                 FieldRead::Writer(index, wf) => {
                     let node = self.node(wf.ty, field.ty, &field_path)?;
@@ -298,9 +336,8 @@ impl<'s> Builder<'s> {
                     sources.push(Source::Default(bytes));
                 }
                 FieldRead::Missing => {
-                    return Err(format!(
-                        "{field_path}: the writer's data has no such field and the product declares no default for it; add #[avro(default = ...)] or an alias naming the writer's field"
-                    ))
+                    let message = "the writer's data has no such field and the product declares no default for it; add #[avro(default = ...)] or an alias naming the writer's field";
+                    return Err(Refusal::new(&field_path, "the record", message.into()));
                 }
             }
         }

@@ -6,23 +6,41 @@
 
 use serde_json::Value as Json;
 
-use super::build::{at, Builder};
+use mesh_model::FieldPath;
+
+use super::build::{Builder, Refusal};
 use crate::codec::encode::{write_boolean, write_bytes, write_double, write_float, write_long};
 use crate::schema::{Kind, TypeId, MAX_DEFAULT_DEPTH};
 
 impl Builder<'_> {
     /// The Avro binary encoding of a JSON default for a reader type, appended to `out`.
-    pub(super) fn encode_default(&self, ty: TypeId, value: &Json, out: &mut Vec<u8>, path: &str) -> Result<(), String> {
-        let rs = self.rs;
-        rs.check_default(ty, value)
-            .map_err(|_| format!("{path}: the default {value} does not fit the field's type {}", rs.display(ty)))?;
+    pub(super) fn encode_default(
+        &self,
+        ty: TypeId,
+        value: &Json,
+        out: &mut Vec<u8>,
+        path: &FieldPath,
+    ) -> Result<(), Refusal> {
+        self.rs.check_default(ty, value).map_err(|_| self.unfit(ty, value, path))?;
         self.write_default(ty, value, out, path, 0)
     }
 
+    fn unfit(&self, ty: TypeId, value: &Json, path: &FieldPath) -> Refusal {
+        let message = format!("the default {value} does not fit the field's type {}", self.rs.display(ty));
+        Refusal::new(path, "", message)
+    }
+
     /// Writes a checked default. Extracting its parts cannot fail then, but stays total.
-    fn write_default(&self, ty: TypeId, value: &Json, out: &mut Vec<u8>, path: &str, depth: u32) -> Result<(), String> {
+    fn write_default(
+        &self,
+        ty: TypeId,
+        value: &Json,
+        out: &mut Vec<u8>,
+        path: &FieldPath,
+        depth: u32,
+    ) -> Result<(), Refusal> {
         let rs = self.rs;
-        let bad = || format!("{path}: the default {value} does not fit the field's type {}", rs.display(ty));
+        let bad = || self.unfit(ty, value, path);
         // As deep as the check above lets a default go (a record default may fill a nested field
         // from that field's own default); kept so that the recursion is bounded here too.
         if depth > MAX_DEFAULT_DEPTH {
@@ -39,13 +57,13 @@ impl Builder<'_> {
                 let object = value.as_object().ok_or_else(bad)?;
                 for field in &record.fields {
                     let field_value = object.get(&field.name).or(field.default.as_ref()).ok_or_else(bad)?;
-                    self.write_default(field.ty, field_value, out, &at(path, &field.name), depth + 1)?;
+                    self.write_default(field.ty, field_value, out, &path.then_field(&field.name), depth + 1)?;
                 }
                 Ok(())
             }
             Kind::Enum(e) => {
                 let symbol = value.as_str().ok_or_else(bad)?;
-                let index = e.symbols.iter().position(|s| s == symbol).ok_or_else(bad)?;
+                let index = e.symbol_index(symbol).ok_or_else(bad)?;
                 write_long(out, index as i64);
                 Ok(())
             }

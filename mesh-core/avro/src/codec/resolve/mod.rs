@@ -31,6 +31,8 @@ mod defaults;
 mod tests;
 mod transcode;
 
+use mesh_model::FieldPath;
+
 use super::decode::{Reader, MAX_DEPTH};
 use super::error::DecodeError;
 use crate::schema::Schema;
@@ -150,7 +152,8 @@ impl Plan {
     /// The schemas are incompatible: the message names the field and the rule.
     pub fn new(writer: &Schema, reader: &Schema) -> Result<Self, ResolveError> {
         let mut builder = build::Builder::new(writer, reader);
-        let root = builder.node(writer.root(), reader.root(), "").map_err(ResolveError)?;
+        let root =
+            builder.node(writer.root(), reader.root(), &FieldPath::new()).map_err(|e| ResolveError(e.to_string()))?;
         let identity = build::identity(&builder.nodes)[root];
         Ok(Self { nodes: builder.nodes, skips: builder.skips, root, identity })
     }
