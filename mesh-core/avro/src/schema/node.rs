@@ -38,32 +38,30 @@ impl Schema {
     // One call per level of the schema's nesting: the arms' work sits in helpers, so that the
     // recursive frame stays small for deep schemas (unoptimized builds give every temporary a slot).
     fn node(&self, id: TypeId, defined: &mut HashSet<TypeId>) -> Result<SchemaNode, Unrepresentable> {
-        if let Some(node) = self.leaf_node(id, defined)? {
-            return Ok(node);
+        // Arrays, maps, unions and records have no logical type the tree knows (the parser keeps
+        // only unknown ones on them, which the tree ignores).
+        match &self.get(id).kind {
+            Kind::Array(items) => self.node(*items, defined).map(|node| SchemaNode::Array(Box::new(node))),
+            Kind::Map(values) => self.node(*values, defined).map(|node| SchemaNode::Map(Box::new(node))),
+            Kind::Union(branches) => self.union_node(branches, defined),
+            Kind::Record(record) if defined.insert(id) => self.record_node(record, defined),
+            _ => self.leaf_node(id, defined),
         }
-        Ok(match &self.get(id).kind {
-            Kind::Array(items) => SchemaNode::Array(Box::new(self.node(*items, defined)?)),
-            Kind::Map(values) => SchemaNode::Map(Box::new(self.node(*values, defined)?)),
-            Kind::Union(branches) => self.union_node(branches, defined)?,
-            Kind::Record(record) => self.record_node(record, defined)?,
-            // Primitives, enums and fixed types are leaves.
-            _ => SchemaNode::Null,
-        })
     }
 
     /// The node of a type with nothing nested: a logical type, a reference to a named type defined
-    /// before, a primitive, an enum or a fixed; `None` for the others.
+    /// before, a primitive, an enum or a fixed.
     #[inline(never)]
-    fn leaf_node(&self, id: TypeId, defined: &mut HashSet<TypeId>) -> Result<Option<SchemaNode>, Unrepresentable> {
+    fn leaf_node(&self, id: TypeId, defined: &mut HashSet<TypeId>) -> Result<SchemaNode, Unrepresentable> {
         if let Some(node) = self.logical_node(id)? {
-            return Ok(Some(node));
+            return Ok(node);
         }
         if let Some(named) = self.named(id) {
             if !defined.insert(id) {
-                return Ok(Some(SchemaNode::Reference(named.full_name.clone())));
+                return Ok(SchemaNode::Reference(named.full_name.clone()));
             }
         }
-        Ok(Some(match &self.get(id).kind {
+        Ok(match &self.get(id).kind {
             Kind::Null => SchemaNode::Null,
             Kind::Boolean => SchemaNode::Boolean,
             Kind::Int => SchemaNode::Int,
@@ -74,8 +72,10 @@ impl Schema {
             Kind::String => SchemaNode::String,
             Kind::Enum(enumeration) => enum_node(enumeration),
             Kind::Fixed(fixed) => fixed_node(fixed)?,
-            Kind::Array(_) | Kind::Map(_) | Kind::Union(_) | Kind::Record(_) => return Ok(None),
-        }))
+            // Nested types are `node`'s, which never sends them here (a record defined before is
+            // a reference above).
+            Kind::Array(_) | Kind::Map(_) | Kind::Union(_) | Kind::Record(_) => return self.node(id, defined),
+        })
     }
 
     /// The node of a type with a logical type the tree has, `None` for a type without one.

@@ -152,6 +152,20 @@ fn first_too_deep(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
+/// What an object schema nests, by its `type`.
+enum Nesting<'v> {
+    /// `{"type": {...}}` or `{"type": [...]}`.
+    Wrapped(&'v Value),
+    /// An array's items.
+    Items(&'v Value),
+    /// A map's values.
+    Values(&'v Value),
+    /// A record's fields.
+    Record,
+    /// Nothing.
+    Leaf,
+}
+
 const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
 
 impl Parser {
@@ -240,22 +254,56 @@ impl Parser {
     }
 
     fn object(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        match self.nesting(object)? {
+            Nesting::Wrapped(nested) => self.schema(nested, ns),
+            Nesting::Items(items) => {
+                let items = self.schema(items, ns)?;
+                Ok(self.push_nested(Kind::Array(items), object))
+            }
+            Nesting::Values(values) => {
+                let values = self.schema(values, ns)?;
+                Ok(self.push_nested(Kind::Map(values), object))
+            }
+            Nesting::Record => {
+                let id = self.record(object, ns)?;
+                self.set_logical(id, object);
+                Ok(id)
+            }
+            Nesting::Leaf => self.leaf_object(object, ns),
+        }
+    }
+
+    /// What an object's `type` says is nested in it.
+    #[inline(never)]
+    fn nesting<'v>(&self, object: &'v Map<String, Value>) -> Result<Nesting<'v>, ParseError> {
         let ty = match object.get("type") {
             Some(Value::String(ty)) => ty.as_str(),
             // `{"type": {...}}` or `{"type": [...]}`: a wrapped schema.
-            Some(nested) => return self.schema(nested, ns),
+            Some(nested) => return Ok(Nesting::Wrapped(nested)),
             None => return self.error("object without `type`"),
         };
+        Ok(match ty {
+            "record" | "error" => Nesting::Record,
+            "array" => Nesting::Items(object.get("items").map_or_else(|| self.error("array without `items`"), Ok)?),
+            "map" => Nesting::Values(object.get("values").map_or_else(|| self.error("map without `values`"), Ok)?),
+            _ => Nesting::Leaf,
+        })
+    }
+
+    #[inline(never)]
+    fn push_nested(&mut self, kind: Kind, object: &Map<String, Value>) -> TypeId {
+        let id = self.push(kind, None);
+        self.set_logical(id, object);
+        id
+    }
+
+    /// An object whose type nests nothing: an enum, a fixed, a primitive, a named type's reference.
+    #[inline(never)]
+    fn leaf_object(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {
+        let ty = object.get("type").and_then(Value::as_str).unwrap_or_default();
         let id = match ty {
-            "record" | "error" => self.record(object, ns)?,
             "enum" => self.enumeration(object, ns)?,
             "fixed" => self.fixed(object, ns)?,
-            "array" | "map" => {
-                let key = if ty == "array" { "items" } else { "values" };
-                let Some(inner) = object.get(key) else { return self.lacks(ty, key) };
-                let inner = self.schema(inner, ns)?;
-                self.push(if ty == "array" { Kind::Array(inner) } else { Kind::Map(inner) }, None)
-            }
             name if PRIMITIVES.contains(&name) => {
                 let kind = primitive(name).unwrap_or(Kind::Null);
                 self.push(kind, None)
@@ -265,11 +313,6 @@ impl Parser {
         };
         self.set_logical(id, object);
         Ok(id)
-    }
-
-    #[inline(never)]
-    fn lacks(&self, ty: &str, key: &str) -> Result<TypeId, ParseError> {
-        self.error(format!("{ty} without `{key}`"))
     }
 
     #[inline(never)]
