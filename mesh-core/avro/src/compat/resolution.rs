@@ -5,6 +5,9 @@
 //! Forward: the previous schema reads data written with the current one.
 //! Each problem is reported in terms of the change (previous -> current) at
 //! the path where it happens, so both directions speak the same language.
+//! Which reader type reads which writer type is the schema's resolution rules
+//! (`crate::schema::resolution`), the same the codec's read plan follows; this
+//! walks them and names each problem by its rule.
 
 use std::collections::HashSet;
 
