@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use mesh_avro::compat::{Breaks, Change, Rule};
 use mesh_avro::Schema;
 use mesh_core::{Contract, ContractPii};
-use mesh_model::{Bound, Compatibility, PiiClass, Visibility};
+use mesh_model::{Bound, Compatibility, FieldPath, PiiClass, Visibility};
 
 /// Every consumer-breaking difference from the `previous` contract to the `current` one; paths start at `root`.
 ///
@@ -50,8 +50,10 @@ pub fn compare_contracts(
             let mut current_path = format!("{}{rest}", after.name);
             let mut kept = after.nested_pii.iter().find(|n| n.path == current_path);
             if let (None, Some(schema)) = (kept, current_schema) {
-                let Some(now) = schema.current_field_path(&current_path) else { continue };
-                current_path = now;
+                // The contract's text is read as a path; one that is none names no field either.
+                let Ok(path) = FieldPath::parse(&current_path) else { continue };
+                let Some(now) = schema.current_field_path(&path) else { continue };
+                current_path = now.to_string();
                 kept = after.nested_pii.iter().find(|n| n.path == current_path);
             }
             let path = if current_path == nested.path {

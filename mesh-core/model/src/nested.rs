@@ -3,14 +3,15 @@
 //! A field holding a record (directly, or through options, arrays and maps)
 //! links to that record's fields, which the record's own `AvroSchema` impl
 //! describes: the product knows its nested records by type only, possibly
-//! from another crate. Paths name a nested field from the product's record:
-//! `shipping_address.postcode`, `line_items[].sku` (each array element),
-//! `attributes{}.value` (each map value); an option adds nothing.
+//! from another crate. Paths ([`FieldPath`]) name a nested field from the
+//! product's record: `shipping_address.postcode`, `line_items[].sku` (each array
+//! element), `attributes{}.value` (each map value); an option adds nothing.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use super::descriptor::{FieldDescriptor, Pii, ProductDescriptor};
+use super::field_path::{FieldPath, PathStep};
 
 /// The fields of a record type, as its `AvroSchema` impl describes them.
 #[derive(Clone, Copy)]
@@ -45,9 +46,10 @@ impl fmt::Debug for RecordFields {
 /// The record a field holds, and how a path steps into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NestedRecord {
-    /// The step from the field into the record: `[]` per array, `{}` per map
-    /// value, empty when the field holds the record directly or in an option.
-    pub step: &'static str,
+    /// The steps from the field into the record: [`PathStep::Items`] per array,
+    /// [`PathStep::Values`] per map, none when the field holds the record directly
+    /// or in an option.
+    pub step: &'static [PathStep],
     /// The record.
     pub record: RecordFields,
 }
@@ -55,7 +57,7 @@ pub struct NestedRecord {
 impl NestedRecord {
     /// The nested record of a field whose type holds `record` (`None` for enums
     /// and other types without fields), reached through `step`.
-    pub const fn of(record: Option<RecordFields>, step: &'static str) -> Option<Self> {
+    pub const fn of(record: Option<RecordFields>, step: &'static [PathStep]) -> Option<Self> {
         match record {
             Some(record) => Some(NestedRecord { step, record }),
             None => None,
@@ -67,7 +69,7 @@ impl NestedRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NestedField {
     /// The path from the product's record: `shipping_address.postcode`, `line_items[].sku`.
-    pub path: String,
+    pub path: FieldPath,
     /// The nested record's field.
     pub field: &'static FieldDescriptor,
     /// The Rust type of the nested record declaring the field.
@@ -96,7 +98,9 @@ impl FieldDescriptor {
     pub fn nested_fields(&self) -> Vec<NestedField> {
         let mut found = Vec::new();
         if let Some(nested) = self.record {
-            walk(&format!("{}{}", self.name, nested.step), nested.record, &mut Vec::new(), &mut found);
+            let mut path = FieldPath::field(&*self.name);
+            path.extend(nested.step.iter().cloned());
+            walk(&path, nested.record, &mut Vec::new(), &mut found);
         }
         found
     }
@@ -107,17 +111,19 @@ impl FieldDescriptor {
     }
 }
 
-fn walk(prefix: &str, record: RecordFields, open: &mut Vec<&'static str>, found: &mut Vec<NestedField>) {
+fn walk(prefix: &FieldPath, record: RecordFields, open: &mut Vec<&'static str>, found: &mut Vec<NestedField>) {
     // A record met again inside itself repeats the same fields at a longer path.
     if open.contains(&record.rust_type) {
         return;
     }
     open.push(record.rust_type);
     for field in (record.fields)() {
-        let path = format!("{prefix}.{}", field.name);
+        let path = prefix.then_field(&field.name);
         found.push(NestedField { path: path.clone(), field, record: record.rust_type });
         if let Some(nested) = field.record {
-            walk(&format!("{path}{}", nested.step), nested.record, open, found);
+            let mut path = path;
+            path.extend(nested.step.iter().cloned());
+            walk(&path, nested.record, open, found);
         }
     }
     open.pop();
@@ -136,7 +142,7 @@ impl ProductDescriptor {
             for nested in product_field.nested_fields() {
                 let Some(pii) = nested.field.pii else { continue };
                 let NestedField { path, field, record } = nested;
-                out.push(PiiPath { path, product_field, field, record: Some(record), pii });
+                out.push(PiiPath { path: path.to_string(), product_field, field, record: Some(record), pii });
             }
         }
         out
@@ -175,8 +181,8 @@ mod tests {
             const {
                 &[
                     field("email", DIRECT, None),
-                    field("home", None, NestedRecord::of(Some(ADDRESS), "")),
-                    field("referred_by", None, NestedRecord::of(Some(CONTACT), "")),
+                    field("home", None, NestedRecord::of(Some(ADDRESS), &[])),
+                    field("referred_by", None, NestedRecord::of(Some(CONTACT), &[])),
                 ]
             }
         },
@@ -184,17 +190,17 @@ mod tests {
 
     #[test]
     fn paths_step_through_records_arrays_and_maps_and_stop_at_recursion() {
-        let contacts = field("contacts", None, NestedRecord::of(Some(CONTACT), "[]"));
+        let contacts = field("contacts", None, NestedRecord::of(Some(CONTACT), &[PathStep::Items]));
         // Contact nests Contact: walked once, not forever.
-        let by_label = field("by_label", None, NestedRecord::of(Some(ADDRESS), "{}"));
-        let paths = |f: &FieldDescriptor| f.nested_pii().into_iter().map(|p| p.path).collect::<Vec<_>>();
+        let by_label = field("by_label", None, NestedRecord::of(Some(ADDRESS), &[PathStep::Values]));
+        let paths = |f: &FieldDescriptor| f.nested_pii().into_iter().map(|p| p.path.to_string()).collect::<Vec<_>>();
         assert_eq!(paths(&contacts), ["contacts[].email", "contacts[].home.postcode"]);
         assert_eq!(paths(&by_label), ["by_label{}.postcode"]);
         assert_eq!(field("plain", DIRECT, None).nested_pii(), []);
         let postcode = &contacts.nested_pii()[1];
         assert_eq!((postcode.record, &*postcode.field.name), ("customer::Address", "postcode"));
         assert_eq!(postcode.field.pii, INDIRECT);
-        let every: Vec<String> = contacts.nested_fields().into_iter().map(|f| f.path).collect();
+        let every: Vec<String> = contacts.nested_fields().into_iter().map(|f| f.path.to_string()).collect();
         assert_eq!(
             every,
             [
@@ -209,6 +215,6 @@ mod tests {
 
     #[test]
     fn an_enum_field_has_no_nested_record() {
-        assert_eq!(NestedRecord::of(None, "[]"), None);
+        assert_eq!(NestedRecord::of(None, &[PathStep::Items]), None);
     }
 }

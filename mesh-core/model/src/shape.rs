@@ -6,6 +6,7 @@
 //! can never disagree.
 
 use crate::avro::SchemaNode;
+use crate::field_path::PathStep;
 
 /// A field type's Avro shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -85,14 +86,17 @@ impl TypeShape {
     }
 
     /// How a nested-field path steps from a field of this shape into its named type:
-    /// `[]` per array, `{}` per map value, nothing for an option (a union with null is
-    /// transparent). `None` when the shape holds no named type.
-    pub fn path_step(&self) -> Option<String> {
+    /// [`PathStep::Items`] per array, [`PathStep::Values`] per map, nothing for an option
+    /// (a union with null is transparent). `None` when the shape holds no named type.
+    pub fn path_step(&self) -> Option<Vec<PathStep>> {
+        let into = |step: PathStep, inner: &TypeShape| {
+            inner.path_step().map(|rest| std::iter::once(step).chain(rest).collect())
+        };
         match self {
-            TypeShape::Named(_) => Some(String::new()),
+            TypeShape::Named(_) => Some(Vec::new()),
             TypeShape::Optional(inner) => inner.path_step(),
-            TypeShape::Array(inner) => inner.path_step().map(|rest| format!("[]{rest}")),
-            TypeShape::Map(inner) => inner.path_step().map(|rest| format!("{{}}{rest}")),
+            TypeShape::Array(inner) => into(PathStep::Items, inner),
+            TypeShape::Map(inner) => into(PathStep::Values, inner),
             _ => None,
         }
     }
@@ -146,10 +150,10 @@ mod tests {
     #[test]
     fn path_steps_through_arrays_and_maps_but_not_options() {
         let named = || Box::new(TypeShape::Named("Address".into()));
-        assert_eq!(TypeShape::Named("Address".into()).path_step().as_deref(), Some(""));
-        assert_eq!(TypeShape::Optional(named()).path_step().as_deref(), Some(""));
+        assert_eq!(TypeShape::Named("Address".into()).path_step(), Some(vec![]));
+        assert_eq!(TypeShape::Optional(named()).path_step(), Some(vec![]));
         let nested = TypeShape::Optional(Box::new(TypeShape::Map(Box::new(TypeShape::Array(named())))));
-        assert_eq!(nested.path_step().as_deref(), Some("{}[]"));
+        assert_eq!(nested.path_step(), Some(vec![PathStep::Values, PathStep::Items]));
         assert_eq!(TypeShape::Array(Box::new(TypeShape::String)).path_step(), None);
     }
 

@@ -203,7 +203,7 @@ impl Contract {
                         .filter_map(|nested| {
                             let pii = nested.field.pii?;
                             Some(ContractNestedPii {
-                                path: nested.path,
+                                path: nested.path.to_string(),
                                 class: pii.class,
                                 encrypted_at_rest: pii.encrypted_at_rest,
                             })

@@ -1,6 +1,6 @@
 //! Generates the product's `ProductDescriptor` as a constant.
 
-use mesh_model::{Bound, Layer, PiiClass, Sla};
+use mesh_model::{Bound, Layer, PathStep, PiiClass, Sla};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -160,9 +160,17 @@ fn field(field: &Field) -> TokenStream {
     };
     // The nested type says whether it is a record (and which fields it has): only its name is known here.
     let record = match (&field.ty.leaf, field.ty.shape.path_step()) {
-        (Leaf::Named(ty), Some(step)) => quote_spanned! {ty.span()=>
-            __mesh::NestedRecord::of(<#ty as __mesh::AvroSchema>::RECORD, #step)
-        },
+        (Leaf::Named(ty), Some(step)) => {
+            // Steps into a nested record are arrays and maps only, never fields.
+            let step = step.iter().filter_map(|step| match step {
+                PathStep::Items => Some(quote!(__mesh::PathStep::Items)),
+                PathStep::Values => Some(quote!(__mesh::PathStep::Values)),
+                PathStep::Field(_) => None,
+            });
+            quote_spanned! {ty.span()=>
+                __mesh::NestedRecord::of(<#ty as __mesh::AvroSchema>::RECORD, &[#(#step),*])
+            }
+        }
         _ => quote!(__mesh::None),
     };
     let source = source_location(field.member.span());

@@ -3,7 +3,9 @@ use std::borrow::Cow;
 
 use crate::diagnostic::Severity;
 use crate::sample::{field, pii_field, product, reading, sla};
-use mesh_model::{FieldDescriptor, Layer, NestedRecord, Pii, PiiClass, RecordFields, SourceLocation, Visibility};
+use mesh_model::{
+    FieldDescriptor, Layer, NestedRecord, PathStep, Pii, PiiClass, RecordFields, SourceLocation, Visibility,
+};
 
 fn today() -> CalendarDate {
     CalendarDate::parse("2026-06-01").unwrap()
@@ -106,7 +108,8 @@ const ADDRESS: RecordFields = RecordFields {
 #[test]
 fn pii_in_nested_records_must_be_encrypted_at_rest_too() {
     let mut mesh = clean_mesh();
-    let addresses = FieldDescriptor { record: NestedRecord::of(Some(ADDRESS), "[]"), ..field("addresses") };
+    let addresses =
+        FieldDescriptor { record: NestedRecord::of(Some(ADDRESS), &[PathStep::Items]), ..field("addresses") };
     mesh[0].fields = vec![field("id"), addresses].into();
     let report = run(&mesh);
     assert_eq!(codes(&report), ["MESH0101"], "the encrypted street passes, the postcode does not");
@@ -139,8 +142,10 @@ const PLAIN_ADDRESS: RecordFields = RecordFields {
 #[test]
 fn a_copied_nested_pii_field_stays_classified() {
     let mut mesh = clean_mesh();
-    let nesting =
-        |record: RecordFields| FieldDescriptor { record: NestedRecord::of(Some(record), "[]"), ..field("addresses") };
+    let nesting = |record: RecordFields| FieldDescriptor {
+        record: NestedRecord::of(Some(record), &[PathStep::Items]),
+        ..field("addresses")
+    };
     mesh[0].fields = vec![nesting(ADDRESS)].into();
     // The same record type carries its classification along.
     mesh[1].fields = vec![nesting(ADDRESS)].into();
@@ -171,8 +176,11 @@ fn a_copied_nested_pii_field_stays_classified() {
         "{help:?}"
     );
     // A consumer holding the record in another container still copies its fields.
-    mesh[1].fields =
-        vec![FieldDescriptor { record: NestedRecord::of(Some(PLAIN_ADDRESS), "{}"), ..field("addresses") }].into();
+    mesh[1].fields = vec![FieldDescriptor {
+        record: NestedRecord::of(Some(PLAIN_ADDRESS), &[PathStep::Values]),
+        ..field("addresses")
+    }]
+    .into();
     let found = copied(&run(&mesh));
     assert_eq!(found.len(), 2, "street and postcode through a map: {found:#?}");
     assert!(found
@@ -244,7 +252,8 @@ const LEGACY_LINE: RecordFields = RecordFields {
 #[test]
 fn nested_record_fields_are_documented_and_snake_case_too_reported_once_per_product() {
     let mut mesh = clean_mesh();
-    let lines = |name: &str| FieldDescriptor { record: NestedRecord::of(Some(LEGACY_LINE), "[]"), ..field(name) };
+    let lines =
+        |name: &str| FieldDescriptor { record: NestedRecord::of(Some(LEGACY_LINE), &[PathStep::Items]), ..field(name) };
     // Published (gold) and nesting the record twice: one finding per policy, at the record's field.
     mesh[2].fields = vec![field("order_id"), lines("lines"), lines("returned_lines")].into();
     let report = run(&mesh);
@@ -281,7 +290,7 @@ const CATEGORY_FIELDS: &[FieldDescriptor] = &[
         doc: Cow::Borrowed("The subcategories."),
         pii: None,
         aliases: Cow::Borrowed(&[]),
-        record: NestedRecord::of(Some(CATEGORY), "[]"),
+        record: NestedRecord::of(Some(CATEGORY), &[PathStep::Items]),
         source: SourceLocation { file: Cow::Borrowed("domains/catalog/src/lib.rs"), line: 11, column: 9 },
     },
 ];

@@ -1,5 +1,6 @@
 //! Classifying the change between two schemas under a compatibility mode.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use super::resolution::{Direction, Resolver};
@@ -152,14 +153,18 @@ pub fn classify(previous: &Schema, current: &Schema, mode: Mode, root: &str) -> 
 /// Every change in both directions, one entry per rule and path.
 fn changes(previous: &Schema, current: &Schema, root: &str) -> Vec<Change> {
     let mut merged: Vec<Change> = Vec::new();
+    let mut positions: HashMap<(Rule, String), usize> = HashMap::new();
     for direction in [Direction::Backward, Direction::Forward] {
         for change in Resolver::new(previous, current, direction).run(root) {
-            match merged.iter_mut().find(|c| c.rule == change.rule && c.path == change.path) {
-                Some(existing) => {
-                    existing.breaks.backward |= change.breaks.backward;
-                    existing.breaks.forward |= change.breaks.forward;
+            match positions.get(&(change.rule, change.path.clone())) {
+                Some(&i) => {
+                    merged[i].breaks.backward |= change.breaks.backward;
+                    merged[i].breaks.forward |= change.breaks.forward;
                 }
-                None => merged.push(change),
+                None => {
+                    positions.insert((change.rule, change.path.clone()), merged.len());
+                    merged.push(change);
+                }
             }
         }
     }

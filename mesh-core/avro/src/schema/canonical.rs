@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use super::types::{Kind, Order, Schema, TypeId};
+use super::types::{Field, Kind, Order, Record, Schema, TypeId};
 use mesh_model::avro::json_string;
 
 #[derive(Clone, Copy)]
@@ -48,35 +48,10 @@ impl Schema {
         out
     }
 
+    // One call per level of the schema's nesting: all but arrays, maps and the recursion sit in
+    // helpers, so that the recursive frame stays small for deep schemas.
     fn write(&self, id: TypeId, keep: Keep, defined: &mut HashSet<TypeId>, out: &mut String) {
-        let ty = self.get(id);
-        let simple = |name: &str| json_string(name);
-        let logical = match &ty.logical {
-            Some(logical) if keep.structure => {
-                let mut extra = format!(r#","logicalType":{}"#, json_string(logical.name()));
-                if let super::types::Logical::Decimal { precision, scale } = logical {
-                    extra.push_str(&format!(r#","precision":{precision},"scale":{scale}"#));
-                }
-                extra
-            }
-            _ => String::new(),
-        };
-        let primitive = |name: &str, out: &mut String| {
-            if logical.is_empty() {
-                out.push_str(&simple(name));
-            } else {
-                out.push_str(&format!(r#"{{"type":{}{logical}}}"#, simple(name)));
-            }
-        };
-        match &ty.kind {
-            Kind::Null => primitive("null", out),
-            Kind::Boolean => primitive("boolean", out),
-            Kind::Int => primitive("int", out),
-            Kind::Long => primitive("long", out),
-            Kind::Float => primitive("float", out),
-            Kind::Double => primitive("double", out),
-            Kind::Bytes => primitive("bytes", out),
-            Kind::String => primitive("string", out),
+        match &self.get(id).kind {
             Kind::Array(items) => {
                 out.push_str(r#"{"type":"array","items":"#);
                 self.write(*items, keep, defined, out);
@@ -87,50 +62,66 @@ impl Schema {
                 self.write(*values, keep, defined, out);
                 out.push('}');
             }
-            Kind::Union(branches) => {
-                out.push('[');
-                for (i, branch) in branches.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    self.write(*branch, keep, defined, out);
-                }
-                out.push(']');
-            }
+            Kind::Union(branches) => self.write_union(branches, keep, defined, out),
             Kind::Record(_) | Kind::Enum(_) | Kind::Fixed(_) if !defined.insert(id) => {
                 let named = self.named(id).map(|n| n.full_name.as_str()).unwrap_or_default();
                 out.push_str(&json_string(named));
             }
-            Kind::Record(record) => {
-                out.push_str(&format!(r#"{{"name":{},"type":"record""#, json_string(&record.named.full_name)));
-                named_extras(&record.named, keep, out);
-                out.push_str(r#","fields":["#);
-                for (i, field) in record.fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&format!(r#"{{"name":{},"type":"#, json_string(&field.name)));
-                    self.write(field.ty, keep, defined, out);
-                    if keep.structure {
-                        if let Some(default) = &field.default {
-                            out.push_str(&format!(r#","default":{default}"#));
-                        }
-                        if !field.aliases.is_empty() {
-                            out.push_str(&format!(r#","aliases":{}"#, string_list(&field.aliases)));
-                        }
-                        if field.order != Order::Ascending {
-                            out.push_str(&format!(r#","order":"{}""#, field.order.as_str()));
-                        }
-                    }
-                    if keep.docs {
-                        if let Some(doc) = &field.doc {
-                            out.push_str(&format!(r#","doc":{}"#, json_string(doc)));
-                        }
-                    }
-                    out.push('}');
-                }
-                out.push_str("]}");
+            Kind::Record(record) => self.write_record(record, keep, defined, out),
+            _ => self.write_leaf(id, keep, out),
+        }
+    }
+
+    fn write_union(&self, branches: &[TypeId], keep: Keep, defined: &mut HashSet<TypeId>, out: &mut String) {
+        out.push('[');
+        for (i, branch) in branches.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
+            self.write(*branch, keep, defined, out);
+        }
+        out.push(']');
+    }
+
+    fn write_record(&self, record: &Record, keep: Keep, defined: &mut HashSet<TypeId>, out: &mut String) {
+        out.push_str(&format!(r#"{{"name":{},"type":"record""#, json_string(&record.named.full_name)));
+        named_extras(&record.named, keep, out);
+        out.push_str(r#","fields":["#);
+        for (i, field) in record.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(r#"{{"name":{},"type":"#, json_string(&field.name)));
+            self.write(field.ty, keep, defined, out);
+            field_extras(field, keep, out);
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+
+    /// A primitive, an enum or a fixed: nothing nested.
+    #[inline(never)]
+    fn write_leaf(&self, id: TypeId, keep: Keep, out: &mut String) {
+        let ty = self.get(id);
+        let logical = match &ty.logical {
+            Some(logical) if keep.structure => {
+                let mut extra = format!(r#","logicalType":{}"#, json_string(logical.name()));
+                if let super::types::Logical::Decimal { precision, scale } = logical {
+                    extra.push_str(&format!(r#","precision":{precision},"scale":{scale}"#));
+                }
+                extra
+            }
+            _ => String::new(),
+        };
+        let name = match &ty.kind {
+            Kind::Null => "null",
+            Kind::Boolean => "boolean",
+            Kind::Int => "int",
+            Kind::Long => "long",
+            Kind::Float => "float",
+            Kind::Double => "double",
+            Kind::Bytes => "bytes",
+            Kind::String => "string",
             Kind::Enum(enumeration) => {
                 out.push_str(&format!(r#"{{"name":{},"type":"enum""#, json_string(&enumeration.named.full_name)));
                 named_extras(&enumeration.named, keep, out);
@@ -141,12 +132,40 @@ impl Schema {
                     }
                 }
                 out.push('}');
+                return;
             }
             Kind::Fixed(fixed) => {
                 out.push_str(&format!(r#"{{"name":{},"type":"fixed""#, json_string(&fixed.named.full_name)));
                 named_extras(&fixed.named, keep, out);
                 out.push_str(&format!(r#","size":{}{logical}}}"#, fixed.size));
+                return;
             }
+            Kind::Array(_) | Kind::Map(_) | Kind::Union(_) | Kind::Record(_) => return,
+        };
+        if logical.is_empty() {
+            out.push_str(&json_string(name));
+        } else {
+            out.push_str(&format!(r#"{{"type":{}{logical}}}"#, json_string(name)));
+        }
+    }
+}
+
+#[inline(never)]
+fn field_extras(field: &Field, keep: Keep, out: &mut String) {
+    if keep.structure {
+        if let Some(default) = &field.default {
+            out.push_str(&format!(r#","default":{default}"#));
+        }
+        if !field.aliases.is_empty() {
+            out.push_str(&format!(r#","aliases":{}"#, string_list(&field.aliases)));
+        }
+        if field.order != Order::Ascending {
+            out.push_str(&format!(r#","order":"{}""#, field.order.as_str()));
+        }
+    }
+    if keep.docs {
+        if let Some(doc) = &field.doc {
+            out.push_str(&format!(r#","doc":{}"#, json_string(doc)));
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::types::{Kind, Logical, Named, Order, Schema, TypeId};
+use super::types::{Enum, Fixed, Kind, Logical, Named, Order, Record, Schema, TypeId};
 use mesh_model::avro::{EnumSchema, FieldSchema, FixedSchema, Name, RecordSchema, SchemaNode};
 
 /// A part of a schema that [`SchemaNode`] has no place for.
@@ -35,21 +35,25 @@ impl Schema {
         self.node(self.root(), &mut HashSet::new())
     }
 
+    // One call per level of the schema's nesting: the arms' work sits in helpers, so that the
+    // recursive frame stays small for deep schemas (unoptimized builds give every temporary a slot).
     fn node(&self, id: TypeId, defined: &mut HashSet<TypeId>) -> Result<SchemaNode, Unrepresentable> {
-        let ty = self.get(id);
-        let unrepresentable = |what: String| Err(Unrepresentable { what });
-        let logical = match (&ty.logical, &ty.kind) {
-            (None | Some(Logical::Other(_)), _) => None,
-            (Some(Logical::Date), Kind::Int) => Some(SchemaNode::Date),
-            (Some(Logical::TimestampMillis), Kind::Long) => Some(SchemaNode::TimestampMillis),
-            (Some(Logical::TimestampMicros), Kind::Long) => Some(SchemaNode::TimestampMicros),
-            (Some(Logical::Uuid), Kind::String) => Some(SchemaNode::Uuid),
-            (Some(Logical::Decimal { precision, scale }), Kind::Bytes) => {
-                Some(SchemaNode::Decimal { precision: *precision, scale: *scale })
-            }
-            (Some(_), _) => return unrepresentable(format!("`{}`", self.display(id))),
-        };
-        if let Some(node) = logical {
+        // Arrays, maps, unions and records have no logical type the tree knows (the parser keeps
+        // only unknown ones on them, which the tree ignores).
+        match &self.get(id).kind {
+            Kind::Array(items) => self.node(*items, defined).map(|node| SchemaNode::Array(Box::new(node))),
+            Kind::Map(values) => self.node(*values, defined).map(|node| SchemaNode::Map(Box::new(node))),
+            Kind::Union(branches) => self.union_node(branches, defined),
+            Kind::Record(record) if defined.insert(id) => self.record_node(record, defined),
+            _ => self.leaf_node(id, defined),
+        }
+    }
+
+    /// The node of a type with nothing nested: a logical type, a reference to a named type defined
+    /// before, a primitive, an enum or a fixed.
+    #[inline(never)]
+    fn leaf_node(&self, id: TypeId, defined: &mut HashSet<TypeId>) -> Result<SchemaNode, Unrepresentable> {
+        if let Some(node) = self.logical_node(id)? {
             return Ok(node);
         }
         if let Some(named) = self.named(id) {
@@ -57,7 +61,7 @@ impl Schema {
                 return Ok(SchemaNode::Reference(named.full_name.clone()));
             }
         }
-        Ok(match &ty.kind {
+        Ok(match &self.get(id).kind {
             Kind::Null => SchemaNode::Null,
             Kind::Boolean => SchemaNode::Boolean,
             Kind::Int => SchemaNode::Int,
@@ -66,52 +70,81 @@ impl Schema {
             Kind::Double => SchemaNode::Double,
             Kind::Bytes => SchemaNode::Bytes,
             Kind::String => SchemaNode::String,
-            Kind::Array(items) => SchemaNode::Array(Box::new(self.node(*items, defined)?)),
-            Kind::Map(values) => SchemaNode::Map(Box::new(self.node(*values, defined)?)),
-            Kind::Union(branches) => {
-                SchemaNode::Union(branches.iter().map(|b| self.node(*b, defined)).collect::<Result<_, _>>()?)
-            }
-            Kind::Record(record) => {
-                let mut fields = Vec::with_capacity(record.fields.len());
-                for field in &record.fields {
-                    if field.order != Order::Ascending {
-                        return unrepresentable(format!(
-                            "the sort order of field `{}` in {}",
-                            field.name, record.named.full_name
-                        ));
-                    }
-                    fields.push(FieldSchema {
-                        name: field.name.clone(),
-                        doc: field.doc.clone(),
-                        aliases: field.aliases.clone(),
-                        default: field.default.as_ref().map(ToString::to_string),
-                        schema: self.node(field.ty, defined)?,
-                    });
-                }
-                SchemaNode::Record(RecordSchema {
-                    name: name(&record.named),
-                    doc: record.named.doc.clone(),
-                    aliases: record.named.aliases.clone(),
-                    fields,
-                })
-            }
-            Kind::Enum(enumeration) => SchemaNode::Enum(EnumSchema {
-                name: name(&enumeration.named),
-                doc: enumeration.named.doc.clone(),
-                aliases: enumeration.named.aliases.clone(),
-                symbols: enumeration.symbols.clone(),
-                default: enumeration.default.clone(),
-            }),
-            Kind::Fixed(fixed) => {
-                if !fixed.named.aliases.is_empty() || fixed.named.doc.is_some() {
-                    return unrepresentable(format!("the aliases or documentation of fixed {}", fixed.named.full_name));
-                }
-                let size = usize::try_from(fixed.size)
-                    .map_err(|_| Unrepresentable { what: format!("the size of fixed {}", fixed.named.full_name) })?;
-                SchemaNode::Fixed(FixedSchema { name: name(&fixed.named), size })
-            }
+            Kind::Enum(enumeration) => enum_node(enumeration),
+            Kind::Fixed(fixed) => fixed_node(fixed)?,
+            // Nested types are `node`'s, which never sends them here (a record defined before is
+            // a reference above).
+            Kind::Array(_) | Kind::Map(_) | Kind::Union(_) | Kind::Record(_) => return self.node(id, defined),
         })
     }
+
+    /// The node of a type with a logical type the tree has, `None` for a type without one.
+    #[inline(never)]
+    fn logical_node(&self, id: TypeId) -> Result<Option<SchemaNode>, Unrepresentable> {
+        let ty = self.get(id);
+        Ok(match (&ty.logical, &ty.kind) {
+            (None | Some(Logical::Other(_)), _) => None,
+            (Some(Logical::Date), Kind::Int) => Some(SchemaNode::Date),
+            (Some(Logical::TimestampMillis), Kind::Long) => Some(SchemaNode::TimestampMillis),
+            (Some(Logical::TimestampMicros), Kind::Long) => Some(SchemaNode::TimestampMicros),
+            (Some(Logical::Uuid), Kind::String) => Some(SchemaNode::Uuid),
+            (Some(Logical::Decimal { precision, scale }), Kind::Bytes) => {
+                Some(SchemaNode::Decimal { precision: *precision, scale: *scale })
+            }
+            (Some(_), _) => return Err(Unrepresentable { what: format!("`{}`", self.display(id)) }),
+        })
+    }
+
+    #[inline(never)]
+    fn union_node(&self, branches: &[TypeId], defined: &mut HashSet<TypeId>) -> Result<SchemaNode, Unrepresentable> {
+        Ok(SchemaNode::Union(branches.iter().map(|b| self.node(*b, defined)).collect::<Result<_, _>>()?))
+    }
+
+    #[inline(never)]
+    fn record_node(&self, record: &Record, defined: &mut HashSet<TypeId>) -> Result<SchemaNode, Unrepresentable> {
+        let mut fields = Vec::with_capacity(record.fields.len());
+        for field in &record.fields {
+            if field.order != Order::Ascending {
+                return Err(Unrepresentable {
+                    what: format!("the sort order of field `{}` in {}", field.name, record.named.full_name),
+                });
+            }
+            fields.push(FieldSchema {
+                name: field.name.clone(),
+                doc: field.doc.clone(),
+                aliases: field.aliases.clone(),
+                default: field.default.as_ref().map(ToString::to_string),
+                schema: self.node(field.ty, defined)?,
+            });
+        }
+        Ok(SchemaNode::Record(RecordSchema {
+            name: name(&record.named),
+            doc: record.named.doc.clone(),
+            aliases: record.named.aliases.clone(),
+            fields,
+        }))
+    }
+}
+
+fn enum_node(enumeration: &Enum) -> SchemaNode {
+    SchemaNode::Enum(EnumSchema {
+        name: name(&enumeration.named),
+        doc: enumeration.named.doc.clone(),
+        aliases: enumeration.named.aliases.clone(),
+        symbols: enumeration.symbols.clone(),
+        default: enumeration.default.clone(),
+    })
+}
+
+fn fixed_node(fixed: &Fixed) -> Result<SchemaNode, Unrepresentable> {
+    if !fixed.named.aliases.is_empty() || fixed.named.doc.is_some() {
+        return Err(Unrepresentable {
+            what: format!("the aliases or documentation of fixed {}", fixed.named.full_name),
+        });
+    }
+    let size = usize::try_from(fixed.size)
+        .map_err(|_| Unrepresentable { what: format!("the size of fixed {}", fixed.named.full_name) })?;
+    Ok(SchemaNode::Fixed(FixedSchema { name: name(&fixed.named), size }))
 }
 
 fn name(named: &Named) -> Name {

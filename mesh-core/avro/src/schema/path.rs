@@ -1,40 +1,44 @@
-//! Nested field paths (`shipping_address.postcode`, `line_items[].sku`,
-//! `attributes{}.value`, as `model::nested` writes them) looked up in a schema.
+//! Nested field paths ([`FieldPath`]: `shipping_address.postcode`, `line_items[].sku`,
+//! `attributes{}.value`, as `mesh_model`'s nested fields name them) looked up in a schema.
+
+use std::collections::HashSet;
+
+use mesh_model::{FieldPath, PathStep};
 
 use super::types::{Kind, Schema, TypeId};
 
 impl Schema {
-    /// The path of the field at `path` in this schema, following renames: `path` is dot-separated
-    /// field names, each followed by `[]` per array and `{}` per map value it steps into; at each
-    /// step the field of that name is taken, else one listing it among its aliases (renamed), and
-    /// unions (options) are stepped through to the branch that continues the path. `None` when
-    /// the field is gone.
-    pub fn current_field_path(&self, path: &str) -> Option<String> {
-        let mut at = vec![(self.root, String::new())];
-        for segment in path.split('.') {
-            let name = segment.trim_end_matches(['[', ']', '{', '}']);
-            let steps = &segment[name.len()..];
-            let mut next: Vec<(TypeId, String)> = Vec::new();
-            for (id, prefix) in &at {
-                for (ty, current) in self.field_types(*id, name) {
-                    let dot = if prefix.is_empty() { "" } else { "." };
-                    next.push((ty, format!("{prefix}{dot}{current}{steps}")));
-                }
-            }
-            for step in steps.as_bytes().chunks(2) {
-                next = next
+    /// The path of the field at `path` in this schema, following renames: at each field step the
+    /// field of that name is taken, else one listing it among its aliases (renamed), array and map
+    /// steps step into items and values, and unions (options) are stepped through to the branch
+    /// that continues the path. `None` when the field is gone.
+    pub fn current_field_path(&self, path: &FieldPath) -> Option<FieldPath> {
+        let mut at = vec![(self.root, FieldPath::new())];
+        for step in path.steps() {
+            let next: Vec<(TypeId, FieldPath)> = match step {
+                PathStep::Field(name) => at
+                    .iter()
+                    .flat_map(|(id, prefix)| {
+                        self.field_types(*id, name)
+                            .into_iter()
+                            .map(move |(ty, current)| (ty, prefix.then_field(current)))
+                    })
+                    .collect(),
+                PathStep::Items | PathStep::Values => at
                     .into_iter()
-                    .flat_map(|(id, path)| self.step_into(id, step).into_iter().map(move |ty| (ty, path.clone())))
-                    .collect();
-            }
+                    .flat_map(|(id, path)| {
+                        let path = path.then(step.clone());
+                        self.step_into(id, step).into_iter().map(move |ty| (ty, path.clone()))
+                    })
+                    .collect(),
+            };
             // Union branches can lead to one type along several ways: keep each type once, or
             // the candidates would multiply at every step.
-            let mut seen = std::collections::HashSet::new();
-            next.retain(|(id, _)| seen.insert(*id));
-            if next.is_empty() {
+            let mut seen = HashSet::new();
+            at = next.into_iter().filter(|(id, _)| seen.insert(*id)).collect();
+            if at.is_empty() {
                 return None;
             }
-            at = next;
         }
         at.into_iter().next().map(|(_, path)| path)
     }
@@ -45,24 +49,22 @@ impl Schema {
         self.branches(id)
             .into_iter()
             .filter_map(|branch| match &self.get(branch).kind {
-                Kind::Record(record) => record
-                    .fields
-                    .iter()
-                    .find(|f| f.name == name)
-                    .or_else(|| record.fields.iter().find(|f| f.aliases.iter().any(|alias| alias == name)))
-                    .map(|f| (f.ty, f.name.as_str())),
+                Kind::Record(record) => {
+                    record.field(name).or_else(|| record.field_aliased(name)).map(|(_, f)| (f.ty, f.name.as_str()))
+                }
                 _ => None,
             })
             .collect()
     }
 
-    /// The items (`[]`) or values (`{}`) of the array or map at `id`, or among its union branches.
-    fn step_into(&self, id: TypeId, step: &[u8]) -> Vec<TypeId> {
+    /// The items ([`PathStep::Items`]) or values ([`PathStep::Values`]) of the array or map at
+    /// `id`, or among its union branches.
+    fn step_into(&self, id: TypeId, step: &PathStep) -> Vec<TypeId> {
         self.branches(id)
             .into_iter()
             .filter_map(|branch| match (&self.get(branch).kind, step) {
-                (Kind::Array(items), b"[]") => Some(*items),
-                (Kind::Map(values), b"{}") => Some(*values),
+                (Kind::Array(items), PathStep::Items) => Some(*items),
+                (Kind::Map(values), PathStep::Values) => Some(*values),
                 _ => None,
             })
             .collect()
@@ -81,6 +83,10 @@ impl Schema {
 mod tests {
     use super::*;
 
+    fn current(schema: &Schema, path: &str) -> Option<String> {
+        schema.current_field_path(&FieldPath::parse(path).unwrap()).map(|path| path.to_string())
+    }
+
     const CUSTOMERS: &str = r#"{"type": "record", "name": "Customers", "fields": [
         {"name": "id", "type": "string"},
         {"name": "shipping_address", "type": ["null", {"type": "record", "name": "Address", "fields": [
@@ -94,7 +100,7 @@ mod tests {
     fn paths_step_through_options_arrays_and_maps() {
         let schema = Schema::parse(CUSTOMERS).unwrap();
         for path in ["id", "shipping_address.postcode", "addresses[].street", "contacts_by_role{}[].email"] {
-            assert_eq!(schema.current_field_path(path).as_deref(), Some(path));
+            assert_eq!(current(&schema, path).as_deref(), Some(path));
         }
     }
 
@@ -110,7 +116,7 @@ mod tests {
             "id.length",
             "shipping_address[].postcode",
         ] {
-            assert_eq!(schema.current_field_path(path), None, "{path}");
+            assert_eq!(current(&schema, path), None, "{path}");
         }
     }
 
@@ -121,12 +127,9 @@ mod tests {
             r#"{"name": "post_code", "aliases": ["postcode"], "type": "string"}"#,
         ))
         .unwrap();
-        assert_eq!(
-            schema.current_field_path("shipping_address.postcode").as_deref(),
-            Some("shipping_address.post_code")
-        );
-        assert_eq!(schema.current_field_path("addresses[].postcode").as_deref(), Some("addresses[].post_code"));
-        assert_eq!(schema.current_field_path("addresses[].zip"), None);
+        assert_eq!(current(&schema, "shipping_address.postcode").as_deref(), Some("shipping_address.post_code"));
+        assert_eq!(current(&schema, "addresses[].postcode").as_deref(), Some("addresses[].post_code"));
+        assert_eq!(current(&schema, "addresses[].zip"), None);
     }
 
     #[test]
@@ -140,6 +143,6 @@ mod tests {
         )
         .unwrap();
         let path = vec!["x"; 64].join(".");
-        assert_eq!(schema.current_field_path(&path), Some(path));
+        assert_eq!(current(&schema, &path), Some(path));
     }
 }

@@ -6,7 +6,10 @@
 //! types: every use of a name points at the one definition, so a definition
 //! moving to another field changes nothing and recursive types are finite.
 
+use std::collections::HashMap;
 use std::fmt;
+
+use super::index::{FieldIndex, Positions, UnionIndex};
 
 /// Index of a type in a [`Schema`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,6 +20,8 @@ pub struct TypeId(pub(crate) usize);
 pub struct Schema {
     pub(crate) types: Vec<Type>,
     pub(crate) root: TypeId,
+    /// The branches of each union by kind and name (see [`UnionIndex`]).
+    pub(crate) unions: HashMap<TypeId, UnionIndex>,
 }
 
 /// One type: its kind and, where declared and valid, its logical type.
@@ -61,6 +66,18 @@ pub enum Kind {
     Fixed(Fixed),
 }
 
+impl Kind {
+    /// The name, aliases and doc of a named type.
+    pub fn named(&self) -> Option<&Named> {
+        match self {
+            Kind::Record(r) => Some(&r.named),
+            Kind::Enum(e) => Some(&e.named),
+            Kind::Fixed(f) => Some(&f.named),
+            _ => None,
+        }
+    }
+}
+
 /// What every named type has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
@@ -96,6 +113,19 @@ pub struct Record {
     pub named: Named,
     /// The fields, in order.
     pub fields: Vec<Field>,
+    pub(crate) index: FieldIndex,
+}
+
+impl Record {
+    /// The field named `name`, with its position.
+    pub fn field(&self, name: &str) -> Option<(usize, &Field)> {
+        self.index.names.get(name).map(|i| (i, &self.fields[i]))
+    }
+
+    /// The first field listing `alias` among its aliases (a field renamed from `alias`), with its position.
+    pub fn field_aliased(&self, alias: &str) -> Option<(usize, &Field)> {
+        self.index.aliases.get(alias).map(|i| (i, &self.fields[i]))
+    }
 }
 
 /// A record field.
@@ -146,6 +176,14 @@ pub struct Enum {
     pub symbols: Vec<String>,
     /// The symbol readers use for symbols they do not know.
     pub default: Option<String>,
+    pub(crate) index: Positions,
+}
+
+impl Enum {
+    /// The position of `symbol`.
+    pub fn symbol_index(&self, symbol: &str) -> Option<usize> {
+        self.index.get(symbol)
+    }
 }
 
 /// An Avro fixed.
@@ -232,12 +270,7 @@ impl Schema {
 
     /// The name, aliases and doc of a named type.
     pub fn named(&self, id: TypeId) -> Option<&Named> {
-        match &self.get(id).kind {
-            Kind::Record(r) => Some(&r.named),
-            Kind::Enum(e) => Some(&e.named),
-            Kind::Fixed(f) => Some(&f.named),
-            _ => None,
-        }
+        self.get(id).kind.named()
     }
 
     /// The type written for people: `string`, `decimal(12,2)`, `array<sales.LineItem>`, `union[null, string]`.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::node::{Name, SchemaError, SchemaNode};
+use super::node::{FieldSchema, Name, RecordSchema, SchemaError, SchemaNode};
 
 /// Renders the schema as pretty-printed Avro JSON.
 ///
@@ -44,7 +44,49 @@ struct JsonWriter<'a> {
 }
 
 impl<'a> JsonWriter<'a> {
+    // One call per level of the schema's nesting: all but the recursion sits in helpers, so that
+    // the recursive frame stays small for deep schemas.
     fn node(&mut self, node: &'a SchemaNode, ns: Option<&str>) -> Result<Json, SchemaError> {
+        Ok(match node {
+            SchemaNode::Array(items) => {
+                Json::Object(vec![("type", Json::Str("array".into())), ("items", self.node(items, ns)?)])
+            }
+            SchemaNode::Map(values) => {
+                Json::Object(vec![("type", Json::Str("map".into())), ("values", self.node(values, ns)?)])
+            }
+            SchemaNode::Union(branches) => {
+                Json::Array(branches.iter().map(|b| self.node(b, ns)).collect::<Result<_, _>>()?)
+            }
+            SchemaNode::Record(record) => self.record(node, record, ns)?,
+            _ => self.leaf(node, ns)?,
+        })
+    }
+
+    fn record(
+        &mut self,
+        node: &'a SchemaNode,
+        record: &'a RecordSchema,
+        ns: Option<&str>,
+    ) -> Result<Json, SchemaError> {
+        let Some(own_ns) = self.first_definition(&record.name, node, ns)? else {
+            return Ok(Json::Str(record.name.full_name(ns)));
+        };
+        let mut object = named_header("record", &record.name, own_ns.as_deref());
+        push_doc_and_aliases(&mut object, record.doc.as_deref(), &record.aliases);
+        let mut fields = Vec::with_capacity(record.fields.len());
+        for field in &record.fields {
+            let mut entry = field_header(field);
+            entry.push(("type", self.node(&field.schema, own_ns.as_deref())?));
+            field_trailer(field, &mut entry);
+            fields.push(Json::Object(entry));
+        }
+        object.push(("fields", Json::Array(fields)));
+        Ok(Json::Object(object))
+    }
+
+    /// A type with nothing nested.
+    #[inline(never)]
+    fn leaf(&mut self, node: &'a SchemaNode, ns: Option<&str>) -> Result<Json, SchemaError> {
         let primitive = |name: &str| Json::Str(name.to_string());
         let logical = |base: &str, logical: &str| {
             Json::Object(vec![("type", Json::Str(base.into())), ("logicalType", Json::Str(logical.into()))])
@@ -68,44 +110,11 @@ impl<'a> JsonWriter<'a> {
                 ("precision", Json::Raw(precision.to_string())),
                 ("scale", Json::Raw(scale.to_string())),
             ]),
-            SchemaNode::Array(items) => {
-                Json::Object(vec![("type", Json::Str("array".into())), ("items", self.node(items, ns)?)])
-            }
-            SchemaNode::Map(values) => {
-                Json::Object(vec![("type", Json::Str("map".into())), ("values", self.node(values, ns)?)])
-            }
-            SchemaNode::Union(branches) => {
-                Json::Array(branches.iter().map(|b| self.node(b, ns)).collect::<Result<_, _>>()?)
-            }
             SchemaNode::Reference(full_name) => {
                 if !self.allow_undefined && !self.defined.contains_key(full_name) {
                     return Err(SchemaError::UndefinedReference { full_name: full_name.clone() });
                 }
                 Json::Str(full_name.clone())
-            }
-            SchemaNode::Record(record) => {
-                let Some(own_ns) = self.first_definition(&record.name, node, ns)? else {
-                    return Ok(Json::Str(record.name.full_name(ns)));
-                };
-                let mut object = named_header("record", &record.name, own_ns.as_deref());
-                push_doc_and_aliases(&mut object, record.doc.as_deref(), &record.aliases);
-                let mut fields = Vec::with_capacity(record.fields.len());
-                for field in &record.fields {
-                    let mut entry = vec![("name", Json::Str(field.name.clone()))];
-                    if let Some(doc) = field.doc.as_deref().filter(|d| !d.is_empty()) {
-                        entry.push(("doc", Json::Str(doc.into())));
-                    }
-                    entry.push(("type", self.node(&field.schema, own_ns.as_deref())?));
-                    if let Some(default) = &field.default {
-                        entry.push(("default", Json::Raw(default.clone())));
-                    }
-                    if !field.aliases.is_empty() {
-                        entry.push(("aliases", string_array(&field.aliases)));
-                    }
-                    fields.push(Json::Object(entry));
-                }
-                object.push(("fields", Json::Array(fields)));
-                Json::Object(object)
             }
             SchemaNode::Enum(enumeration) => {
                 let Some(own_ns) = self.first_definition(&enumeration.name, node, ns)? else {
@@ -127,6 +136,10 @@ impl<'a> JsonWriter<'a> {
                 object.push(("size", Json::Raw(fixed.size.to_string())));
                 Json::Object(object)
             }
+            // Nested types are `node`'s (which never sends them here).
+            SchemaNode::Array(_) | SchemaNode::Map(_) | SchemaNode::Union(_) | SchemaNode::Record(_) => {
+                return self.node(node, ns)
+            }
         })
     }
 
@@ -145,6 +158,23 @@ impl<'a> JsonWriter<'a> {
         self.defined.insert(full_name, node);
         let own_ns = name.namespace.clone().or_else(|| enclosing.map(str::to_string));
         Ok(Some(own_ns))
+    }
+}
+
+fn field_header(field: &FieldSchema) -> Vec<(&'static str, Json)> {
+    let mut entry = vec![("name", Json::Str(field.name.clone()))];
+    if let Some(doc) = field.doc.as_deref().filter(|d| !d.is_empty()) {
+        entry.push(("doc", Json::Str(doc.into())));
+    }
+    entry
+}
+
+fn field_trailer(field: &FieldSchema, entry: &mut Vec<(&'static str, Json)>) {
+    if let Some(default) = &field.default {
+        entry.push(("default", Json::Raw(default.clone())));
+    }
+    if !field.aliases.is_empty() {
+        entry.push(("aliases", string_array(&field.aliases)));
     }
 }
 

@@ -48,9 +48,10 @@ pub fn kept_along_lineage(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
                 // Matched by field names alone: a consumer may hold the record in another
                 // container (`address` copied into `address[]` or `address{}`).
                 let wanted = field_names(&format!("{}{rest}", field.name));
-                let nested = field.nested_fields().into_iter().find(|nested| field_names(&nested.path) == wanted)?;
+                let nested =
+                    field.nested_fields().into_iter().find(|nested| field_names(&nested.path.to_string()) == wanted)?;
                 Some(Copy {
-                    path: nested.path,
+                    path: nested.path.to_string(),
                     pii: nested.field.pii,
                     declared: format!("`{}` of `{}`", nested.field.name, nested.record),
                     field: nested.field,

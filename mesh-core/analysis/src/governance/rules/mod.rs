@@ -86,7 +86,7 @@ fn every_field(product: &ProductDescriptor) -> Vec<AnyField<'_>> {
     for field in product.fields.iter() {
         for nested in field.nested_fields() {
             if seen.insert((nested.record, &*nested.field.name)) {
-                let path = Cow::Owned(nested.path);
+                let path = Cow::Owned(nested.path.to_string());
                 fields.push(AnyField { path, field: nested.field, record: Some(nested.record) });
             }
         }
