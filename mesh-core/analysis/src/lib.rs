@@ -18,6 +18,6 @@ pub mod evolution;
 pub mod governance;
 pub mod lineage;
 #[cfg(test)]
-mod sample;
+mod test_mesh;
 
 pub use contract_yaml::{ContractParseError, ContractYaml};

@@ -2,7 +2,7 @@ use super::*;
 use std::borrow::Cow;
 
 use crate::diagnostic::Severity;
-use crate::sample::{field, pii_field, product, reading, sla};
+use crate::test_mesh::{field, pii_field, product, reading, sla};
 use mesh_model::{
     FieldDescriptor, Layer, NestedRecord, PathStep, Pii, PiiClass, RecordFields, SourceLocation, Visibility,
 };
@@ -357,13 +357,13 @@ fn domains_products_and_fields_are_snake_case() {
 fn product_names_match_their_layer() {
     let mut mesh = clean_mesh();
     mesh[0].name = "orders".into();
-    mesh[1].inputs = vec![crate::sample::input("sales.orders", "^1")].into();
+    mesh[1].inputs = vec![crate::test_mesh::input("sales.orders", "^1")].into();
     let report = run(&mesh);
     assert_eq!(codes(&report), ["MESH0108"]);
     assert_eq!(report.diagnostics[0].severity, Severity::Warning, "a warning unless mesh.toml says otherwise");
     assert!(!report.has_errors());
     mesh[0].name = "orders_raw".into();
-    mesh[1].inputs = vec![crate::sample::input("sales.orders_raw", "^1")].into();
+    mesh[1].inputs = vec![crate::test_mesh::input("sales.orders_raw", "^1")].into();
     mesh[2].name = "orders_cleaned_v2".into();
     assert_eq!(codes(&run(&mesh)), Vec::<&str>::new());
     mesh[2].name = "orders_raw_cleaned".into();
@@ -396,7 +396,7 @@ fn a_copied_pii_field_stays_classified() {
 fn levels_come_from_mesh_toml_and_domains_may_be_stricter() {
     let mut mesh = clean_mesh();
     mesh[0].name = "orders".into();
-    mesh[1].inputs = vec![crate::sample::input("sales.orders", "^1")].into();
+    mesh[1].inputs = vec![crate::test_mesh::input("sales.orders", "^1")].into();
     let off = MeshConfig::parse("[policies]\nlayer-names = \"off\"\n", "mesh.toml");
     let report = check(&mesh, &off, today());
     assert_eq!(codes(&report), Vec::<&str>::new());

@@ -1,7 +1,7 @@
 use super::render::{self, Selection};
 use super::*;
 use crate::diagnostic::Code;
-use crate::sample::{input, product, reading};
+use crate::test_mesh::{input, product, reading};
 use mesh_model::{Layer, Visibility};
 
 fn codes(lineage: &Lineage<'_>) -> Vec<Code> {

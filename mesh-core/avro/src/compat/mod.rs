@@ -12,4 +12,4 @@ pub(crate) mod resolution;
 mod rules;
 
 pub use classify::{classify, Classification, Mode, Verdict};
-pub use rules::{Breaks, Change, Rule};
+pub use rules::{Breaks, Change, Rule, RuleKind};

@@ -9,8 +9,19 @@
 
 use std::fmt;
 
+/// What a rule compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Two schemas, by the specification's resolution; which readers it can break.
+    Schema(&'static str),
+    /// Two contracts: a promise weakened although the data still resolves.
+    Contract,
+    /// A compatible change, reported for information.
+    Information,
+}
+
 macro_rules! rules {
-    ($($(#[$doc:meta])* $variant:ident = $id:literal, $breaking:literal, $purpose:literal;)+) => {
+    ($($(#[$doc:meta])* $variant:ident = $id:literal, $kind:expr, $purpose:literal;)+) => {
         /// A kind of change between two schemas or contracts.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
@@ -35,11 +46,17 @@ macro_rules! rules {
                 }
             }
 
+            /// What the rule compares, and for schema rules which readers it can break.
+            pub const fn kind(self) -> RuleKind {
+                use RuleKind::*;
+                match self {
+                    $(Rule::$variant => $kind,)+
+                }
+            }
+
             /// Whether a change of this kind can break consumers (else it is reported for information).
             pub const fn can_break(self) -> bool {
-                match self {
-                    $(Rule::$variant => $breaking,)+
-                }
+                !matches!(self.kind(), RuleKind::Information)
             }
         }
     };
@@ -47,91 +64,91 @@ macro_rules! rules {
 
 rules! {
     /// Backward.
-    FieldAddedWithoutDefault = "FIELD_ADDED_WITHOUT_DEFAULT", true,
+    FieldAddedWithoutDefault = "FIELD_ADDED_WITHOUT_DEFAULT", Schema("backward"),
         "A field added without a default cannot be filled in when reading data written before it existed.";
     /// Forward.
-    FieldRemovedWithoutDefault = "FIELD_REMOVED_WITHOUT_DEFAULT", true,
+    FieldRemovedWithoutDefault = "FIELD_REMOVED_WITHOUT_DEFAULT", Schema("forward"),
         "A field removed that had no default leaves readers of the previous schema without a value for it.";
     /// Forward: the field got a new name (with an alias), which only new readers understand.
-    FieldRenamed = "FIELD_RENAMED", true,
+    FieldRenamed = "FIELD_RENAMED", Schema("forward"),
         "A renamed field (alias to its old name) is found by new readers, but readers of the previous schema look for the old name.";
     /// Both directions.
-    FieldTypeChanged = "FIELD_TYPE_CHANGED", true,
+    FieldTypeChanged = "FIELD_TYPE_CHANGED", Schema("both"),
         "A value's type changed to one Avro cannot resolve in either direction (no promotion applies).";
     /// Backward.
-    FieldTypeNarrowed = "FIELD_TYPE_NARROWED", true,
+    FieldTypeNarrowed = "FIELD_TYPE_NARROWED", Schema("backward"),
         "A type narrowed (e.g. long to int): previous data cannot be read with the narrower type.";
     /// Forward.
-    FieldTypeWidened = "FIELD_TYPE_WIDENED", true,
+    FieldTypeWidened = "FIELD_TYPE_WIDENED", Schema("forward"),
         "A type widened (e.g. int to long): readers of the previous schema cannot read the wider values.";
     /// Both directions; stricter than the specification, whose resolution ignores logical types.
-    LogicalTypeChanged = "LOGICAL_TYPE_CHANGED", true,
+    LogicalTypeChanged = "LOGICAL_TYPE_CHANGED", Schema("both (stricter than the specification, which ignores logical types)"),
         "A logical type became another (e.g. timestamp-millis to timestamp-micros): the bytes resolve but mean something else.";
     /// Both directions (the specification matches decimals only with equal precision and scale).
-    DecimalPrecisionChanged = "DECIMAL_PRECISION_CHANGED", true,
+    DecimalPrecisionChanged = "DECIMAL_PRECISION_CHANGED", Schema("both"),
         "A decimal's precision changed; decimals resolve only when precision and scale are equal.";
     /// Both directions.
-    DecimalScaleChanged = "DECIMAL_SCALE_CHANGED", true,
+    DecimalScaleChanged = "DECIMAL_SCALE_CHANGED", Schema("both"),
         "A decimal's scale changed; the same unscaled bytes would mean another amount.";
     /// Backward.
-    EnumSymbolRemovedWithoutDefault = "ENUM_SYMBOL_REMOVED_WITHOUT_DEFAULT", true,
+    EnumSymbolRemovedWithoutDefault = "ENUM_SYMBOL_REMOVED_WITHOUT_DEFAULT", Schema("backward"),
         "An enum symbol removed while the enum has no default: previous data holding it cannot be read.";
     /// Forward.
-    EnumSymbolAddedWithoutDefault = "ENUM_SYMBOL_ADDED_WITHOUT_DEFAULT", true,
+    EnumSymbolAddedWithoutDefault = "ENUM_SYMBOL_ADDED_WITHOUT_DEFAULT", Schema("forward"),
         "An enum symbol added while the previous enum has no default: readers of the previous schema cannot read it.";
     /// Both directions.
-    FixedSizeChanged = "FIXED_SIZE_CHANGED", true,
+    FixedSizeChanged = "FIXED_SIZE_CHANGED", Schema("both"),
         "A fixed type's size changed; fixed values resolve only with equal sizes.";
     /// Backward without an alias; forward always.
-    NameChanged = "NAME_CHANGED", true,
+    NameChanged = "NAME_CHANGED", Schema("backward without an alias; forward always"),
         "A record, enum or fixed was renamed: readers match named types by name or by the reader's aliases.";
     /// Backward.
-    UnionBranchRemoved = "UNION_BRANCH_REMOVED", true,
+    UnionBranchRemoved = "UNION_BRANCH_REMOVED", Schema("backward"),
         "A union branch was removed (e.g. a field made required): previous data using it cannot be read.";
     /// Forward.
-    UnionBranchAdded = "UNION_BRANCH_ADDED", true,
+    UnionBranchAdded = "UNION_BRANCH_ADDED", Schema("forward"),
         "A union branch was added (e.g. a field made optional): readers of the previous schema cannot read it.";
     /// Contract.
-    PiiClassWeakened = "PII_CLASS_WEAKENED", true,
+    PiiClassWeakened = "PII_CLASS_WEAKENED", Contract,
         "A field's personal-data classification was weakened or dropped, so consumers would stop protecting it.";
     /// Contract.
-    PiiEncryptionRemoved = "PII_ENCRYPTION_REMOVED", true,
+    PiiEncryptionRemoved = "PII_ENCRYPTION_REMOVED", Contract,
         "A personal-data field is no longer encrypted at rest.";
     /// Contract.
-    SlaFreshnessLoosened = "SLA_FRESHNESS_LOOSENED", true,
+    SlaFreshnessLoosened = "SLA_FRESHNESS_LOOSENED", Contract,
         "The promised freshness got longer or was dropped; consumers' own freshness promises rely on it.";
     /// Contract.
-    SlaAvailabilityLowered = "SLA_AVAILABILITY_LOWERED", true,
+    SlaAvailabilityLowered = "SLA_AVAILABILITY_LOWERED", Contract,
         "The promised availability got lower or was dropped.";
     /// Contract.
-    SlaQualityLowered = "SLA_QUALITY_LOWERED", true,
+    SlaQualityLowered = "SLA_QUALITY_LOWERED", Contract,
         "The promised quality score got lower or was dropped.";
     /// Contract.
-    VisibilityNarrowed = "VISIBILITY_NARROWED", true,
+    VisibilityNarrowed = "VISIBILITY_NARROWED", Contract,
         "A domain that could consume the product no longer may.";
     /// Contract.
-    AccessChanged = "ACCESS_CHANGED", true,
+    AccessChanged = "ACCESS_CHANGED", Contract,
         "The read grant or authentication changed, so consumers' existing access stops working.";
     /// Contract.
-    CompatibilityLoosened = "COMPATIBILITY_LOOSENED", true,
+    CompatibilityLoosened = "COMPATIBILITY_LOOSENED", Contract,
         "The compatibility mode promises less (e.g. full to backward), so some consumers lose their guarantee.";
     /// Information.
-    FieldAddedWithDefault = "FIELD_ADDED_WITH_DEFAULT", false,
+    FieldAddedWithDefault = "FIELD_ADDED_WITH_DEFAULT", Information,
         "A field was added with a default: compatible.";
     /// Information.
-    FieldRemovedWithDefault = "FIELD_REMOVED_WITH_DEFAULT", false,
+    FieldRemovedWithDefault = "FIELD_REMOVED_WITH_DEFAULT", Information,
         "A field was removed that had a default: compatible.";
     /// Information.
-    EnumSymbolChangedWithDefault = "ENUM_SYMBOL_CHANGED_WITH_DEFAULT", false,
+    EnumSymbolChangedWithDefault = "ENUM_SYMBOL_CHANGED_WITH_DEFAULT", Information,
         "Enum symbols changed where the reader's enum default absorbs unknown symbols: compatible.";
     /// Information.
-    LogicalTypeAnnotationChanged = "LOGICAL_TYPE_ANNOTATION_CHANGED", false,
+    LogicalTypeAnnotationChanged = "LOGICAL_TYPE_ANNOTATION_CHANGED", Information,
         "A logical type was added to or removed from a type (e.g. long to timestamp-millis): resolution ignores it.";
     /// Information.
-    TypePromoted = "TYPE_PROMOTED", false,
+    TypePromoted = "TYPE_PROMOTED", Information,
         "A type changed along a promotion that works both ways (string and bytes): compatible.";
     /// Information.
-    OtherChange = "OTHER_CHANGE", false,
+    OtherChange = "OTHER_CHANGE", Information,
         "Defaults, aliases or sort order changed without affecting resolution: compatible.";
 }
 
