@@ -208,6 +208,23 @@ mod tests {
     }
 
     #[test]
+    fn uuids_on_fixed_print_hyphenated_and_a_fixed_larger_than_the_input_is_an_error() {
+        let schema = r#"{"type": "fixed", "name": "U", "size": 16, "logicalType": "uuid"}"#;
+        let datum: Vec<u8> = (0..16).map(|b| b * 17).collect();
+        assert_eq!(json(schema, &datum).unwrap(), r#""00112233-4455-6677-8899-aabbccddeeff""#);
+        let huge = r#"{"type": "fixed", "name": "H", "size": 1000000}"#;
+        assert!(matches!(json(huge, &[1, 2]).unwrap_err().kind, DecodeErrorKind::LengthExceedsInput { .. }));
+    }
+
+    #[test]
+    fn a_map_keeps_the_last_of_repeated_keys_and_an_array_its_order() {
+        let map = r#"{"type": "map", "values": "int"}"#;
+        assert_eq!(json(map, &[4, 2, b'k', 2, 2, b'k', 4, 0]).unwrap(), r#"{"k":2}"#);
+        let array = r#"{"type": "array", "items": "int"}"#;
+        assert_eq!(json(array, &[2, 6, 4, 2, 4, 0]).unwrap(), "[3,1,2]");
+    }
+
+    #[test]
     fn a_too_deep_datum_is_an_error_not_a_stack_overflow() {
         let schema = r#"{"type":"record","name":"N","fields":[{"name":"next","type":["null","N"]}]}"#;
         let mut datum = vec![2; 100_000];
