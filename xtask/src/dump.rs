@@ -3,24 +3,21 @@
 //!
 //! With `--product`, records go through the product's typed reader (so files
 //! written with an older schema are resolved to the current one); without it,
-//! apache-avro's generic reader prints them as the file's own schema has them.
+//! they are decoded by walking the file's own writer schema, with the typed reader's bounds,
+//! errors and block handling (one block loop, `mesh_avro::codec::SchemaReader`).
 //! `--count` prints only the record count and the peak memory of the process.
-//! `--skip-corrupt` (typed reader only) prints the records of the readable
+//! `--skip-corrupt` prints the records of the readable
 //! blocks, reports each skipped block on stderr, and fails if any was skipped.
 //!
 //! A closed pipe (`dump FILE | head`) ends the reading there, quietly: the exit code is that of
 //! the records read until then.
 
-use std::collections::HashMap;
-use std::fmt::{self, Write as _};
-use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use apache_avro::schema::{Name, ResolvedSchema, Schema};
-use apache_avro::types::Value;
+use mesh_avro::codec::json::write_datum_json;
+use mesh_avro::codec::{Reader, SchemaReader};
 use mesh_core::codec::{ContainerError, ContainerErrorKind};
-use serde_json::Value as Json;
 
 use crate::output::{Failure, Output};
 use crate::sample::find_product;
@@ -50,7 +47,7 @@ pub fn run(
     let mut records = BufWriter::with_capacity(1 << 16, &mut *out);
     let read = match product {
         Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
-        None => generic(file, count_only, &mut records),
+        None => generic(file, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
     };
     let flushed = records.flush();
     drop(records);
@@ -149,8 +146,7 @@ fn typed(
         .find(|r| format!("{}.{}", r.descriptor.domain, r.descriptor.name) == registration.product)
         .ok_or_else(|| format!("`{}` has no registered schema", registration.product))
         .and_then(|r| (r.schema)().map_err(|e| e.to_string()))?;
-    let avro = apache_avro::Schema::parse_str(&schema.json).map_err(|e| format!("`{product}`'s schema: {e}"))?;
-    let names = names(&avro)?;
+    let parsed = &schema.parsed;
     let mut line = String::new();
     // A failed write to stdout is kept here, so that it is not reported as the file's error.
     let (mut written, mut failed) = (0, None);
@@ -158,10 +154,12 @@ fn typed(
         if count_only {
             return Ok(());
         }
-        let mut input = datum;
-        #[allow(deprecated)] // the plain generic datum reader of apache-avro 0.22
-        let value = apache_avro::from_avro_datum(&avro, &mut input, None).map_err(io::Error::other)?;
-        write_line(out, &mut line, &value, &avro, &names).map_err(|e| {
+        // The datum is in the product's layout (resolved by the typed reader): walked once, to JSON.
+        line.clear();
+        let mut input = Reader::new(datum);
+        write_datum_json(parsed, parsed.root(), &mut input, &mut line).map_err(io::Error::other)?;
+        line.push('\n');
+        out.write_all(line.as_bytes()).map_err(|e| {
             let stop = io::Error::new(e.kind(), "stdout");
             failed = Some(e);
             stop
@@ -179,184 +177,41 @@ fn typed(
     }
 }
 
-fn generic(file: &Path, count_only: bool, out: &mut impl Write) -> Result<u64, Stop> {
-    let input = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let reader = apache_avro::Reader::new(BufReader::new(input)).map_err(|e| format!("{}: {e}", file.display()))?;
-    let schema = reader.writer_schema().clone();
-    let names = names(&schema)?;
+fn generic(
+    file: &Path,
+    count_only: bool,
+    mut skipped: Option<&mut Skipped>,
+    out: &mut impl Write,
+) -> Result<u64, Stop> {
+    let mut reader = SchemaReader::open(file).map_err(|e| e.to_string())?;
+    if skipped.is_some() {
+        reader.skip_corrupt_blocks();
+    }
     let mut count = 0;
     let mut line = String::new();
-    for value in reader {
-        let value = value.map_err(|e| format!("{}, record {count}: {e}", file.display()))?;
+    loop {
+        line.clear();
+        match reader.read_json(&mut line) {
+            None => return Ok(count),
+            Some(Ok(())) => {}
+            Some(Err(error)) => match (&error.kind, skipped.as_deref_mut()) {
+                (ContainerErrorKind::Skipped(_), Some(skipped)) => {
+                    skipped.report(&error);
+                    continue;
+                }
+                _ => return Err(Stop::Input(error.to_string())),
+            },
+        }
         if !count_only {
-            write_line(out, &mut line, &value, &schema, &names).map_err(|e| Stop::Output(e, count))?;
+            line.push('\n');
+            out.write_all(line.as_bytes()).map_err(|e| Stop::Output(e, count))?;
         }
         count += 1;
     }
-    Ok(count)
-}
-
-/// One record as a JSON line; `line` is a buffer reused from record to record.
-fn write_line(
-    out: &mut impl Write,
-    line: &mut String,
-    value: &Value,
-    schema: &Schema,
-    names: &HashMap<Name, Schema>,
-) -> io::Result<()> {
-    line.clear();
-    write_json(line, value, schema, names).map_err(io::Error::other)?;
-    line.push('\n');
-    out.write_all(line.as_bytes())
-}
-
-fn names(schema: &Schema) -> Result<HashMap<Name, Schema>, String> {
-    let resolved = ResolvedSchema::try_from(schema).map_err(|e| e.to_string())?;
-    Ok(resolved.get_names().iter().map(|(name, schema)| (name.clone(), (*schema).clone())).collect())
-}
-
-/// A value as JSON text, appended to `out`: records with their fields in schema order (the order
-/// the product declares them, as apache-avro and `avro-tools tojson` print them), map entries
-/// sorted by key (Avro maps have no order), unions unwrapped, enums as symbols, decimals as exact
-/// decimal strings, uuids as strings, bytes as strings of code points 0-255 (as Avro's JSON
-/// encoding writes them).
-fn write_json(out: &mut String, value: &Value, schema: &Schema, names: &HashMap<Name, Schema>) -> fmt::Result {
-    let schema = match schema {
-        Schema::Ref { name } => names.get(name).unwrap_or(schema),
-        other => other,
-    };
-    match (value, schema) {
-        (Value::Union(index, inner), Schema::Union(union)) => {
-            let branch = union.variants().get(*index as usize).unwrap_or(&Schema::Null);
-            write_json(out, inner, branch, names)
-        }
-        (Value::Union(_, inner), _) => write_json(out, inner, schema, names),
-        (Value::Record(fields), Schema::Record(record)) => {
-            let fields = fields.iter().map(|(name, value)| {
-                let field = record.fields.iter().find(|f| f.name == *name).map_or(&Schema::Null, |f| &f.schema);
-                (name.as_str(), value, field)
-            });
-            write_object(out, fields, names)
-        }
-        (Value::Map(entries), Schema::Map(map)) => {
-            let mut entries: Vec<_> = entries.iter().map(|(k, v)| (k.as_str(), v, &*map.types)).collect();
-            entries.sort_unstable_by_key(|(key, _, _)| *key);
-            write_object(out, entries.into_iter(), names)
-        }
-        (Value::Array(items), Schema::Array(array)) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, item, &array.items, names)?;
-            }
-            out.push(']');
-            Ok(())
-        }
-        (value, schema) => write!(out, "{}", scalar_json(value, schema)),
-    }
-}
-
-/// `{"key":value,...}` with the entries in the order given.
-fn write_object<'a>(
-    out: &mut String,
-    entries: impl Iterator<Item = (&'a str, &'a Value, &'a Schema)>,
-    names: &HashMap<Name, Schema>,
-) -> fmt::Result {
-    out.push('{');
-    for (i, (key, value, schema)) in entries.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write!(out, "{}:", Json::from(key))?;
-        write_json(out, value, schema, names)?;
-    }
-    out.push('}');
-    Ok(())
-}
-
-/// A value that holds no other values, as JSON.
-fn scalar_json(value: &Value, schema: &Schema) -> Json {
-    let bytes = |b: &[u8]| Json::String(b.iter().map(|&c| char::from(c)).collect());
-    match (value, schema) {
-        (Value::Decimal(decimal), Schema::Decimal(decimal_schema)) => {
-            let raw: Vec<u8> = decimal.try_into().unwrap_or_default();
-            match mesh_core::codec::unscaled_decimal(&raw) {
-                Some(unscaled) => Json::String(decimal_text(unscaled, decimal_schema.scale)),
-                None => bytes(&raw),
-            }
-        }
-        (Value::Null, _) => Json::Null,
-        (Value::Boolean(b), _) => Json::Bool(*b),
-        (Value::Int(n) | Value::Date(n) | Value::TimeMillis(n), _) => Json::from(*n),
-        (
-            Value::Long(n)
-            | Value::TimeMicros(n)
-            | Value::TimestampMillis(n)
-            | Value::TimestampMicros(n)
-            | Value::TimestampNanos(n)
-            | Value::LocalTimestampMillis(n)
-            | Value::LocalTimestampMicros(n)
-            | Value::LocalTimestampNanos(n),
-            _,
-        ) => Json::from(*n),
-        (Value::Float(f), _) => Json::from(f64::from(*f)),
-        (Value::Double(f), _) => Json::from(*f),
-        (Value::String(s) | Value::Enum(_, s), _) => Json::String(s.clone()),
-        (Value::Uuid(uuid), _) => Json::String(uuid.to_string()),
-        (Value::Bytes(b) | Value::Fixed(_, b), _) => bytes(b),
-        (other, _) => Json::String(format!("{other:?}")),
-    }
-}
-
-fn decimal_text(unscaled: i128, scale: usize) -> String {
-    let sign = if unscaled < 0 { "-" } else { "" };
-    let digits = unscaled.unsigned_abs().to_string();
-    if scale == 0 {
-        return format!("{sign}{digits}");
-    }
-    let padded = format!("{digits:0>width$}", width = scale + 1);
-    let (whole, fraction) = padded.split_at(padded.len() - scale);
-    format!("{sign}{whole}.{fraction}")
 }
 
 /// The process's peak resident memory, from /proc (Linux only).
 fn peak_memory() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status.lines().find_map(|line| line.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn records_keep_their_field_order_and_maps_sort_their_keys() {
-        let schema = Schema::parse_str(
-            r#"{"type": "record", "name": "Reading", "fields": [
-                {"name": "zone", "type": "int"},
-                {"name": "counts", "type": {"type": "map", "values": "long"}},
-                {"name": "note", "type": ["null", "string"]},
-                {"name": "at", "type": {"type": "record", "name": "At", "fields": [
-                    {"name": "y", "type": "int"}, {"name": "x", "type": "int"}]}}]}"#,
-        )
-        .unwrap();
-        let value = Value::Record(vec![
-            ("zone".into(), Value::Int(1)),
-            ("counts".into(), Value::Map([("b".into(), Value::Long(1)), ("a\"".into(), Value::Long(2))].into())),
-            ("note".into(), Value::Union(1, Box::new(Value::String("x\n".into())))),
-            ("at".into(), Value::Record(vec![("y".into(), Value::Int(3)), ("x".into(), Value::Int(4))])),
-        ]);
-        let mut out = String::new();
-        write_json(&mut out, &value, &schema, &names(&schema).unwrap()).unwrap();
-        assert_eq!(out, r#"{"zone":1,"counts":{"a\"":2,"b":1},"note":"x\n","at":{"y":3,"x":4}}"#);
-    }
-
-    #[test]
-    fn decimals_print_exactly() {
-        assert_eq!(decimal_text(12345, 2), "123.45");
-        assert_eq!(decimal_text(-5, 2), "-0.05");
-        assert_eq!(decimal_text(7, 0), "7");
-    }
 }

@@ -137,15 +137,15 @@ enum Command {
     Dump {
         /// The container file.
         file: PathBuf,
-        /// Read through this product's typed reader (resolving older schemas); otherwise the generic reader.
+        /// Read through this product's typed reader (resolving older schemas); otherwise as the file's own schema has them.
         #[arg(long)]
         product: Option<String>,
         /// Print only the record count and the peak memory.
         #[arg(long)]
         count: bool,
         /// Skip corrupt blocks (reported on stderr) and print the records of the others; exits
-        /// non-zero if any block was skipped. Needs --product.
-        #[arg(long, requires = "product")]
+        /// non-zero if any block was skipped.
+        #[arg(long)]
         skip_corrupt: bool,
     },
 }

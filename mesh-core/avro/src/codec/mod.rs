@@ -17,12 +17,13 @@ mod container;
 mod decode;
 pub mod encode;
 mod error;
+pub mod json;
 pub mod resolve;
 mod sample;
 
 pub use container::{
     Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, FileHeader,
-    SkippedBlock,
+    SchemaReader, SkippedBlock,
 };
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
 pub use error::{DecodeError, DecodeErrorKind};

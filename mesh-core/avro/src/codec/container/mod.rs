@@ -9,12 +9,14 @@ mod error;
 mod header;
 mod reader;
 mod recovery;
+mod schema_reader;
 mod writer;
 
 pub use compression::Compression;
 pub use error::{ContainerError, ContainerErrorKind, SkippedBlock};
 pub use header::FileHeader;
 pub use reader::ContainerReader;
+pub use schema_reader::SchemaReader;
 pub use writer::ContainerWriter;
 
 /// The four bytes every Avro object container file starts with.

@@ -33,9 +33,17 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 /// ([`ContainerReader::skip_corrupt_blocks`]): then each skipped block is
 /// yielded as a [`ContainerErrorKind::Skipped`] error and reading goes on.
 pub struct ContainerReader<T: ContainerRecord, R: Read> {
+    blocks: Blocks<R>,
+    _product: PhantomData<fn() -> T>,
+}
+
+/// The block loop every container reader shares: framing, bounds, counts, recovery. Generic
+/// over how a record is decoded ([`Blocks::read_next`]), so the typed reader and the
+/// schema-driven one ([`super::SchemaReader`]) are one code path.
+pub(super) struct Blocks<R: Read> {
     input: BufReader<R>,
     file: String,
-    header: FileHeader,
+    pub(super) header: FileHeader,
     plan: Option<Plan>,
     decompressor: BlockDecompressor,
     compressed: Vec<u8>,
@@ -46,7 +54,7 @@ pub struct ContainerReader<T: ContainerRecord, R: Read> {
     blocks_read: u64,
     record_in_block: u64,
     done: bool,
-    max_block_bytes: usize,
+    pub(super) max_block_bytes: usize,
     /// The fewest bytes a record of the writer schema takes: a block's count is checked against
     /// its size with it. Zero for records that take no bytes (all fields `null`, say).
     min_record_bytes: u64,
@@ -55,8 +63,7 @@ pub struct ContainerReader<T: ContainerRecord, R: Read> {
     recovery: Option<Recovery<R>>,
     block_start: u64,
     block_claimed: Option<(u64, Option<u64>)>,
-    skipped: u64,
-    _product: PhantomData<fn() -> T>,
+    pub(super) skipped: u64,
 }
 
 impl<T: ContainerRecord> ContainerReader<T, File> {
@@ -99,12 +106,70 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
         let plan = Plan::new(&writer_schema, &reader_schema.parsed)
             .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
-        Ok(Self {
+        let plan = (!plan.is_identity()).then_some(plan);
+        let blocks = Blocks::new(input, file, header, plan, writer_schema.min_datum_bytes());
+        Ok(Self { blocks, _product: PhantomData })
+    }
+
+    /// The file's header.
+    pub fn header(&self) -> &FileHeader {
+        &self.blocks.header
+    }
+
+    /// Whether records go through a resolution plan (the writer schema differs from `T`'s).
+    pub fn is_resolving(&self) -> bool {
+        self.blocks.plan.is_some()
+    }
+
+    /// Sets the largest block accepted, compressed or decompressed.
+    pub fn set_max_block_bytes(&mut self, bytes: usize) {
+        self.blocks.max_block_bytes = bytes;
+    }
+
+    /// How many corrupt blocks were skipped so far (see [`ContainerReader::skip_corrupt_blocks`]).
+    pub fn skipped_blocks(&self) -> u64 {
+        self.blocks.skipped
+    }
+
+    /// Reads the next record into `record`, reusing its strings and vectors (see
+    /// [`AvroCodec::decode_into`](crate::codec::AvroCodec::decode_into)): the allocation-free way to scan a file. `None` at the end.
+    ///
+    /// ```no_run
+    /// # fn scan<T: mesh_avro::codec::ContainerRecord>(first: T) -> Result<(), mesh_avro::codec::ContainerError> {
+    /// let mut reader = mesh_avro::codec::ContainerReader::<T, _>::open("orders.avro")?;
+    /// let mut record = first; // any value of `T`, e.g. the first record read with `next()`
+    /// while let Some(read) = reader.read_into(&mut record) {
+    ///     read?;
+    ///     // use `&record` here; the next call overwrites it
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
+    pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
+        self.blocks.read_next(|input| record.decode_into(input))
+    }
+}
+
+impl<R: Read> Blocks<R> {
+    /// Blocks after `header`, read from `input` (just past the header); `file` names the input in
+    /// errors; `plan` transcodes each record first; `min_record_bytes` is the writer schema's
+    /// [`Schema::min_datum_bytes`](crate::schema::Schema::min_datum_bytes).
+    pub(super) fn new(
+        input: BufReader<R>,
+        file: String,
+        header: FileHeader,
+        plan: Option<Plan>,
+        min_record_bytes: u64,
+    ) -> Self {
+        Self {
             input,
             file,
             decompressor: BlockDecompressor::new(header.codec),
             header,
-            plan: (!plan.is_identity()).then_some(plan),
+            plan,
             compressed: Vec::new(),
             block: Vec::new(),
             scratch: Vec::new(),
@@ -114,33 +179,12 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             record_in_block: 0,
             done: false,
             max_block_bytes: DEFAULT_MAX_BLOCK_BYTES,
-            min_record_bytes: writer_schema.min_datum_bytes(),
+            min_record_bytes,
             recovery: None,
             block_start: 0,
             block_claimed: None,
             skipped: 0,
-            _product: PhantomData,
-        })
-    }
-
-    /// The file's header.
-    pub fn header(&self) -> &FileHeader {
-        &self.header
-    }
-
-    /// Whether records go through a resolution plan (the writer schema differs from `T`'s).
-    pub fn is_resolving(&self) -> bool {
-        self.plan.is_some()
-    }
-
-    /// Sets the largest block accepted, compressed or decompressed.
-    pub fn set_max_block_bytes(&mut self, bytes: usize) {
-        self.max_block_bytes = bytes;
-    }
-
-    /// How many corrupt blocks were skipped so far (see [`ContainerReader::skip_corrupt_blocks`]).
-    pub fn skipped_blocks(&self) -> u64 {
-        self.skipped
+        }
     }
 
     fn error(&self, kind: ContainerErrorKind, record: bool) -> ContainerError {
@@ -349,7 +393,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
     /// the reading after an error (unless skipping corrupt blocks). `next` and `read_into` differ
     /// only in `decode`.
     #[inline]
-    fn read_next<X>(
+    pub(super) fn read_next<X>(
         &mut self,
         decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
     ) -> Option<Result<X, ContainerError>> {
@@ -376,27 +420,6 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             }
             Err(error) => Err(self.record_failed(error)),
         })
-    }
-
-    /// Reads the next record into `record`, reusing its strings and vectors (see
-    /// [`AvroCodec::decode_into`](crate::codec::AvroCodec::decode_into)): the allocation-free way to scan a file. `None` at the end.
-    ///
-    /// ```no_run
-    /// # fn scan<T: mesh_avro::codec::ContainerRecord>(first: T) -> Result<(), mesh_avro::codec::ContainerError> {
-    /// let mut reader = mesh_avro::codec::ContainerReader::<T, _>::open("orders.avro")?;
-    /// let mut record = first; // any value of `T`, e.g. the first record read with `next()`
-    /// while let Some(read) = reader.read_into(&mut record) {
-    ///     read?;
-    ///     // use `&record` here; the next call overwrites it
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
-    pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
-        self.read_next(|input| record.decode_into(input))
     }
 }
 
@@ -439,6 +462,13 @@ impl<T: ContainerRecord, R: Read + Seek> ContainerReader<T, R> {
     /// The scan reads each byte once and keeps 15 bytes; a corrupt block's claimed size is still
     /// bounded by [`ContainerReader::set_max_block_bytes`], and memory grows only as bytes arrive.
     pub fn skip_corrupt_blocks(&mut self) {
+        self.blocks.skip_corrupt_blocks();
+    }
+}
+
+impl<R: Read + Seek> Blocks<R> {
+    /// As [`ContainerReader::skip_corrupt_blocks`].
+    pub(super) fn skip_corrupt_blocks(&mut self) {
         let recovery = Recovery::new();
         if let Ok(at) = (recovery.position)(&mut self.input) {
             self.block_start = at;
@@ -451,6 +481,6 @@ impl<T: ContainerRecord, R: Read> Iterator for ContainerReader<T, R> {
     type Item = Result<T, ContainerError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.read_next(T::decode)
+        self.blocks.read_next(T::decode)
     }
 }

@@ -22,8 +22,8 @@
 //! with no dynamic value in between. When the two schemas encode identically
 //! the plan says so ([`Plan::is_identity`]) and the reader skips it.
 //!
-//! Stages: [`build`] plans a writer and a reader schema, [`defaults`] encodes the reader's
-//! defaults for fields the writer lacks, [`transcode`] runs the plan over data.
+//! Stages: `build` plans a writer and a reader schema, `defaults` encodes the reader's
+//! defaults for fields the writer lacks, `transcode` runs the plan over data.
 
 mod build;
 mod defaults;

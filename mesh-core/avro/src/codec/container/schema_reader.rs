@@ -1,0 +1,92 @@
+//! Reads any container file's records as JSON, decoded by walking the file's own writer schema.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+use super::reader::Blocks;
+use super::{ContainerError, ContainerErrorKind, FileHeader};
+use crate::codec::json::write_datum_json;
+use crate::schema::Schema;
+
+/// Reads the records of any container file, each written as one JSON text (see
+/// [`write_datum_json`]), with the bounds, errors and block handling of
+/// [`ContainerReader`](super::ContainerReader): the same block loop, only the record decoder
+/// differs (the file's parsed writer schema, walked, instead of a Rust type).
+pub struct SchemaReader<R: Read> {
+    blocks: Blocks<R>,
+    schema: Schema,
+}
+
+impl SchemaReader<File> {
+    /// Opens the file at `path`.
+    ///
+    /// # Errors
+    /// As [`SchemaReader::new`], or the file cannot be opened.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, ContainerError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| ContainerError {
+            file: path.display().to_string(),
+            block: None,
+            record: None,
+            kind: ContainerErrorKind::Io(e),
+        })?;
+        Self::new(file, path.display().to_string())
+    }
+}
+
+impl<R: Read> SchemaReader<R> {
+    /// Reads the header from `input`; `file` names the input in errors.
+    ///
+    /// # Errors
+    /// Not an Avro file, a truncated or malformed header, an unsupported codec, or a writer
+    /// schema that is not valid Avro.
+    pub fn new(input: R, file: impl Into<String>) -> Result<Self, ContainerError> {
+        let file = file.into();
+        let error = |kind| ContainerError { file: file.clone(), block: None, record: None, kind };
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        let header = FileHeader::read(&mut input).map_err(error)?;
+        let schema = Schema::parse(&header.schema_json)
+            .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
+        let min_record_bytes = schema.min_datum_bytes();
+        Ok(Self { blocks: Blocks::new(input, file, header, None, min_record_bytes), schema })
+    }
+
+    /// The file's header.
+    pub fn header(&self) -> &FileHeader {
+        &self.blocks.header
+    }
+
+    /// The file's writer schema, parsed.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Sets the largest block accepted, compressed or decompressed.
+    pub fn set_max_block_bytes(&mut self, bytes: usize) {
+        self.blocks.max_block_bytes = bytes;
+    }
+
+    /// How many corrupt blocks were skipped so far.
+    pub fn skipped_blocks(&self) -> u64 {
+        self.blocks.skipped
+    }
+
+    /// Appends the next record to `out` as JSON; `None` at the end.
+    ///
+    /// # Errors
+    /// As [`ContainerReader`](super::ContainerReader)'s items; after an error `out` may hold part
+    /// of the record, and the reading ends (unless skipping corrupt blocks).
+    pub fn read_json(&mut self, out: &mut String) -> Option<Result<(), ContainerError>> {
+        let schema = &self.schema;
+        self.blocks.read_next(|input| write_datum_json(schema, schema.root(), input, out))
+    }
+}
+
+impl<R: Read + Seek> SchemaReader<R> {
+    /// Skips corrupt blocks instead of ending at the first one, as
+    /// [`ContainerReader::skip_corrupt_blocks`](super::ContainerReader::skip_corrupt_blocks).
+    pub fn skip_corrupt_blocks(&mut self) {
+        self.blocks.skip_corrupt_blocks();
+    }
+}

@@ -1,0 +1,234 @@
+//! One datum as JSON text, decoded by walking its schema: no Rust type, no intermediate value.
+//!
+//! The JSON is what `cargo xtask dump` prints: records with their fields in schema order, map
+//! entries sorted by key (Avro maps have no order; of repeated keys the last is kept), unions
+//! unwrapped, enums as symbols, decimals as exact decimal strings, uuids as strings, bytes and
+//! fixed as strings of code points 0-255 (as Avro's JSON encoding writes them), dates, times and
+//! timestamps as their numbers.
+
+use std::fmt::Write as _;
+
+use serde_json::Value as Json;
+
+use super::decode::{unscaled_decimal, Reader};
+use super::error::{DecodeError, DecodeErrorKind};
+use crate::schema::{Kind, Logical, Schema, TypeId};
+
+/// Decodes one datum of type `ty` from `input` and appends it to `out` as JSON.
+///
+/// Records nest at most [`MAX_DEPTH`](super::MAX_DEPTH) deep (recursive types could otherwise
+/// exhaust the stack); every length is checked against the bytes left, as in [`Reader`].
+///
+/// # Errors
+/// The bytes are not a datum of `ty`: truncated, a bad length or index, invalid UTF-8, too deep.
+pub fn write_datum_json(
+    schema: &Schema,
+    ty: TypeId,
+    input: &mut Reader<'_>,
+    out: &mut String,
+) -> Result<(), DecodeError> {
+    let node = schema.get(ty);
+    match (&node.kind, &node.logical) {
+        (Kind::Bytes, Some(Logical::Decimal { scale, .. })) => {
+            let raw = input.read_slice()?;
+            push_decimal(out, raw, *scale);
+        }
+        (Kind::Fixed(fixed), Some(Logical::Decimal { scale, .. })) => {
+            let raw = input.take(fixed_len(input, fixed.size)?)?;
+            push_decimal(out, raw, *scale);
+        }
+        (Kind::Fixed(fixed), Some(Logical::Uuid)) if fixed.size == 16 => {
+            let raw = input.take(16)?;
+            out.push('"');
+            for (i, byte) in raw.iter().enumerate() {
+                if matches!(i, 4 | 6 | 8 | 10) {
+                    out.push('-');
+                }
+                let _ = write!(out, "{byte:02x}");
+            }
+            out.push('"');
+        }
+        (Kind::Null, _) => out.push_str("null"),
+        (Kind::Boolean, _) => out.push_str(if input.read_boolean()? { "true" } else { "false" }),
+        (Kind::Int, _) => push(out, &Json::from(input.read_int()?)),
+        (Kind::Long, _) => push(out, &Json::from(input.read_long()?)),
+        (Kind::Float, _) => push(out, &Json::from(f64::from(input.read_float()?))),
+        (Kind::Double, _) => push(out, &Json::from(input.read_double()?)),
+        (Kind::Bytes, _) => push_bytes(out, input.read_slice()?),
+        (Kind::String, _) => push_str(out, input.read_str()?),
+        (Kind::Fixed(fixed), _) => {
+            let raw = input.take(fixed_len(input, fixed.size)?)?;
+            push_bytes(out, raw);
+        }
+        (Kind::Enum(e), _) => push_str(out, &e.symbols[input.read_enum_index(e.symbols.len())?]),
+        (Kind::Union(branches), _) => {
+            let branch = branches[input.read_union_index(branches.len())?];
+            write_datum_json(schema, branch, input, out)?;
+        }
+        (Kind::Record(record), _) => {
+            input.enter()?;
+            out.push('{');
+            for (i, field) in record.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_str(out, &field.name);
+                out.push(':');
+                write_datum_json(schema, field.ty, input, out)?;
+            }
+            out.push('}');
+            input.leave();
+        }
+        (Kind::Array(items), _) => {
+            out.push('[');
+            let mut first = true;
+            while let Some(count) = input.read_block_count()? {
+                for _ in 0..count {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    write_datum_json(schema, *items, input, out)?;
+                }
+            }
+            out.push(']');
+        }
+        (Kind::Map(values), _) => write_map(schema, *values, input, out)?,
+    }
+    Ok(())
+}
+
+/// A map's entries, sorted by key: each value is written on its own first, then placed.
+fn write_map(schema: &Schema, values: TypeId, input: &mut Reader<'_>, out: &mut String) -> Result<(), DecodeError> {
+    let mut entries: Vec<(&str, String)> = Vec::new();
+    while let Some(count) = input.read_block_count()? {
+        for _ in 0..count {
+            let key = input.read_str()?;
+            let mut value = String::new();
+            write_datum_json(schema, values, input, &mut value)?;
+            entries.push((key, value));
+        }
+    }
+    // Stable, so of repeated keys the last written stays last, and is the one kept (as a map would).
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    out.push('{');
+    let mut first = true;
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if entries.get(i + 1).is_some_and(|next| next.0 == *key) {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        push_str(out, key);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// A fixed's size as a length, checked against the bytes left (a schema may declare any size).
+fn fixed_len(input: &Reader<'_>, size: u64) -> Result<usize, DecodeError> {
+    usize::try_from(size)
+        .ok()
+        .filter(|&len| len <= input.remaining())
+        .ok_or_else(|| input.error(DecodeErrorKind::LengthExceedsInput { length: size, remaining: input.remaining() }))
+}
+
+fn push(out: &mut String, json: &Json) {
+    let _ = write!(out, "{json}");
+}
+
+fn push_str(out: &mut String, s: &str) {
+    // serde_json's escaping, so strings print exactly as `dump` always printed them.
+    let _ = write!(out, "{}", Json::from(s));
+}
+
+fn push_bytes(out: &mut String, bytes: &[u8]) {
+    push_str(out, &bytes.iter().map(|&c| char::from(c)).collect::<String>());
+}
+
+/// A decimal's exact decimal string, or its bytes if its unscaled value does not fit 128 bits.
+fn push_decimal(out: &mut String, raw: &[u8], scale: u32) {
+    match unscaled_decimal(raw) {
+        Some(unscaled) => push_str(out, &decimal_text(unscaled, scale as usize)),
+        None => push_bytes(out, raw),
+    }
+}
+
+/// `unscaled` × 10^-`scale` written out exactly.
+pub fn decimal_text(unscaled: i128, scale: usize) -> String {
+    let sign = if unscaled < 0 { "-" } else { "" };
+    let digits = unscaled.unsigned_abs().to_string();
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale);
+    format!("{sign}{whole}.{fraction}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(schema: &str, datum: &[u8]) -> Result<String, DecodeError> {
+        let schema = Schema::parse(schema).unwrap();
+        let mut out = String::new();
+        let mut input = Reader::new(datum);
+        write_datum_json(&schema, schema.root(), &mut input, &mut out)?;
+        input.finish()?;
+        Ok(out)
+    }
+
+    #[test]
+    fn records_keep_their_field_order_and_maps_sort_their_keys() {
+        let schema = r#"{"type": "record", "name": "Reading", "fields": [
+            {"name": "zone", "type": "int"},
+            {"name": "counts", "type": {"type": "map", "values": "long"}},
+            {"name": "note", "type": ["null", "string"]},
+            {"name": "at", "type": {"type": "record", "name": "At", "fields": [
+                {"name": "y", "type": "int"}, {"name": "x", "type": "int"}]}}]}"#;
+        let datum = [2, 4, 2, b'b', 2, 4, b'a', b'"', 4, 0, 2, 4, b'x', b'\n', 6, 8];
+        assert_eq!(
+            json(schema, &datum).unwrap(),
+            r#"{"zone":1,"counts":{"a\"":2,"b":1},"note":"x\n","at":{"y":3,"x":4}}"#
+        );
+    }
+
+    #[test]
+    fn decimals_print_exactly() {
+        assert_eq!(decimal_text(12345, 2), "123.45");
+        assert_eq!(decimal_text(-5, 2), "-0.05");
+        assert_eq!(decimal_text(7, 0), "7");
+        let schema = r#"{"type": "bytes", "logicalType": "decimal", "precision": 5, "scale": 2}"#;
+        assert_eq!(json(schema, &[4, 0x30, 0x39]).unwrap(), r#""123.45""#);
+    }
+
+    #[test]
+    fn uuids_on_fixed_print_hyphenated_and_a_fixed_larger_than_the_input_is_an_error() {
+        let schema = r#"{"type": "fixed", "name": "U", "size": 16, "logicalType": "uuid"}"#;
+        let datum: Vec<u8> = (0..16).map(|b| b * 17).collect();
+        assert_eq!(json(schema, &datum).unwrap(), r#""00112233-4455-6677-8899-aabbccddeeff""#);
+        let huge = r#"{"type": "fixed", "name": "H", "size": 1000000}"#;
+        assert!(matches!(json(huge, &[1, 2]).unwrap_err().kind, DecodeErrorKind::LengthExceedsInput { .. }));
+    }
+
+    #[test]
+    fn a_map_keeps_the_last_of_repeated_keys_and_an_array_its_order() {
+        let map = r#"{"type": "map", "values": "int"}"#;
+        assert_eq!(json(map, &[4, 2, b'k', 2, 2, b'k', 4, 0]).unwrap(), r#"{"k":2}"#);
+        let array = r#"{"type": "array", "items": "int"}"#;
+        assert_eq!(json(array, &[2, 6, 4, 2, 4, 0]).unwrap(), "[3,1,2]");
+    }
+
+    #[test]
+    fn a_too_deep_datum_is_an_error_not_a_stack_overflow() {
+        let schema = r#"{"type":"record","name":"N","fields":[{"name":"next","type":["null","N"]}]}"#;
+        let mut datum = vec![2; 100_000];
+        datum.push(0);
+        assert_eq!(json(schema, &datum).unwrap_err().kind, DecodeErrorKind::TooDeep);
+    }
+}
