@@ -159,7 +159,7 @@ fn push_decimal(out: &mut String, raw: &[u8], scale: u32) {
 }
 
 /// `unscaled` × 10^-`scale` written out exactly.
-pub fn decimal_text(unscaled: i128, scale: usize) -> String {
+fn decimal_text(unscaled: i128, scale: usize) -> String {
     let sign = if unscaled < 0 { "-" } else { "" };
     let digits = unscaled.unsigned_abs().to_string();
     if scale == 0 {

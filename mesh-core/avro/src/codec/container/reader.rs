@@ -66,20 +66,29 @@ pub(super) struct Blocks<R: Read> {
     pub(super) skipped: u64,
 }
 
+/// Opens the file at `path` for a reader; the name is how errors show the file.
+pub(super) fn open_file(path: &Path) -> Result<(File, String), ContainerError> {
+    let name = path.display().to_string();
+    match File::open(path) {
+        Ok(file) => Ok((file, name)),
+        Err(e) => Err(ContainerError { file: name, block: None, record: None, kind: ContainerErrorKind::Io(e) }),
+    }
+}
+
+/// The writer schema a file's header carries, parsed.
+pub(super) fn writer_schema(header: &FileHeader) -> Result<crate::schema::Schema, ContainerErrorKind> {
+    crate::schema::Schema::parse(&header.schema_json)
+        .map_err(|e| ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}")))
+}
+
 impl<T: ContainerRecord> ContainerReader<T, File> {
     /// Opens the file at `path`.
     ///
     /// # Errors
     /// As [`ContainerReader::new`], or the file cannot be opened.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, ContainerError> {
-        let path = path.as_ref();
-        let file = File::open(path).map_err(|e| ContainerError {
-            file: path.display().to_string(),
-            block: None,
-            record: None,
-            kind: ContainerErrorKind::Io(e),
-        })?;
-        Self::new(file, path.display().to_string())
+        let (file, name) = open_file(path.as_ref())?;
+        Self::new(file, name)
     }
 }
 
@@ -102,8 +111,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         }
         let reader_schema =
             T::writer_schema().map_err(|e| error(ContainerErrorKind::IncompatibleSchema(e.to_string())))?;
-        let writer_schema = crate::schema::Schema::parse(&header.schema_json)
-            .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
+        let writer_schema = writer_schema(&header).map_err(error)?;
         let plan = Plan::new(&writer_schema, &reader_schema.parsed)
             .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
         let plan = (!plan.is_identity()).then_some(plan);

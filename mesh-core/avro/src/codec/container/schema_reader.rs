@@ -4,8 +4,8 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use super::reader::Blocks;
-use super::{ContainerError, ContainerErrorKind, FileHeader};
+use super::reader::{open_file, writer_schema, Blocks};
+use super::{ContainerError, FileHeader};
 use crate::codec::json::write_datum_json;
 use crate::schema::Schema;
 
@@ -24,14 +24,8 @@ impl SchemaReader<File> {
     /// # Errors
     /// As [`SchemaReader::new`], or the file cannot be opened.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, ContainerError> {
-        let path = path.as_ref();
-        let file = File::open(path).map_err(|e| ContainerError {
-            file: path.display().to_string(),
-            block: None,
-            record: None,
-            kind: ContainerErrorKind::Io(e),
-        })?;
-        Self::new(file, path.display().to_string())
+        let (file, name) = open_file(path.as_ref())?;
+        Self::new(file, name)
     }
 }
 
@@ -46,8 +40,7 @@ impl<R: Read> SchemaReader<R> {
         let error = |kind| ContainerError { file: file.clone(), block: None, record: None, kind };
         let mut input = BufReader::with_capacity(1 << 16, input);
         let header = FileHeader::read(&mut input).map_err(error)?;
-        let schema = Schema::parse(&header.schema_json)
-            .map_err(|e| error(ContainerErrorKind::BadHeader(format!("`avro.schema` is not a valid schema: {e}"))))?;
+        let schema = writer_schema(&header).map_err(error)?;
         let min_record_bytes = schema.min_datum_bytes();
         Ok(Self { blocks: Blocks::new(input, file, header, None, min_record_bytes), schema })
     }
