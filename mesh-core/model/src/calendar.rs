@@ -58,6 +58,18 @@ impl CalendarDate {
         Self { year, month, day }
     }
 
+    /// Days from 1970-01-01 to this date (negative: before).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil, the inverse of `from_days_since_epoch`.
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let year_of_era = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
     /// Today's date in UTC, from the system clock.
     pub fn today() -> Self {
         let seconds = match SystemTime::now().duration_since(UNIX_EPOCH) {
@@ -104,6 +116,7 @@ mod tests {
             (20_453, "2025-12-31"),
         ] {
             assert_eq!(CalendarDate::from_days_since_epoch(days).to_string(), date, "{days}");
+            assert_eq!(CalendarDate::parse(date).unwrap().days_since_epoch(), days, "{date}");
         }
         assert!(CalendarDate::today() > CalendarDate::parse("2025-01-01").unwrap());
     }

@@ -9,6 +9,7 @@ pub mod avro;
 pub mod keys;
 
 mod calendar;
+mod timestamp;
 mod descriptor;
 mod field_path;
 mod names;
@@ -20,6 +21,7 @@ mod sla;
 mod version;
 
 pub use calendar::CalendarDate;
+pub use timestamp::{Instant, InstantError};
 pub use descriptor::{
     Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla,
     SourceLocation, Text, Visibility,

@@ -1,0 +1,1 @@
+//! JSON text to an Avro datum, walking the product's schema.
