@@ -137,7 +137,11 @@ impl JsonLineEncoder {
             }
             _ => None,
         };
-        LineError::syntax(error.column(), reason.unwrap_or_else(|| "not a JSON value".into()))
+        let reason = match reason.as_deref() {
+            Some("recursion limit exceeded") => format!("nested deeper than {MAX_NESTING} objects and arrays"),
+            _ => reason.unwrap_or_else(|| "not a JSON value".into()),
+        };
+        LineError::syntax(error.column(), reason)
     }
 }
 
@@ -894,5 +898,27 @@ impl<'de> Visitor<'de> for MapKey<'_> {
         write_str(self.out, key);
         self.keys.push((self.out.len() - key.len(), self.out.len()));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_on_fixed_are_sign_extended_or_refused_when_too_wide() {
+        let fixed = |unscaled, size| {
+            let mut out = Vec::new();
+            write_fixed_decimal(&mut out, unscaled, size).map(|()| out)
+        };
+        assert_eq!(fixed(-125, 3), Some(vec![0xff, 0xff, 0x83]));
+        assert_eq!(fixed(127, 1), Some(vec![0x7f]));
+        assert_eq!(fixed(-128, 1), Some(vec![0x80]));
+        assert_eq!(fixed(128, 1), None, "the sign bit would make it negative");
+        assert_eq!(fixed(-129, 1), None);
+        assert_eq!(fixed(1 << 70, 8), None);
+        let mut wide = vec![0; 4];
+        wide.extend_from_slice(&(1i128 << 100).to_be_bytes());
+        assert_eq!(fixed(1 << 100, 20), Some(wide));
     }
 }

@@ -197,7 +197,9 @@ fn describe_problem(plan: &Plan, problem: Problem) -> String {
         Problem::FixedSize(node, decoded) => {
             format!("expected {}, found base64 of {decoded} bytes", expected(plan, node))
         }
-        Problem::UnknownSymbol(node) => format!("expected {} (exactly, case included)", expected(plan, node)),
+        Problem::UnknownSymbol(node) => {
+            format!("expected {}, found another string (symbols match exactly, case included)", expected(plan, node))
+        }
         Problem::Decimal(node, error) => match error {
             DecimalError::Form => format!("expected {}", expected(plan, node)),
             DecimalError::Scale => format!("more digits after the point than {} holds (never rounded)", ty(node)),
