@@ -23,6 +23,7 @@ mod files;
 mod graph;
 mod mesh;
 mod publish;
+mod run;
 mod sample;
 
 use std::ffi::OsString;
@@ -133,6 +134,22 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Build the products into the lakehouse in lineage order: bronze from the landing folder,
+    /// the others by their pipelines; only what has new input is rebuilt.
+    Run {
+        /// Only this product (`domain.name`) and what feeds it; repeatable.
+        #[arg(long, value_name = "ID")]
+        product: Vec<String>,
+        /// The landing folder bronze products are ingested from (default: `landing/` in the workspace).
+        #[arg(long, value_name = "DIR")]
+        landing: Option<PathBuf>,
+        /// The lakehouse folder (default: `lakehouse/` in the workspace).
+        #[arg(long, value_name = "DIR")]
+        lakehouse: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = run::RunFormat::Text)]
+        format: run::RunFormat,
+    },
     /// Print the records of an Avro container file as JSON lines.
     Dump {
         /// The container file.
@@ -222,6 +239,12 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             sample::run(&product, rows, &file, seed, &codec).map_err(Failure::from)
         }
         Command::Test { args } => components::run(&workspace_root(), &args).map_err(Failure::from),
+        Command::Run { product, landing, lakehouse, format } => {
+            let root = workspace_root();
+            let landing = landing.unwrap_or_else(|| root.join("landing"));
+            let lakehouse = lakehouse.unwrap_or_else(|| root.join("lakehouse"));
+            return run::run(&product, &landing, &lakehouse, format, out).map(passed);
+        }
         Command::Dump { file, product, count, skip_corrupt } => {
             dump::run(&file, product.as_deref(), count, skip_corrupt, out)
         }

@@ -8,7 +8,7 @@ use mesh_macros::data_product;
 /// Campaign touch events (opens, clicks, ad views) as the campaign tools exported them.
 #[data_product(
     domain = "marketing",
-    version = "1.0.0",
+    version = "1.1.0",
     owner = "marketing-data@company.com",
     layer = "bronze",
     support = "#marketing-data on Slack",
@@ -24,10 +24,16 @@ pub struct MarketingRaw {
     /// The recipient's email address.
     #[pii(direct, encrypted)]
     pub email: String,
+    /// The recipient's customer id in the CRM, when the recipient is a known contact.
+    pub customer_id: Option<String>,
     /// Channel name as the tool spells it.
     pub channel: String,
     /// When the touch happened, by the tool's clock.
     pub occurred_at: TimestampMillis,
     /// UTM parameters of the link, if any.
     pub utm: HashMap<String, String>,
+    /// What the touch cost in EUR, as decimal text, when the tool reports it.
+    pub cost_eur: Option<String>,
 }
+
+mesh_pipeline::landing!(MarketingRaw);

@@ -3,7 +3,7 @@
 use mesh_macros::AvroEnum;
 
 /// The channel through which a campaign reached a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, AvroEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AvroEnum)]
 #[avro(namespace = "marketing")]
 pub enum Channel {
     /// Email newsletter or campaign mail.

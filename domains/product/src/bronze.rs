@@ -29,3 +29,5 @@ pub struct UsageRaw {
     /// When the collector received the event.
     pub received_at: TimestampMicros,
 }
+
+mesh_pipeline::landing!(UsageRaw);

@@ -3,7 +3,7 @@
 use mesh_macros::AvroEnum;
 
 /// The client platform an event came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, AvroEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AvroEnum)]
 pub enum Platform {
     /// The web application.
     Web,

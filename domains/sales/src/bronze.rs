@@ -27,3 +27,5 @@ pub struct SalesRaw {
     /// When the event reached the platform.
     pub received_at: TimestampMillis,
 }
+
+mesh_pipeline::landing!(SalesRaw);

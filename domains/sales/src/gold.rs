@@ -2,6 +2,7 @@
 
 use mesh_core::{Decimal, TimestampMillis, Uuid};
 use mesh_macros::data_product;
+use mesh_pipeline::{Build, Pipeline, PipelineError};
 
 use crate::silver::SalesCleaned;
 use crate::types::{Currency, LineItem};
@@ -40,4 +41,50 @@ pub struct SalesAnalytics {
     pub channel: Option<String>,
     /// Discount granted, in `currency`, when any.
     pub discount: Option<Decimal<12, 2>>,
+}
+
+/// The channel names analytics groups by; what the order systems call them otherwise.
+fn conformed_channel(channel: &str) -> Option<&'static str> {
+    match channel.trim().to_ascii_lowercase().as_str() {
+        "web" | "online" | "shop-web" => Some("web"),
+        "app" | "mobile" | "shop-app" => Some("app"),
+        "store" | "pos" | "retail" => Some("store"),
+        _ => None,
+    }
+}
+
+/// One record per cleaned order, with the channel conformed (unknown names become none).
+/// Streams: holds one order at a time.
+impl Pipeline for SalesAnalytics {
+    fn build(build: &mut Build<'_, Self>) -> Result<(), PipelineError> {
+        for order in build.read::<SalesCleaned>()? {
+            let order = order?;
+            build.write(&SalesAnalytics {
+                order_id: order.order_id,
+                customer_id: order.customer_id,
+                customer_email: order.customer_email,
+                amount: order.amount,
+                currency: order.currency,
+                ordered_at: order.ordered_at,
+                line_items: order.line_items,
+                channel: order.channel.as_deref().and_then(conformed_channel).map(str::to_owned),
+                discount: order.discount,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+mesh_pipeline::pipeline!(SalesAnalytics);
+
+#[cfg(test)]
+mod tests {
+    use super::conformed_channel;
+
+    #[test]
+    fn channel_spellings_conform_and_unknown_ones_become_none() {
+        assert_eq!(conformed_channel(" Web"), Some("web"));
+        assert_eq!(conformed_channel("POS"), Some("store"));
+        assert_eq!(conformed_channel("fax"), None);
+    }
 }

@@ -8,5 +8,6 @@
 
 pub mod bronze;
 pub mod gold;
+mod order_payload;
 pub mod silver;
 pub mod types;

@@ -1,15 +1,19 @@
 //! Cleaned, conformed sales data.
 
+use std::collections::HashSet;
+
 use mesh_core::{Decimal, TimestampMillis, Uuid};
 use mesh_macros::data_product;
+use mesh_pipeline::{Build, Pipeline, PipelineError};
 
 use crate::bronze::SalesRaw;
-use crate::types::{Currency, LineItem};
+use crate::order_payload;
+use crate::types::{Currency, LineItem, PostalAddress};
 
 /// Orders parsed from the raw events, validated and deduplicated: one record per order.
 #[data_product(
     domain = "sales",
-    version = "1.2.0",
+    version = "1.3.0",
     owner = "sales-data-team@company.com",
     layer = "silver",
     support = "#sales-data on Slack",
@@ -24,7 +28,7 @@ pub struct SalesCleaned {
     pub order_id: Uuid,
     /// The customer who placed the order.
     pub customer_id: String,
-    /// The customer's email, normalised to lower case.
+    /// The customer's email, trimmed and in lower case.
     #[pii(direct, encrypted)]
     pub customer_email: String,
     /// Total order amount, in `currency`.
@@ -37,4 +41,49 @@ pub struct SalesCleaned {
     pub line_items: Vec<LineItem>,
     /// Coupon applied at checkout, if any.
     pub coupon_code: Option<String>,
+    /// Sales channel as the order system names it (web, app, store), when it says.
+    pub channel: Option<String>,
+    /// Discount granted, in `currency`, when any.
+    pub discount: Option<Decimal<12, 2>>,
+    /// Where the order is shipped; none for pickup in store.
+    pub shipping_address: Option<PostalAddress>,
 }
+
+/// Parses each raw event's order, quarantines events whose order does not validate, and keeps
+/// the first event of each order (order systems resend events). Holds the ids of the orders
+/// seen: 16 bytes per order.
+impl Pipeline for SalesCleaned {
+    fn build(build: &mut Build<'_, Self>) -> Result<(), PipelineError> {
+        let mut seen = HashSet::new();
+        for raw in build.read::<SalesRaw>()? {
+            let raw = raw?;
+            let order = match order_payload::parse(&raw.payload) {
+                Ok(order) => order,
+                Err(reason) => {
+                    build.quarantine(&raw, &reason)?;
+                    continue;
+                }
+            };
+            if !seen.insert(order.order_id) {
+                build.drop_record("duplicate order event");
+                continue;
+            }
+            build.write(&SalesCleaned {
+                order_id: order.order_id,
+                customer_id: order.customer_id,
+                customer_email: raw.customer_email.trim().to_lowercase(),
+                amount: order.amount,
+                currency: order.currency,
+                ordered_at: order.ordered_at,
+                line_items: order.line_items,
+                coupon_code: order.coupon_code,
+                channel: order.channel,
+                discount: order.discount,
+                shipping_address: order.shipping_address,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+mesh_pipeline::pipeline!(SalesCleaned);

@@ -33,7 +33,7 @@ const BASE64: [u8; 256] = {
 /// How many bytes `text` decodes to, if its length and padding are those of base64.
 pub(super) fn base64_len(text: &str) -> Result<usize, Base64Error> {
     let b = text.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return Err(Base64Error::Length);
     }
     let padding = b.iter().rev().take(2).take_while(|&&c| c == b'=').count();
@@ -43,7 +43,7 @@ pub(super) fn base64_len(text: &str) -> Result<usize, Base64Error> {
 /// Appends the bytes `text` encodes to `out`; on error `out` may hold part of them.
 pub(super) fn decode_base64(text: &str, out: &mut Vec<u8>) -> Result<(), Base64Error> {
     let b = text.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return Err(Base64Error::Length);
     }
     let Some((full, last)) = b.split_last_chunk::<4>() else { return Ok(()) };
