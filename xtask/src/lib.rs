@@ -20,6 +20,7 @@ mod dump;
 mod evolution;
 mod export;
 mod files;
+mod generate;
 mod graph;
 mod mesh;
 mod publish;
@@ -165,6 +166,28 @@ enum Command {
         #[arg(long)]
         skip_corrupt: bool,
     },
+    /// Write synthetic landing files (JSON lines with realistic dirt) for the bronze products:
+    /// DIR/<domain>/<product>/<YYYY-MM-DD>.jsonl, deterministic for a seed, and DIR/_generated.json.
+    Generate {
+        /// The landing folder (created if missing); files already there are compared, never rewritten.
+        #[arg(long, value_name = "DIR")]
+        landing: PathBuf,
+        /// How many days, one file per product and day.
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+        days: u32,
+        /// The seed: the same options write the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The first day, YYYY-MM-DD (fixed, so that the output never depends on today).
+        #[arg(long, value_name = "DATE", default_value = "2026-11-01", value_parser = mesh_core::model::CalendarDate::parse)]
+        start: mesh_core::model::CalendarDate,
+        /// Sales events per day; marketing has 3 times as many, usage 5 times.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        orders_per_day: u64,
+        /// Synthetic customers (ids C000001 ..).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
+        customers: u32,
+    },
 }
 
 /// The workspace root: `MESH_ROOT` if set (tests point it at fixtures),
@@ -247,6 +270,9 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         }
         Command::Dump { file, product, count, skip_corrupt } => {
             dump::run(&file, product.as_deref(), count, skip_corrupt, out)
+        }
+        Command::Generate { landing, days, seed, start, orders_per_day, customers } => {
+            generate::run(&generate::Options { landing, days, seed, start, orders_per_day, customers }, out)
         }
     }
     .map(|()| ExitCode::SUCCESS)
