@@ -263,12 +263,17 @@ fn parse_instant(timestamp: &str) -> Instant {
     Instant::parse_rfc3339(timestamp).unwrap()
 }
 
+/// RFC 3339 text, as the landing contract wants timestamps (epoch numbers as text are not).
+fn is_timestamp(value: &Value) -> bool {
+    value.as_str().is_some_and(|text| mesh_core::model::Instant::parse_rfc3339(text).is_ok())
+}
+
 const SALES_FIELDS: &[Field] = &[
     ("event_id", is_string),
     ("customer_email", is_string),
     ("payload", is_string),
     ("source_system", is_string),
-    ("received_at", is_string),
+    ("received_at", is_timestamp),
 ];
 
 const MARKETING_FIELDS: &[Field] = &[
@@ -276,7 +281,7 @@ const MARKETING_FIELDS: &[Field] = &[
     ("campaign_id", is_string),
     ("email", is_string),
     ("channel", is_string),
-    ("occurred_at", is_string),
+    ("occurred_at", is_timestamp),
     ("utm", is_object),
 ];
 
@@ -286,7 +291,7 @@ const USAGE_FIELDS: &[Field] = &[
     ("user_id", is_string_or_null),
     ("event_name", is_string),
     ("payload", is_string),
-    ("received_at", is_string),
+    ("received_at", is_timestamp),
 ];
 
 /// Counts a sales file's dirt and checks every well-formed order's documented form.

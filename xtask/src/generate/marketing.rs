@@ -216,9 +216,10 @@ fn push_line(line: &mut Vec<u8>, touch: &Touch, channel: &Channel, date: &str, t
         line.push(b'"');
     }
     if wrong_type && touch.broken_field == 0 {
-        // Epoch milliseconds where the contract says RFC 3339 text.
-        line.extend_from_slice(b",\"occurred_at\":");
+        // Epoch milliseconds as text where the contract says RFC 3339 text (or a JSON number).
+        line.extend_from_slice(b",\"occurred_at\":\"");
         push_u64(line, touch.occurred.millis() as u64);
+        line.push(b'"');
     } else {
         line.extend_from_slice(b",\"occurred_at\":\"");
         timestamps.push(line, touch.occurred, Precision::Millis);

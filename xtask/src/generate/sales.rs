@@ -287,9 +287,11 @@ fn push_line(line: &mut Vec<u8>, order: &Order, date: &str, payload: &[u8], time
         line.push(b'"');
     }
     if wrong_type && order.broken_field != 0 {
-        // Epoch milliseconds where the contract says RFC 3339 text.
-        line.extend_from_slice(b",\"received_at\":");
+        // Epoch milliseconds as text where the contract says RFC 3339 text (a JSON number
+        // would be read as epoch milliseconds: the landing contract accepts both).
+        line.extend_from_slice(b",\"received_at\":\"");
         push_u64(line, order.received.millis() as u64);
+        line.push(b'"');
     } else if !missing(2) {
         line.extend_from_slice(b",\"received_at\":\"");
         timestamps.push(line, order.received, Precision::Millis);

@@ -225,9 +225,10 @@ fn push_line(line: &mut Vec<u8>, usage: &Usage, payload: &[u8], rng: &mut Rng, t
     }
     // A signed-out event has no user id to get wrong: its received_at is wrong instead.
     if wrong_type && (usage.broken_field != 0 || usage.user.is_none()) {
-        line.extend_from_slice(b",\"received_at\":");
+        // Epoch microseconds as text where the contract says RFC 3339 text (or a JSON number).
+        line.extend_from_slice(b",\"received_at\":\"");
         push_u64(line, usage.received.0 as u64);
-        line.push(b'}');
+        line.extend_from_slice(b"\"}");
         return line.len();
     }
     line.extend_from_slice(b",\"received_at\":\"");
