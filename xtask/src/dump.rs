@@ -66,8 +66,8 @@ pub fn run(
     };
     if count_only {
         out.line(format_args!("{count} records"))?;
-        if let Some(peak) = peak_memory() {
-            out.line(format_args!("peak memory (VmHWM): {peak}"))?;
+        if let Some(peak) = crate::files::peak_memory_kib() {
+            out.line(format_args!("peak memory (VmHWM): {peak} kB"))?;
         }
     }
     skipped.outcome(file, count).map_err(Failure::from)
@@ -210,8 +210,3 @@ fn generic(
     }
 }
 
-/// The process's peak resident memory, from /proc (Linux only).
-fn peak_memory() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|line| line.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
-}

@@ -40,3 +40,10 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<Written, String> 
 pub fn is_current(path: &Path, contents: &str) -> bool {
     fs::read_to_string(path).is_ok_and(|existing| existing.replace("\r\n", "\n") == contents.replace("\r\n", "\n"))
 }
+
+/// The process's peak resident memory in KiB, from /proc (Linux only).
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
+}

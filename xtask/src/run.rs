@@ -63,6 +63,7 @@ pub fn run(
                 "lakehouse": lakehouse.root().display().to_string(),
                 "landing": landing.display().to_string(),
                 "seconds": elapsed,
+                "peak_memory_kib": crate::files::peak_memory_kib(),
                 "products": reports.iter().map(report_json).collect::<Vec<_>>(),
             });
             out.print(&(serde_json::to_string_pretty(&document).map_err(|e| e.to_string())? + "\n"))?;
@@ -147,8 +148,9 @@ fn summary(reports: &[ProductReport], width: usize, elapsed: f64) -> String {
     let fresh = tally(|s| matches!(s, Status::UpToDate));
     let failed = tally(|s| matches!(s, Status::Failed(_)));
     let skipped = tally(|s| matches!(s, Status::Skipped { .. }));
+    let peak = crate::files::peak_memory_kib().map_or_else(String::new, |kib| format!(", peak memory {} MiB", kib / 1024));
     text += &format!(
-        "{} products: {built} built, {fresh} up to date, {failed} failed, {skipped} skipped, in {elapsed:.2} s\n",
+        "{} products: {built} built, {fresh} up to date, {failed} failed, {skipped} skipped, in {elapsed:.2} s{peak}\n",
         reports.len()
     );
     if built + failed + skipped == 0 {
