@@ -9,7 +9,6 @@ pub mod avro;
 pub mod keys;
 
 mod calendar;
-mod timestamp;
 mod descriptor;
 mod field_path;
 mod names;
@@ -18,10 +17,10 @@ mod product_id;
 mod serde_impls;
 mod shape;
 mod sla;
+mod timestamp;
 mod version;
 
 pub use calendar::CalendarDate;
-pub use timestamp::{Instant, InstantError};
 pub use descriptor::{
     Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla,
     SourceLocation, Text, Visibility,
@@ -32,4 +31,5 @@ pub use nested::{NestedField, NestedRecord, PiiPath, RecordFields};
 pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};
 pub use shape::TypeShape;
 pub use sla::{Availability, Bound, Freshness, Percent, QualityScore};
+pub use timestamp::{Instant, InstantError};
 pub use version::{Version, VersionError, VersionReq};
