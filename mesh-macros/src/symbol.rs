@@ -11,6 +11,7 @@ pub const DESCRIPTION: &str = "description";
 pub const SUPPORT: &str = "support";
 pub const TAGS: &str = "tags";
 pub const SLA: &str = "sla";
+pub const EVENT_TIME: &str = "event_time";
 pub const FRESHNESS: &str = "freshness";
 pub const AVAILABILITY: &str = "availability";
 pub const ACCESS: &str = "access";
@@ -55,6 +56,7 @@ mod tests {
             SUPPORT,
             TAGS,
             SLA,
+            EVENT_TIME,
             ACCESS,
             VISIBILITY,
             INPUTS,

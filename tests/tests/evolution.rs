@@ -155,6 +155,44 @@ fn a_compatible_change_needs_a_minor_version() {
     assert_eq!(mesh.check(&baseline()), []);
 }
 
+/// Declaring `event_time` on a published product makes its freshness promise more precise: compatible, so a
+/// new minor version, never a breaking change; measuring on another field after that breaks consumers.
+#[test]
+fn declaring_the_event_time_needs_a_minor_version_and_changing_it_a_major() {
+    let mut mesh = Mesh::example();
+    let (descriptor, _, contract) = mesh.product("sales.sales_cleaned");
+    assert_eq!(descriptor.event_time, None, "the example products declare no event time yet");
+    descriptor.event_time = Some("ordered_at".into());
+    contract.sla.freshness_field = Some("ordered_at".into());
+    let found = mesh.check(&baseline());
+    assert_eq!(codes(&found), ["MESH1003"]);
+    assert!(
+        found[0].message.contains("(compatible under full compatibility):\n  [SLA_FRESHNESS_FIELD_ADDED] sales.sales_cleaned (sla.freshness_field): freshness is now measured on field `ordered_at`"),
+        "{}",
+        found[0]
+    );
+    assert_eq!(found[0].help.as_deref(), Some("a compatible change needs a minor version: declare version 1.3.0"));
+    mesh.set_version("sales.sales_cleaned", "1.2.1");
+    assert_eq!(codes(&mesh.check(&baseline())), ["MESH1005"]);
+    mesh.set_version("sales.sales_cleaned", "1.3.0");
+    assert_eq!(mesh.check(&baseline()), []);
+
+    // Against a baseline that published `ordered_at`, another field is a breaking change.
+    let mut files = published_files();
+    let published = files.get_mut("sales/sales_cleaned.contract.yaml").unwrap();
+    *published = published
+        .replace("    quality_score: \">98%\"\n", "    quality_score: \">98%\"\n    freshness_field: ordered_at\n");
+    let measured = Baseline::from_files(&files).unwrap();
+    assert_eq!(measured.products["sales.sales_cleaned"].contract.sla.freshness_field.as_deref(), Some("ordered_at"));
+    mesh.set_version("sales.sales_cleaned", "1.2.0");
+    assert_eq!(mesh.check(&measured), [], "the same field as published");
+    mesh.product("sales.sales_cleaned").2.sla.freshness_field = Some("shipped_at".into());
+    mesh.set_version("sales.sales_cleaned", "1.3.0");
+    let found = mesh.check(&measured);
+    assert_eq!(codes(&found), ["MESH1004"]);
+    assert!(found[0].message.contains("[SLA_FRESHNESS_FIELD_CHANGED] sales.sales_cleaned (sla.freshness_field): freshness measured on field `shipped_at` instead of `ordered_at`"), "{}", found[0]);
+}
+
 #[test]
 fn documentation_changes_need_no_new_version() {
     let mut mesh = Mesh::example();

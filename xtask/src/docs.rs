@@ -137,8 +137,8 @@ fn compatibility_rules() -> String {
     });
     let contract =
         of(|k| k == RuleKind::Contract).map(|r| vec![code(r.id()), yes_no(r.can_break()), r.purpose().into()]);
-    let info =
-        of(|k| k == RuleKind::Information).map(|r| vec![code(r.id()), yes_no(r.can_break()), r.purpose().into()]);
+    let info = of(|k| matches!(k, RuleKind::Information | RuleKind::ContractInformation))
+        .map(|r| vec![code(r.id()), yes_no(r.can_break()), r.purpose().into()]);
     format!(
         "# Compatibility rules\n\n\
          Every kind of change schema evolution finds between a product's published schema and contract and the \
@@ -152,7 +152,8 @@ fn compatibility_rules() -> String {
          ## Contract rules\n\n\
          Promises that weaken although the data still resolves; they break under every mode.\n\n{}\n\
          ## Information\n\n\
-         Compatible changes, reported so a review sees them.\n\n{}",
+         Compatible changes of the schema or the contract, reported so a review sees them; each needs at least \
+         a new minor version.\n\n{}",
         table(&["Id", "Can break", "Breaks readers", "Purpose"], schema),
         table(&["Id", "Can break", "Purpose"], contract),
         table(&["Id", "Can break", "Purpose"], info),

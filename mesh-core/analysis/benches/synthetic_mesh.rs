@@ -95,6 +95,7 @@ pub fn generate(products: usize) -> Vec<ProductDescriptor> {
                     availability: "99.9%".parse::<Availability>().ok(),
                     quality_score: quality.parse::<QualityScore>().ok(),
                 },
+                event_time: None,
                 access: Access::default(),
                 visibility: if layer == Layer::Bronze { Visibility::Domain } else { Visibility::Public },
                 compatibility: Compatibility::Full,

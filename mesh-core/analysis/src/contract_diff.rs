@@ -1,6 +1,8 @@
 //! Contract-level changes that break consumers although the Avro data still
-//! resolves: weaker personal-data protection, looser service levels,
-//! narrower visibility or changed access, and a weaker compatibility promise.
+//! resolves: weaker personal-data protection, looser service levels (or freshness
+//! measured on another field), narrower visibility or changed access, and a weaker
+//! compatibility promise; and the compatible ones reported for information (the
+//! field freshness is measured on, newly named).
 
 use std::collections::BTreeSet;
 
@@ -9,7 +11,8 @@ use mesh_avro::Schema;
 use mesh_core::{Contract, ContractPii};
 use mesh_model::{Bound, Compatibility, FieldPath, PiiClass, Visibility};
 
-/// Every consumer-breaking difference from the `previous` contract to the `current` one; paths start at `root`.
+/// Every consumer-breaking difference from the `previous` contract to the `current` one, then the compatible
+/// ones reported for information (`breaking: false`); paths start at `root`.
 ///
 /// `current_schema`, when given, tells a nested PII field that was removed (the schema rules report
 /// the removal) from one that stayed, perhaps renamed with an alias, but lost its classification;
@@ -22,7 +25,9 @@ pub fn compare_contracts(
 ) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut report = |rule: Rule, path: String, message: String| {
-        changes.push(Change { rule, path, message, breaks: Breaks { backward: true, forward: true }, breaking: true });
+        let breaking = rule.can_break();
+        let breaks = Breaks { backward: breaking, forward: breaking };
+        changes.push(Change { rule, path, message, breaks, breaking });
     };
     for before in &previous.fields {
         // A renamed field names its previous name among its aliases; an exact name match wins.
@@ -77,6 +82,7 @@ pub fn compare_contracts(
             report(Rule::SlaFreshnessLoosened, format!("{root} (sla.freshness)"), message);
         }
     }
+    compare_freshness_field(previous, current, root, &mut report);
     if let Some(b) = before.availability {
         if after.availability.is_none_or(|a| a < b) {
             let message =
@@ -138,6 +144,38 @@ pub fn compare_contracts(
         );
     }
     changes
+}
+
+/// Reports the field the freshness is measured on (`event_time`) named, changed or dropped. A field renamed
+/// with an alias to the previous name is the same field: the schema rules report the rename.
+fn compare_freshness_field(
+    previous: &Contract,
+    current: &Contract,
+    root: &str,
+    report: &mut impl FnMut(Rule, String, String),
+) {
+    let path = format!("{root} (sla.freshness_field)");
+    match (&previous.sla.freshness_field, &current.sla.freshness_field) {
+        (None, Some(now)) => {
+            report(Rule::SlaFreshnessFieldAdded, path, format!("freshness is now measured on field `{now}`"))
+        }
+        (Some(before), None) => report(
+            Rule::SlaFreshnessFieldChanged,
+            path,
+            format!("freshness no longer names the field it is measured on (was `{before}`)"),
+        ),
+        (Some(before), Some(now)) if before != now => {
+            let renamed = current.fields.iter().any(|f| &f.name == now && f.aliases.contains(before));
+            if !renamed {
+                report(
+                    Rule::SlaFreshnessFieldChanged,
+                    path,
+                    format!("freshness measured on field `{now}` instead of `{before}`"),
+                );
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Reports a weaker class, or encryption at rest dropped, between two classifications (class, encrypted).

@@ -169,8 +169,10 @@ fn assess(
         }
     }
     let contract_changes = compare_contracts(&published.contract, &product.contract, Some(current), &id);
-    if !contract_changes.is_empty() {
+    if contract_changes.iter().any(|c| c.breaking) {
         verdict = Verdict::Breaking;
+    } else if !contract_changes.is_empty() {
+        verdict = verdict.max(Verdict::Compatible);
     }
     changes.extend(contract_changes.into_iter().map(|c| (None, c)));
     Assessment { verdict, changes }

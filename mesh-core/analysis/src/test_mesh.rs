@@ -23,6 +23,7 @@ pub fn product(id: &str, layer: Layer, line: u32) -> ProductDescriptor {
         support: Some(Cow::Owned(format!("#{domain}-data on Slack"))),
         tags: Cow::Borrowed(&[]),
         sla: sla("1 hour", "99.9%"),
+        event_time: None,
         access: Access::default(),
         visibility: Visibility::Domain,
         compatibility: Compatibility::Full,

@@ -264,6 +264,9 @@ pub struct ProductDescriptor {
     pub tags: List<Text>,
     /// Promised service levels.
     pub sla: Sla,
+    /// The Avro name of the field holding each record's event time (`event_time = "..."`), on which the
+    /// freshness SLA is measured; `None` when the declaration names none.
+    pub event_time: Option<Text>,
     /// How to read the data.
     pub access: Access,
     /// Who may consume the product.

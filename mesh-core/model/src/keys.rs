@@ -88,6 +88,14 @@ pub const PRODUCT_KEYS: &[Key] = &[
         purpose: "The service levels the product promises; published products must declare all three.",
     },
     Key {
+        name: "event_time",
+        required: false,
+        form: "the name of a field of type `TimestampMillis`, `TimestampMicros` or `Date`, or `Option` of one",
+        example: r#"event_time = "ordered_at""#,
+        purpose: "The field holding each record's event time: the freshness SLA is measured as the time since \
+                  the newest one, and the contract shows it as `sla.freshness_field`.",
+    },
+    Key {
         name: "access",
         required: false,
         form: "a list of the `access(...)` keys",
@@ -220,6 +228,7 @@ mod tests {
     fn every_example_value_parses() {
         let key = |name: &str| PRODUCT_KEYS.iter().chain(SLA_KEYS).find(|k| k.name == name).unwrap();
         assert!(is_snake_case(value(key("domain"))) && is_snake_case(value(key("name"))));
+        assert!(is_snake_case(value(key("event_time"))));
         parse_version(value(key("version"))).unwrap();
         check_owner(value(key("owner"))).unwrap();
         Layer::parse(value(key("layer"))).unwrap();

@@ -61,6 +61,10 @@ pub struct ContractSla {
     pub availability: Option<Availability>,
     /// Minimum share of records passing quality checks, e.g. `>95%`.
     pub quality_score: Option<QualityScore>,
+    /// The field whose newest value the freshness is measured from (the declaration's `event_time`);
+    /// absent when the product names none, as in contracts published before the key existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freshness_field: Option<String>,
 }
 
 /// The data's schema.
@@ -157,6 +161,7 @@ impl Contract {
                 freshness: descriptor.sla.freshness,
                 availability: descriptor.sla.availability,
                 quality_score: descriptor.sla.quality_score,
+                freshness_field: descriptor.event_time.as_deref().map(str::to_string),
             },
             schema: ContractSchema {
                 format: "Avro".into(),

@@ -12,6 +12,7 @@
 
 mod codecs;
 mod contract;
+mod event_time;
 mod inputs;
 mod product;
 mod registry;
@@ -26,6 +27,7 @@ pub use contract::{
     Contract, ContractAccess, ContractDocument, ContractField, ContractInput, ContractNestedPii, ContractPii,
     ContractSchema, ContractSla,
 };
+pub use event_time::EventTime;
 pub use inputs::LinkedInputs;
 pub use product::DataProduct;
 pub use registry::{registered_products, Registration};
@@ -34,7 +36,7 @@ pub use registry::{registered_products, Registration};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codecs::{read_file, write_sample, CodecRegistration};
-    pub use crate::{DataProduct, LinkedInputs, Registration};
+    pub use crate::{DataProduct, EventTime, LinkedInputs, Registration};
     pub use inventory;
     pub use mesh_avro::codec::{self, AvroCodec, ContainerRecord, DecodeError, Sample, SampleRng};
     pub use mesh_avro::declared::{AvroSchema, ProductSchema, ProductSchemaError, SchemaContext};
@@ -61,6 +63,7 @@ pub mod __private {
         support: None,
         tags: Cow::Borrowed(&[]),
         sla: Sla { freshness: None, availability: None, quality_score: None },
+        event_time: None,
         access: Access { read: None, authentication: None },
         visibility: Visibility::Domain,
         compatibility: Compatibility::Full,

@@ -43,4 +43,14 @@ pub trait DataProduct: AvroSchema + 'static {
     fn contract() -> Result<Contract, ProductSchemaError> {
         Ok(Contract::new(Self::DESCRIPTOR, Self::schema()?))
     }
+
+    /// The record's event time in microseconds since the Unix epoch (UTC), from the field named by
+    /// `event_time`; `None` when the product declares none or the field is null.
+    ///
+    /// The freshness SLA is measured as the time since the newest of these. The macro implements it
+    /// when the declaration names the field: a `TimestampMillis` times 1000, a `TimestampMicros` as
+    /// it is, a `Date` at its midnight (days times 86,400,000,000); see [`EventTime`](crate::EventTime).
+    fn event_time_micros(&self) -> Option<i64> {
+        None
+    }
 }

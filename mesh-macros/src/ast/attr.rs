@@ -62,7 +62,7 @@ pub fn key_of(cx: &Ctxt, meta: &Meta, allowed: &[&'static str], keys: &mut Keys,
     };
     let key = ident.to_string();
     if !allowed.contains(&key.as_str()) {
-        let suggestion = closest(&key, allowed);
+        let suggestion = closest(&key, allowed.iter().copied());
         keys.suggested.extend(suggestion);
         let hint = suggestion.map(|k| format!("did you mean `{k}`? ")).unwrap_or_default();
         cx.error_spanned_by(
@@ -78,11 +78,11 @@ pub fn key_of(cx: &Ctxt, meta: &Meta, allowed: &[&'static str], keys: &mut Keys,
     Some(key)
 }
 
-/// The closest allowed key, for "did you mean" hints.
-fn closest(key: &str, allowed: &[&'static str]) -> Option<&'static str> {
-    allowed
-        .iter()
-        .map(|candidate| (edit_distance(key, candidate), *candidate))
+/// The closest candidate (a key, a field name), for "did you mean" hints.
+pub fn closest<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(key, candidate), candidate))
         .filter(|(distance, _)| *distance <= 2.max(key.len() / 3))
         .min()
         .map(|(_, candidate)| candidate)

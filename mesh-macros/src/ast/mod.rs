@@ -2,6 +2,7 @@
 
 pub mod attr;
 pub mod enumeration;
+pub mod event_time;
 pub mod product;
 pub mod record;
 pub mod types;

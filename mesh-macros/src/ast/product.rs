@@ -10,6 +10,7 @@ use syn::punctuated::Punctuated;
 use syn::{LitStr, Meta, Token};
 
 use super::attr::{key_of, key_span, nested_metas, parse_metas, string_list, string_value, Keys, Spanned};
+use super::event_time::EventTime;
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
@@ -39,6 +40,8 @@ pub struct ProductAttrs {
     pub support: Option<String>,
     pub tags: Vec<String>,
     pub sla: Sla,
+    /// The field `event_time` names, once checked against the struct's fields (`event_time::resolve`).
+    pub event_time: Option<EventTime>,
     /// The SLA as written, so docs and contracts show canonical values.
     pub read: Option<String>,
     pub authentication: Option<String>,
@@ -73,9 +76,17 @@ pub fn check_product_struct(cx: &Ctxt, item: &syn::ItemStruct) {
     }
 }
 
-/// Reads the arguments; `None` when something required is missing or invalid
-/// (every problem is recorded in `cx`).
-pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) -> Option<ProductAttrs> {
+/// The arguments as read, before the struct's fields are.
+pub struct ProductArgs {
+    /// `None` when something required is missing or invalid (every problem is recorded in the context).
+    pub attrs: Option<ProductAttrs>,
+    /// The field name `event_time` gives, checked against the fields once they are read; kept apart
+    /// from `attrs` so that it is checked even when a required key is missing.
+    pub event_time: Option<Spanned<String>>,
+}
+
+/// Reads the arguments, recording every problem in `cx`.
+pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) -> ProductArgs {
     let mut seen = Keys::default();
     let mut domain = None;
     let mut name = None;
@@ -86,6 +97,7 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
     let mut support = None;
     let mut tags = Vec::new();
     let mut sla = Sla::default();
+    let mut event_time = None;
     let mut read = None;
     let mut authentication = None;
     let mut visibility = Visibility::Domain;
@@ -120,6 +132,7 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
                 tags = string_list(cx, &meta, TAGS, "\"orders\", \"finance\"").into_iter().map(|t| t.value).collect()
             }
             SLA => sla = sla_attrs(cx, &meta),
+            EVENT_TIME => event_time = text("\"ordered_at\""),
             ACCESS => (read, authentication) = access_attrs(cx, &meta),
             VISIBILITY => visibility = visibility_attr(cx, &meta),
             INPUTS => inputs = input_list(cx, &meta),
@@ -163,23 +176,28 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
     if layer.is_none() && !seen.mentioned(LAYER) {
         missing(LAYER, "\"silver\"", "one of bronze, silver, gold decides which inputs the product may read");
     }
-    Some(ProductAttrs {
-        domain: domain?,
-        name: name?,
-        version: version?,
-        owner: owner?,
-        layer: layer?,
-        description,
-        support,
-        tags,
-        sla,
-        read,
-        authentication,
-        visibility,
-        inputs,
-        compatibility,
-        deprecated,
-    })
+    let attrs = match (domain, name, version, owner, layer) {
+        (Some(domain), Some(name), Some(version), Some(owner), Some(layer)) => Some(ProductAttrs {
+            domain,
+            name,
+            version,
+            owner,
+            layer,
+            description,
+            support,
+            tags,
+            sla,
+            event_time: None,
+            read,
+            authentication,
+            visibility,
+            inputs,
+            compatibility,
+            deprecated,
+        }),
+        _ => None,
+    };
+    ProductArgs { attrs, event_time }
 }
 
 fn checked(cx: &Ctxt, value: Spanned<String>, check: impl Fn(&str) -> Result<(), String>) -> Option<String> {

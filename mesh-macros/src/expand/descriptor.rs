@@ -22,6 +22,7 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
     let support = opt_cow(attrs.support.as_deref());
     let tags = cow_list(&attrs.tags);
     let sla = sla(&attrs.sla);
+    let event_time = opt_cow(attrs.event_time.as_ref().map(|e| e.name.as_str()));
     let read = opt_cow(attrs.read.as_deref());
     let authentication = opt_cow(attrs.authentication.as_deref());
     let visibility = match &attrs.visibility {
@@ -54,6 +55,7 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
             support: #support,
             tags: #tags,
             sla: #sla,
+            event_time: #event_time,
             access: __mesh::Access { read: #read, authentication: #authentication },
             visibility: #visibility,
             compatibility: __mesh::Compatibility::#compatibility,

@@ -22,6 +22,13 @@ pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fi
         ("Domain", attrs.domain.clone()),
         ("Layer", attrs.layer.to_string()),
         ("Freshness", or_none(attrs.sla.freshness.map(|f| f.to_string()))),
+        (
+            "Freshness field",
+            attrs
+                .event_time
+                .as_ref()
+                .map_or_else(|| "*not declared*".into(), |e| format!("`{}`, the records' event time", e.name)),
+        ),
         ("Availability", or_none(attrs.sla.availability.map(|a| a.to_string()))),
         ("Quality score", or_none(attrs.sla.quality_score.map(|q| q.to_string()))),
         ("Read access", or_none(attrs.read.clone())),
@@ -152,4 +159,43 @@ fn schema_fragment(record_name: &str, namespace: &str, fields: &[Field]) -> Stri
             .collect(),
     });
     to_json_fragment(&record).unwrap_or_else(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+    use crate::ast::{event_time, product::product_attrs, record::fields};
+    use crate::ctxt::Ctxt;
+
+    /// The contract table of a product declared with `args` on `item`.
+    fn contract_rows(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> Vec<String> {
+        let cx = Ctxt::default();
+        let item: syn::ItemStruct = syn::parse2(item).unwrap();
+        let parsed = product_attrs(&cx, args, &item.ident);
+        let record = fields(&cx, &item.fields, &item.ident);
+        let resolved = parsed.event_time.and_then(|w| event_time::resolve(&cx, &w, &item.ident, &item.fields, &record));
+        assert!(cx.check().is_ok(), "a valid declaration");
+        let mut attrs = parsed.attrs.unwrap();
+        attrs.event_time = resolved;
+        product_docs(&attrs, "Orders", "sales", &record).into_iter().filter(|line| line.starts_with("| ")).collect()
+    }
+
+    #[test]
+    fn the_contract_table_names_the_freshness_field_by_its_avro_name() {
+        let item = quote! {
+            pub struct Orders {
+                #[avro(rename = "placed")]
+                pub ordered_at: TimestampMillis,
+            }
+        };
+        let declared =
+            quote!(domain = "sales", version = "1.0.0", owner = "a@b.com", layer = "silver", event_time = "ordered_at");
+        let rows = contract_rows(declared, item.clone());
+        assert!(rows.contains(&"| Freshness field | `placed`, the records' event time |".to_string()), "{rows:#?}");
+        let rows =
+            contract_rows(quote!(domain = "sales", version = "1.0.0", owner = "a@b.com", layer = "silver"), item);
+        assert!(rows.contains(&"| Freshness field | *not declared* |".to_string()), "{rows:#?}");
+    }
 }

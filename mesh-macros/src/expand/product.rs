@@ -9,6 +9,7 @@ use super::descriptor::descriptor;
 use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
 use super::typed::{field_names, linked_inputs};
+use crate::ast::event_time;
 use crate::ast::product::{check_product_struct, product_attrs};
 use crate::ast::record::{fields, strip_field_attrs, type_attrs};
 use crate::ctxt::Ctxt;
@@ -29,16 +30,20 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let cx = Ctxt::default();
     check_product_struct(&cx, &item);
-    let attrs = product_attrs(&cx, args, &item.ident);
+    let args = product_attrs(&cx, args, &item.ident);
     let container = type_attrs(&cx, &item.attrs);
     let record_fields = fields(&cx, &item.fields, &item.ident);
+    let event_time = args
+        .event_time
+        .and_then(|written| event_time::resolve(&cx, &written, &item.ident, &item.fields, &record_fields));
     strip_field_attrs(&mut item.fields);
     item.attrs.retain(|a| !a.path().is_ident(AVRO));
 
-    let mut attrs = match (cx.check(), attrs) {
+    let mut attrs = match (cx.check(), args.attrs) {
         (Ok(()), Some(attrs)) => attrs,
         (result, _) => return fallback(&item, result.err()),
     };
+    attrs.event_time = event_time;
     let ident = &item.ident;
     let record_name = container.name.clone().unwrap_or_else(|| ident.to_string());
     let namespace = container.namespace.clone().unwrap_or_else(|| attrs.domain.clone());
@@ -58,6 +63,15 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let descriptor = descriptor(&attrs, ident, &record_fields);
     let (domain, name, version) = (&attrs.domain, &attrs.name, &attrs.version);
     let id = format!("{domain}.{name}");
+    // Declared (its type checked while parsing): read through `EventTime`; else the trait default, `None`.
+    let event_time_micros = attrs.event_time.as_ref().map(|event_time| {
+        let member = &event_time.member;
+        quote! {
+            fn event_time_micros(&self) -> ::core::option::Option<i64> {
+                __mesh::EventTime::event_time_micros(&self.#member)
+            }
+        }
+    });
     quote! {
         #item
 
@@ -80,6 +94,8 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                         __mesh::OnceLock::new();
                     __mesh::cached_schema::<Self>(&SCHEMA, #id)
                 }
+
+                #event_time_micros
             }
 
             impl __mesh::ContainerRecord for #ident {

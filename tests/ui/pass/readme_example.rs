@@ -33,6 +33,7 @@ pub struct ReturnedItem {
     support = "#returns-data on Slack",
     tags("returns"),
     sla(freshness = "1 hour", availability = "99.5%", quality_score = ">=97%"),
+    event_time = "returned_at",
     access(read = "SELECT on silver.returns_cleaned", authentication = "OAuth2"),
     visibility("customer"),
     inputs("sales.sales_cleaned@^1.2")

@@ -44,6 +44,7 @@ use mesh_model::ProductDescriptor;
 ///     support: Some(Cow::Borrowed("#sales-data on Slack")),
 ///     tags: Cow::Borrowed(&[]),
 ///     sla: Sla::default(),
+///     event_time: None,
 ///     access: Access::default(),
 ///     visibility: Visibility::Domain,
 ///     compatibility: Compatibility::Full,

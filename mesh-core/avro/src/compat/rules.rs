@@ -5,7 +5,8 @@
 //! both directions: *backward* (readers using the current schema read data
 //! written with the previous one) and *forward* (readers still on the
 //! previous schema read data written with the current one). Contract rules
-//! catch promises that weaken although the data still resolves.
+//! catch promises that weaken although the data still resolves, and note
+//! those made more precise.
 
 use std::fmt;
 
@@ -18,6 +19,8 @@ pub enum RuleKind {
     Contract,
     /// A compatible change, reported for information.
     Information,
+    /// Two contracts: a compatible addition to the promises, reported for information.
+    ContractInformation,
 }
 
 macro_rules! rules {
@@ -56,7 +59,12 @@ macro_rules! rules {
 
             /// Whether a change of this kind can break consumers (else it is reported for information).
             pub const fn can_break(self) -> bool {
-                !matches!(self.kind(), RuleKind::Information)
+                !matches!(self.kind(), RuleKind::Information | RuleKind::ContractInformation)
+            }
+
+            /// Whether the rule compares contracts rather than schemas.
+            pub const fn compares_contracts(self) -> bool {
+                matches!(self.kind(), RuleKind::Contract | RuleKind::ContractInformation)
             }
         }
     };
@@ -117,6 +125,9 @@ rules! {
     /// Contract.
     SlaFreshnessLoosened = "SLA_FRESHNESS_LOOSENED", Contract,
         "The promised freshness got longer or was dropped; consumers' own freshness promises rely on it.";
+    /// Contract: the same duration on another field may promise older data, and the check cannot tell which way.
+    SlaFreshnessFieldChanged = "SLA_FRESHNESS_FIELD_CHANGED", Contract,
+        "The field the freshness is measured on (`event_time`) changed or was dropped, so the same duration promises something else; consumers' own freshness promises rely on it.";
     /// Contract.
     SlaAvailabilityLowered = "SLA_AVAILABILITY_LOWERED", Contract,
         "The promised availability got lower or was dropped.";
@@ -150,6 +161,9 @@ rules! {
     /// Information.
     OtherChange = "OTHER_CHANGE", Information,
         "Defaults, aliases or sort order changed without affecting resolution: compatible.";
+    /// Information, from the contracts: the promise gets more precise, as a field added with a default does.
+    SlaFreshnessFieldAdded = "SLA_FRESHNESS_FIELD_ADDED", ContractInformation,
+        "The SLA now names the field its freshness is measured on (`event_time`): compatible.";
 }
 
 impl fmt::Display for Rule {
