@@ -209,4 +209,3 @@ fn generic(
         count += 1;
     }
 }
-

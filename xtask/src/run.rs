@@ -148,7 +148,8 @@ fn summary(reports: &[ProductReport], width: usize, elapsed: f64) -> String {
     let fresh = tally(|s| matches!(s, Status::UpToDate));
     let failed = tally(|s| matches!(s, Status::Failed(_)));
     let skipped = tally(|s| matches!(s, Status::Skipped { .. }));
-    let peak = crate::files::peak_memory_kib().map_or_else(String::new, |kib| format!(", peak memory {} MiB", kib / 1024));
+    let peak =
+        crate::files::peak_memory_kib().map_or_else(String::new, |kib| format!(", peak memory {} MiB", kib / 1024));
     text += &format!(
         "{} products: {built} built, {fresh} up to date, {failed} failed, {skipped} skipped, in {elapsed:.2} s{peak}\n",
         reports.len()

@@ -15,7 +15,8 @@ use sales::types::PostalAddress;
 #[data_product(
     domain = "customer",
     name = "customer_360",
-    version = "1.1.0",
+    version = "1.2.0",
+    event_time = "last_activity_at",
     owner = "customer-insights@company.com",
     layer = "gold",
     support = "#customer-insights on Slack",
@@ -46,6 +47,8 @@ pub struct Customer360 {
     pub last_campaign_id: Option<String>,
     /// Where the customer's most recent order was shipped, if it was shipped.
     pub shipping_address: Option<sales::types::PostalAddress>,
+    /// The customer's most recent order or campaign touch: what the view is as fresh as.
+    pub last_activity_at: Option<TimestampMillis>,
 }
 
 /// What customer 360 keeps per customer while it reads both inputs.
@@ -100,6 +103,8 @@ impl Pipeline for Customer360 {
             })?;
             let preferred_channel =
                 customer.channels.iter().max_by_key(|(_, (touches, latest))| (*touches, *latest)).map(|(c, _)| *c);
+            let last_order_at = customer.latest_order.as_ref().map(|(at, ..)| *at);
+            let last_activity_at = last_order_at.max(customer.latest_touch.as_ref().map(|(at, ..)| *at));
             let (email, shipping_address) = match (customer.latest_order, &customer.latest_touch) {
                 (Some((_, email, address)), _) => (email, address),
                 (None, Some((_, _, email))) => (email.clone().unwrap_or_default(), None),
@@ -115,6 +120,7 @@ impl Pipeline for Customer360 {
                 preferred_channel,
                 last_campaign_id: customer.latest_touch.map(|(_, campaign, _)| campaign),
                 shipping_address,
+                last_activity_at,
             })?;
         }
         Ok(())

@@ -9,6 +9,7 @@ use mesh_macros::data_product;
 #[data_product(
     domain = "marketing",
     version = "1.1.0",
+    event_time = "occurred_at",
     owner = "marketing-data@company.com",
     layer = "bronze",
     support = "#marketing-data on Slack",

@@ -13,7 +13,8 @@ use crate::types::Channel;
 /// Daily campaign performance per channel, with revenue attributed from sales orders.
 #[data_product(
     domain = "marketing",
-    version = "1.0.0",
+    version = "1.1.0",
+    event_time = "day",
     owner = "marketing-data@company.com",
     layer = "gold",
     support = "#marketing-data on Slack",

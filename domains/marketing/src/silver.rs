@@ -14,6 +14,7 @@ use crate::types::Channel;
 #[data_product(
     domain = "marketing",
     version = "1.2.0",
+    event_time = "touched_at",
     owner = "marketing-data@company.com",
     layer = "silver",
     support = "#marketing-data on Slack",

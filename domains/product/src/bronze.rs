@@ -6,7 +6,8 @@ use mesh_macros::data_product;
 /// Usage events exactly as the clients sent them to the collector.
 #[data_product(
     domain = "product",
-    version = "1.0.0",
+    version = "1.1.0",
+    event_time = "received_at",
     owner = "product-analytics@company.com",
     layer = "bronze",
     support = "#product-analytics on Slack",

@@ -13,7 +13,8 @@ use crate::types::Platform;
 /// Daily feature adoption: how many customers used each feature on each platform.
 #[data_product(
     domain = "product",
-    version = "1.0.0",
+    version = "1.1.0",
+    event_time = "day",
     owner = "product-analytics@company.com",
     layer = "gold",
     support = "#product-analytics on Slack",

@@ -16,7 +16,8 @@ use crate::types::Platform;
 /// Usage events, deduplicated, mapped to features and (where signed in) customers.
 #[data_product(
     domain = "product",
-    version = "1.0.0",
+    version = "1.1.0",
+    event_time = "occurred_at",
     owner = "product-analytics@company.com",
     layer = "silver",
     support = "#product-analytics on Slack",

@@ -6,7 +6,8 @@ use mesh_macros::data_product;
 /// Order events exactly as the order system published them, unvalidated.
 #[data_product(
     domain = "sales",
-    version = "1.0.0",
+    version = "1.1.0",
+    event_time = "received_at",
     owner = "sales-data-team@company.com",
     layer = "bronze",
     support = "#sales-data on Slack",

@@ -11,7 +11,8 @@ use crate::types::{Currency, LineItem};
 /// and discount. The example of a data product contract in the docs.
 #[data_product(
     domain = "sales",
-    version = "2.1.0",
+    version = "2.2.0",
+    event_time = "ordered_at",
     owner = "sales-data-team@company.com",
     layer = "gold",
     support = "#sales-data on Slack",

@@ -14,6 +14,7 @@ use crate::types::{Currency, LineItem, PostalAddress};
 #[data_product(
     domain = "sales",
     version = "1.3.0",
+    event_time = "ordered_at",
     owner = "sales-data-team@company.com",
     layer = "silver",
     support = "#sales-data on Slack",

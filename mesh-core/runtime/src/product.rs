@@ -30,12 +30,6 @@ pub trait DataProduct: AvroSchema + 'static {
     /// The composed schema is not valid Avro, e.g. two nested types share a name.
     fn schema() -> Result<&'static ProductSchema, ProductSchemaError>;
 
-    /// The record's event time in microseconds since the Unix epoch (UTC), from the field the
-    /// declaration names with `event_time`; `None` when it names none or the field is null.
-    fn event_time_micros(&self) -> Option<i64> {
-        None
-    }
-
     /// The product's contract.
     ///
     /// # Errors
