@@ -166,8 +166,10 @@ enum Command {
         #[arg(long)]
         skip_corrupt: bool,
     },
-    /// Write synthetic landing files (JSON lines with realistic dirt) for the bronze products:
-    /// DIR/<domain>/<product>/<YYYY-MM-DD>.jsonl, deterministic for a seed, and DIR/_generated.json.
+    /// Write synthetic landing files, with the dirt real sources have, for the bronze products.
+    ///
+    /// One JSON lines file per product and day, DIR/<domain>/<product>/<YYYY-MM-DD>.jsonl, the same
+    /// bytes for the same options; DIR/_generated.json counts the lines and the dirt of each.
     Generate {
         /// The landing folder (created if missing); files already there are compared, never rewritten.
         #[arg(long, value_name = "DIR")]

@@ -109,8 +109,8 @@ struct Job {
     path: PathBuf,
 }
 
-/// The first day whose previous day (late events) is after the epoch, and the last day with a
-/// four-digit year.
+/// The run's days: none before 1970-01-02 (a late event falls on the day before, and epoch
+/// numbers in malformed lines are positive) and none after 9999-12-31 (four-digit years).
 fn check_days(start: CalendarDate, days: u32) -> Result<Vec<CalendarDate>, String> {
     let first = start.days_since_epoch();
     let last = first + i64::from(days) - 1;
