@@ -194,7 +194,7 @@ fn push_payload(payload: &mut Vec<u8>, order: &Order, seed: u64, rng: &mut Rng, 
     let discount = coupon.map_or(0, |coupon| coupon.discount(subtotal));
     let (_, channel, _) = SOURCES[order.source];
     let has_channel = !rng.chance(NO_CHANNEL_RATE);
-    let ships = order.source != 2 && !rng.chance(PICKUP_RATE);
+    let ships = SOURCES[order.source].0 != "pos" && !rng.chance(PICKUP_RATE);
 
     payload.extend_from_slice(b"{\"order_id\":\"");
     push_uuid_v4(payload, rng);
