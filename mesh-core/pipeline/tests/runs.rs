@@ -12,7 +12,7 @@ use mesh_pipeline::lakehouse::{Lakehouse, Manifest, Transaction};
 use mesh_pipeline::{Build, Pipeline, PipelineError, ProductReport, Status};
 
 /// Test events as a source system drops them.
-#[data_product(domain = "t", version = "1.0.0", owner = "t@example.com", layer = "bronze")]
+#[data_product(domain = "t", version = "1.0.0", owner = "t@example.com", layer = "bronze", event_time = "at")]
 pub struct Events {
     /// Event id.
     pub id: String,

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use mesh_core::codec::{from_datum, ContainerRecord};
 use mesh_core::model::Instant;
@@ -120,6 +121,30 @@ fn landing_files(dir: &Path, product: &str) -> Result<Vec<(String, PathBuf, u64)
     Ok(files)
 }
 
+/// Lines parsed by the reading thread, handed to the writing one in order.
+#[derive(Default)]
+struct Batch {
+    // The datums of the lines that became records, back to back.
+    datums: Vec<u8>,
+    lines: Vec<Line>,
+    // The bytes of rejected lines, back to back.
+    rejected: Vec<u8>,
+}
+
+enum Line {
+    /// A record: its datum ends at this offset of `Batch::datums`.
+    Record { line: u64, end: usize },
+    /// A line for quarantine: its bytes end at this offset of `Batch::rejected`.
+    Rejected { line: u64, end: usize, reason: String },
+}
+
+/// Lines per batch: enough to keep both threads busy, few enough to stay small in memory.
+const BATCH_LINES: usize = 4096;
+
+/// Ingests one landing file in two stages on two threads: one reads and parses lines into
+/// datums, the other decodes them into records and writes (and compresses) the data file. They
+/// cost about the same, so ingestion of one product uses two cores; batches are recycled, so
+/// memory stays at a few batches whatever the file's size.
 fn ingest_file<T: ContainerRecord + DataProduct>(
     transaction: &Transaction,
     encoder: &mut JsonLineEncoder,
@@ -130,45 +155,99 @@ fn ingest_file<T: ContainerRecord + DataProduct>(
 ) -> Result<LandingFile, PipelineError> {
     let file = File::open(path).map_err(|e| PipelineError::io(path, "opening", e))?;
     let bytes = file.metadata().map_err(|e| PipelineError::io(path, "reading", e))?.len();
-    let mut input = BufReader::with_capacity(1 << 16, file);
-    let (mut lines, mut records, mut quarantined) = (0, 0, 0);
+    let (full, parsed) = sync_channel::<Batch>(2);
+    let (recycle, empty) = sync_channel::<Batch>(4);
+    for _ in 0..4 {
+        let _ = recycle.send(Batch::default());
+    }
+    let (mut records, mut quarantined) = (0, 0);
+    let lines = std::thread::scope(|scope| {
+        let reader =
+            scope.spawn(move || parse_lines(BufReader::with_capacity(1 << 16, file), path, encoder, &full, &empty));
+        let written = (|| {
+            for batch in parsed.iter() {
+                let (mut datum_start, mut rejected_start) = (0, 0);
+                for line in &batch.lines {
+                    match line {
+                        Line::Record { line, end } => {
+                            // The typed decoder checks the datum once more and gives the writer its record.
+                            let record = from_datum::<T>(&batch.datums[datum_start..*end]).map_err(|e| {
+                                PipelineError::Failed(format!(
+                                    "{source} line {line}: the JSON encoder wrote a bad datum ({e}); this is a bug"
+                                ))
+                            })?;
+                            datum_start = *end;
+                            writer.append(transaction, &record)?;
+                            records += 1;
+                        }
+                        Line::Rejected { line, end, reason } => {
+                            let origin = Origin::Landing { source, line: *line };
+                            let raw = &batch.rejected[rejected_start..*end];
+                            rejected_start = *end;
+                            quarantine.landing_line(transaction, origin, reason, raw)?;
+                            quarantined += 1;
+                        }
+                    }
+                }
+                // The reader may have stopped already; then the batch is simply dropped.
+                let _ = recycle.send(batch);
+            }
+            Ok(())
+        })();
+        // Dropping both ends stops a reader still sending, or waiting for a batch, after a write error.
+        drop(parsed);
+        drop(recycle);
+        let read = reader.join().unwrap_or_else(|_| Err(PipelineError::failed("the landing file reader panicked")));
+        written.and(read)
+    })?;
+    Ok(LandingFile { name: String::new(), bytes, lines, records, quarantined, version: 0 })
+}
+
+/// The reading stage: every line of `input`, in batches; returns the line count.
+fn parse_lines(
+    mut input: BufReader<File>,
+    path: &Path,
+    encoder: &mut JsonLineEncoder,
+    full: &SyncSender<Batch>,
+    empty: &Receiver<Batch>,
+) -> Result<u64, PipelineError> {
+    let mut lines = 0;
     let mut line = Vec::new();
-    let mut datum = Vec::new();
     loop {
-        line.clear();
-        let read = input.read_until(b'\n', &mut line).map_err(|e| PipelineError::io(path, "reading", e))?;
-        if read == 0 {
-            break;
-        }
-        lines += 1;
-        let content = line.strip_suffix(b"\n").unwrap_or(&line);
-        let content = content.strip_suffix(b"\r").unwrap_or(content);
-        if content.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let origin = Origin::Landing { source, line: lines };
-        let Ok(text) = std::str::from_utf8(content) else {
-            quarantine.landing_line(transaction, origin, "the line is not UTF-8 text", content)?;
-            quarantined += 1;
-            continue;
-        };
-        datum.clear();
-        match encoder.encode(text, &mut datum) {
-            Ok(()) => {
-                // The typed decoder checks the datum once more and gives the writer its record.
-                let record = from_datum::<T>(&datum).map_err(|e| {
-                    PipelineError::Failed(format!(
-                        "{source} line {lines}: the JSON encoder wrote a bad datum ({e}); this is a bug"
-                    ))
-                })?;
-                writer.append(transaction, &record)?;
-                records += 1;
+        // No batch back means the writer stopped: its error is the one reported.
+        let Ok(mut batch) = empty.recv() else { return Ok(lines) };
+        batch.datums.clear();
+        batch.lines.clear();
+        batch.rejected.clear();
+        let mut at_end = false;
+        while batch.lines.len() < BATCH_LINES {
+            line.clear();
+            let read = input.read_until(b'\n', &mut line).map_err(|e| PipelineError::io(path, "reading", e))?;
+            if read == 0 {
+                at_end = true;
+                break;
             }
-            Err(error) => {
-                quarantine.landing_line(transaction, origin, &error.to_string(), content)?;
-                quarantined += 1;
+            lines += 1;
+            let content = line.strip_suffix(b"\n").unwrap_or(&line);
+            let content = content.strip_suffix(b"\r").unwrap_or(content);
+            if content.iter().all(u8::is_ascii_whitespace) {
+                continue;
             }
+            let reason = match std::str::from_utf8(content) {
+                Err(_) => "the line is not UTF-8 text".to_owned(),
+                Ok(text) => match encoder.encode(text, &mut batch.datums) {
+                    Ok(()) => {
+                        batch.lines.push(Line::Record { line: lines, end: batch.datums.len() });
+                        continue;
+                    }
+                    Err(error) => error.to_string(),
+                },
+            };
+            batch.rejected.extend_from_slice(content);
+            batch.lines.push(Line::Rejected { line: lines, end: batch.rejected.len(), reason });
+        }
+        if full.send(batch).is_err() || at_end {
+            return Ok(lines);
         }
     }
-    Ok(LandingFile { name: String::new(), bytes, lines, records, quarantined, version: 0 })
 }

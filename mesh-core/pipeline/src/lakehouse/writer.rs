@@ -16,6 +16,10 @@ const RECORDS_PER_FILE: u64 = 1 << 20;
 /// Deflate: one of the two codecs every Avro implementation must read.
 const COMPRESSION: Compression = Compression::Deflate;
 
+/// Deflate's fastest level: pipelines write much more than a file's size is worth saving
+/// (measured in docs/performance.md).
+const DEFLATE_LEVEL: u8 = 1;
+
 struct OpenFile<P: ContainerRecord> {
     relative: String,
     path: PathBuf,
@@ -47,8 +51,9 @@ impl<P: ContainerRecord + DataProduct> DataWriter<P> {
         if self.open.is_none() {
             let (relative, path) = transaction.new_file("data", self.files.len(), "avro")?;
             let file = File::create(&path).map_err(|e| PipelineError::io(&path, "creating", e))?;
-            let writer = ContainerWriter::new(BufWriter::with_capacity(1 << 16, file), COMPRESSION)
+            let mut writer = ContainerWriter::new(BufWriter::with_capacity(1 << 16, file), COMPRESSION)
                 .map_err(|e| PipelineError::io(&path, "writing", e))?;
+            writer.set_deflate_level(DEFLATE_LEVEL);
             self.open = Some(OpenFile { relative, path, writer, records: 0, newest_event_micros: None });
         }
         let Some(open) = self.open.as_mut() else { unreachable!("a file was opened above") };

@@ -140,6 +140,14 @@ impl BlockCompressor {
         Ok(Self { codec, state })
     }
 
+    /// Sets deflate's level, 0 (store) to 10 (smallest, slowest); 6 is the default. Other codecs
+    /// have no level here.
+    pub(crate) fn set_deflate_level(&mut self, level: u8) {
+        if let CompressorState::Deflate(compressor) = &mut self.state {
+            compressor.set_format_and_level(DataFormat::Raw, level.min(10));
+        }
+    }
+
     /// The codec this compressor writes.
     pub(crate) fn codec(&self) -> Compression {
         self.codec

@@ -84,6 +84,13 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
         self.block_bytes = bytes.max(1);
     }
 
+    /// Sets the deflate level: 0 (stored) to 10 (smallest and slowest), 6 by default; 1 writes
+    /// several times faster for somewhat larger files. Any deflate reader reads every level; the
+    /// other codecs ignore it.
+    pub fn set_deflate_level(&mut self, level: u8) {
+        self.compressor.set_deflate_level(level);
+    }
+
     /// Appends one record.
     ///
     /// # Errors
