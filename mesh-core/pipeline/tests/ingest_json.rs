@@ -43,7 +43,8 @@ fn records_take_keys_in_any_order_and_ignore_unknown_ones() {
     });
     assert_eq!(ok(&fields, r#"{"quantity": 3, "note": "n", "sku": "A-1"}"#), expected);
     assert_eq!(ok(&fields, r#"{"sku": "A-1", "note": "n", "quantity": 3}"#), expected);
-    let with_metadata = r#"{"_op": "u", "sku": "A-1", "_meta": {"lsn": [1, {"x": null}]}, "note": "n", "quantity": 3, "_ts": 1.5}"#;
+    let with_metadata =
+        r#"{"_op": "u", "sku": "A-1", "_meta": {"lsn": [1, {"x": null}]}, "note": "n", "quantity": 3, "_ts": 1.5}"#;
     assert_eq!(ok(&fields, with_metadata), expected);
 }
 
@@ -93,7 +94,10 @@ fn other_unions_take_the_first_branch_the_value_fits() {
     // A string fits the string branch before the enum.
     assert_eq!(case(r#""A""#), datum(|o| (write_long(o, 3), write_str(o, "A")).1));
     assert_eq!(case("true"), datum(|o| (write_long(o, 5), write_boolean(o, true)).1));
-    assert_eq!(case(r#"{"k": 1}"#), datum(|o| (write_long(o, 6), write_long(o, 1), write_str(o, "k"), write_int(o, 1), o.push(0)).4));
+    assert_eq!(
+        case(r#"{"k": 1}"#),
+        datum(|o| (write_long(o, 6), write_long(o, 1), write_str(o, "k"), write_int(o, 1), o.push(0)).4)
+    );
     assert_eq!(case("[1]"), datum(|o| (write_long(o, 7), write_long(o, 1), write_int(o, 1), o.push(0)).3));
     // An enum before a string takes the strings that are its symbols.
     let enum_first = r#"{"name": "u", "type": [{"type": "enum", "name": "E", "symbols": ["A"]}, "string"]}"#;
@@ -201,7 +205,8 @@ fn timestamps_are_rfc_3339_text_or_epoch_integers() {
     let text = r#"{"ms": "2026-11-01T10:15:00.123Z", "us": "2026-11-01T11:15:00.123456+01:00",
         "local": "2026-11-01T10:15:00.123", "ns": "2026-11-01T10:15:00.123456789Z"}"#;
     assert_eq!(ok(fields, text), expected);
-    let numbers = format!(r#"{{"ms": {at}, "us": {}, "local": {at}, "ns": {}}}"#, at * 1000 + 456, at * 1_000_000 + 456_789);
+    let numbers =
+        format!(r#"{{"ms": {at}, "us": {}, "local": {at}, "ns": {}}}"#, at * 1000 + 456, at * 1_000_000 + 456_789);
     assert_eq!(ok(fields, &numbers), expected);
 }
 
@@ -231,7 +236,10 @@ fn decimals_are_exact_text_from_strings_or_numbers() {
     });
     assert_eq!(ok(fields, line), expected);
     // A number too precise for an f64 keeps every digit.
-    assert_eq!(ok(fields, r#"{"amount": 9999999999.99, "rate": null}"#), datum(|o| (write_decimal(o, 999_999_999_999), o.push(0)).1));
+    assert_eq!(
+        ok(fields, r#"{"amount": 9999999999.99, "rate": null}"#),
+        datum(|o| (write_decimal(o, 999_999_999_999), o.push(0)).1)
+    );
     assert_eq!(ok(fields, r#"{"amount": "-0.07", "rate": "12.3456"}"#)[..2], [2, 0xf9]);
     let wide = r#"{"name": "big", "type": {"type": "fixed", "name": "Big", "size": 20, "logicalType": "decimal", "precision": 40, "scale": 0}}"#;
     let mut expected = vec![0xff; 4];
@@ -291,7 +299,9 @@ const SECRETS: [&str; 6] = ["jane.doe@example.com", "Jane", "Doe", "221B", "+44 
 /// Every error: the line, its exact message, and the path and column it reports.
 #[test]
 fn every_error_says_where_and_what_was_expected_without_the_value() {
-    let item = format!(r#"{{"type": "record", "name": "LineItem", "fields": [{{"name": "sku", "type": "string"}}, {QUANTITY}]}}"#);
+    let item = format!(
+        r#"{{"type": "record", "name": "LineItem", "fields": [{{"name": "sku", "type": "string"}}, {QUANTITY}]}}"#
+    );
     let timestamps = r#"{"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
         {"name": "local", "type": ["null", {"type": "long", "logicalType": "local-timestamp-micros"}]}"#;
     let decimal = r#"{"name": "amount", "type": {"type": "bytes", "logicalType": "decimal", "precision": 5, "scale": 2}},
