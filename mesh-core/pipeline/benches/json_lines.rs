@@ -3,7 +3,12 @@
 //! about 200 bytes. Both check the same things (the uuid, the RFC 3339 timestamp, the enum
 //! symbol, the decimal's digits) and write the same bytes (checked before timing).
 //!
-//! Run: `cargo bench -p mesh-pipeline --bench json_lines`.
+//! Run: `cargo bench -p mesh-pipeline --bench json_lines`. The goal's baseline, Python's
+//! `json.loads` with fastavro's writer on the same lines, is `benches/json_lines_fastavro.py`.
+//!
+//! On the shared 2-core machine (fastest of 200 samples, 1,000 lines of 227 bytes): the encoder
+//! 430-460 µs, the naive way 870-890 µs (1.9x the encoder's time); fastavro 8.0 ms in a quiet
+//! run (median 8.4 ms against the encoder's 470 µs: about 17x).
 
 use divan::counter::BytesCount;
 use divan::Bencher;
