@@ -235,6 +235,11 @@ fn decimals_are_exact_text_from_strings_or_numbers() {
         o.extend_from_slice(&(-125i32).to_be_bytes()[1..]);
     });
     assert_eq!(ok(fields, line), expected);
+    // Escapes are read like any string's.
+    assert_eq!(
+        ok(fields, r#"{"amount": "\u0031234.5", "rate": null}"#),
+        datum(|o| (write_decimal(o, 123_450), o.push(0)).1)
+    );
     // A number too precise for an f64 keeps every digit.
     assert_eq!(
         ok(fields, r#"{"amount": 9999999999.99, "rate": null}"#),
