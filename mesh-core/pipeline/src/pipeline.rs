@@ -11,17 +11,43 @@ use crate::PipelineError;
 
 /// How a product is built from its declared inputs.
 ///
-/// ```ignore
-/// impl Pipeline for SalesAnalytics {
+/// ```
+/// use mesh_macros::data_product;
+/// use mesh_pipeline::{Build, Pipeline, PipelineError};
+///
+/// /// Orders as they arrived.
+/// #[data_product(domain = "shop", version = "1.0.0", owner = "shop@example.com", layer = "bronze")]
+/// pub struct Orders {
+///     /// The order.
+///     pub order_id: String,
+///     /// Its amount in cents.
+///     pub cents: i64,
+/// }
+/// mesh_pipeline::landing!(Orders);
+///
+/// /// The orders worth counting.
+/// #[data_product(domain = "shop", version = "1.0.0", owner = "shop@example.com", layer = "silver", inputs(Orders))]
+/// pub struct PaidOrders {
+///     /// The order.
+///     pub order_id: String,
+///     /// Its amount in cents, above zero.
+///     pub cents: i64,
+/// }
+///
+/// impl Pipeline for PaidOrders {
 ///     fn build(build: &mut Build<'_, Self>) -> Result<(), PipelineError> {
-///         for order in build.read::<SalesCleaned>()? {
+///         for order in build.read::<Orders>()? {
 ///             let order = order?;
-///             build.write(&SalesAnalytics::from(order))?;
+///             if order.cents > 0 {
+///                 build.write(&PaidOrders { order_id: order.order_id, cents: order.cents })?;
+///             } else {
+///                 build.drop_record("free order");
+///             }
 ///         }
 ///         Ok(())
 ///     }
 /// }
-/// mesh_pipeline::pipeline!(SalesAnalytics);
+/// mesh_pipeline::pipeline!(PaidOrders);
 /// ```
 ///
 /// A build reads each input's current committed version in full and writes the product's new
