@@ -121,7 +121,7 @@ fn progress_line(report: &ProductReport, width: usize) -> String {
 
 fn summary(reports: &[ProductReport], width: usize, elapsed: f64) -> String {
     let mut text = format!(
-        "{:<width$}  {:<10}  {:>7}  {:>9}  {:>9}  {:>11}  {:>7}  {:<24}  {:>7}\n",
+        "{:<width$}  {:<10}  {:>7}  {:>9}  {:>9}  {:>11}  {:>7}  {:<27}  {:>7}\n",
         "product", "status", "version", "in", "out", "quarantined", "dropped", "newest event", "seconds"
     );
     for report in reports {
