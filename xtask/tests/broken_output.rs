@@ -226,3 +226,32 @@ fn a_full_stderr() {
         .unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn generate() {
+    let dir = tempfile::tempdir().unwrap();
+    let landing = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let args = |folder: String| {
+        vec!["generate".to_owned(), "--landing".to_owned(), folder, "--days".to_owned(), "1".to_owned()]
+    };
+    let command = |folder: String| xtask(&args(folder).iter().map(String::as_str).collect::<Vec<_>>());
+    on_full_device(command(landing("full")), 1);
+    on_closed_pipe(&|| command(landing("closed")), 0);
+}
+
+#[test]
+fn run() {
+    let dir = tempfile::tempdir().unwrap();
+    let landing = dir.path().join("landing");
+    let generated =
+        xtask(&["generate", "--landing", landing.to_str().unwrap(), "--days", "1", "--orders-per-day", "20"])
+            .output()
+            .unwrap();
+    assert!(generated.status.success());
+    let command = |lake: &str| {
+        let lake = dir.path().join(lake);
+        xtask(&["run", "--landing", landing.to_str().unwrap(), "--lakehouse", lake.to_str().unwrap()])
+    };
+    on_full_device(command("full"), 1);
+    on_closed_pipe(&|| command("closed"), 0);
+}
