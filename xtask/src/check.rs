@@ -1,7 +1,6 @@
 //! `cargo xtask check`: the lineage graph and the mesh's policies, over every registered product.
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::io::ErrorKind;
 
 use mesh_analysis::baseline::{CONTRACTS_DIR, PUBLISH_COMMAND};
@@ -30,7 +29,7 @@ pub const CONFIG_FILE: &str = "mesh.toml";
 /// Reads `mesh.toml` at the workspace root; the built-in policies when there is none.
 pub fn load_config() -> MeshConfig {
     let path = workspace_root().join(CONFIG_FILE);
-    match fs::read_to_string(&path) {
+    match crate::files::read_text_file(&path) {
         Ok(text) => MeshConfig::parse(&text, CONFIG_FILE),
         Err(e) if e.kind() == ErrorKind::NotFound => MeshConfig::default(),
         Err(e) => {

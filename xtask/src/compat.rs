@@ -1,7 +1,6 @@
 //! `cargo xtask compat OLD.avsc NEW.avsc`: classifies the change between any
 //! two Avro schemas. Exit status 0 unless breaking (1); unreadable input is 2.
 
-use std::fs;
 use std::path::Path;
 
 use clap::ValueEnum;
@@ -40,7 +39,7 @@ pub enum Format {
 }
 
 fn load(path: &Path) -> Result<Schema, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = crate::files::read_text_file(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Schema::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

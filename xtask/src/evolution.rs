@@ -98,7 +98,8 @@ fn walk(dir: &Path, prefix: &str, files: &mut Files) -> Result<(), String> {
         if path.is_dir() {
             walk(&path, &format!("{relative}/"), files)?;
         } else {
-            let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text =
+                crate::files::read_text_file(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             files.insert(relative, text);
         }
     }

@@ -4,6 +4,41 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+/// The largest schema, contract or config file read: far above any real one (the example's
+/// largest is a few KB), low enough that a wrong path (`/dev/zero`) fails at once.
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads a text input file (a schema, a contract, `mesh.toml`): only a regular file (a FIFO or a
+/// device is refused before it is opened, so it cannot block or stream forever), at most
+/// [`MAX_TEXT_FILE_BYTES`].
+///
+/// # Errors
+/// Says which file and what is wrong: missing (kind `NotFound`), not a regular file, too large,
+/// unreadable or not UTF-8.
+pub fn read_text_file(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let metadata = fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file (a folder, device or FIFO); give a file"));
+    }
+    let too_large = || {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than the {} MiB accepted for a schema, contract or config file", MAX_TEXT_FILE_BYTES >> 20),
+        )
+    };
+    if metadata.len() > MAX_TEXT_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut text = String::new();
+    // A file that grows while it is read stops at the limit too.
+    fs::File::open(path)?.take(MAX_TEXT_FILE_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_TEXT_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(text)
+}
+
 /// Whether a write changed the file.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Written {

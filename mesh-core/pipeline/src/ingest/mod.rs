@@ -12,7 +12,7 @@ pub mod json;
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -114,8 +114,15 @@ fn landing_files(dir: &Path, product: &str) -> Result<Vec<(String, PathBuf, u64)
             continue;
         }
         let path = entry.path();
-        let bytes = entry.metadata().map_err(|e| PipelineError::io(&path, "reading", e))?.len();
-        files.push((name, path, bytes));
+        let metadata = fs::metadata(&path).map_err(|e| PipelineError::io(&path, "reading", e))?;
+        if !metadata.is_file() {
+            return Err(PipelineError::Lakehouse(format!(
+                "{} is not a regular file (a folder, device or FIFO): landing files are files that were written \
+                 completely; move it out of the landing folder",
+                path.display()
+            )));
+        }
+        files.push((name, path, metadata.len()));
     }
     files.sort();
     Ok(files)
@@ -136,7 +143,12 @@ enum Line {
     Record { line: u64, end: usize },
     /// A line for quarantine: its bytes end at this offset of `Batch::rejected`.
     Rejected { line: u64, end: usize, reason: String },
+    /// A line longer than [`MAX_LINE_BYTES`], left where it is in the landing file.
+    TooLong { line: u64, offset: u64, bytes: u64 },
 }
+
+/// The longest landing line read: longer ones are quarantined by position, not copied.
+const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Lines per batch: enough to keep both threads busy, few enough to stay small in memory.
 const BATCH_LINES: usize = 4096;
@@ -180,6 +192,15 @@ fn ingest_file<T: ContainerRecord + DataProduct>(
                             writer.append(transaction, &record)?;
                             records += 1;
                         }
+                        Line::TooLong { line, offset, bytes } => {
+                            let origin = Origin::Landing { source, line: *line };
+                            let reason = format!(
+                                "the line is {bytes} bytes, longer than the {} MiB a line may have; it stays in the landing file",
+                                MAX_LINE_BYTES >> 20
+                            );
+                            quarantine.landing_line_at(transaction, origin, &reason, *offset, *bytes)?;
+                            quarantined += 1;
+                        }
                         Line::Rejected { line, end, reason } => {
                             let origin = Origin::Landing { source, line: *line };
                             let raw = &batch.rejected[rejected_start..*end];
@@ -212,6 +233,7 @@ fn parse_lines(
     empty: &Receiver<Batch>,
 ) -> Result<u64, PipelineError> {
     let mut lines = 0;
+    let mut offset = 0u64;
     let mut line = Vec::new();
     loop {
         // No batch back means the writer stopped: its error is the one reported.
@@ -222,12 +244,37 @@ fn parse_lines(
         let mut at_end = false;
         while batch.lines.len() < BATCH_LINES {
             line.clear();
-            let read = input.read_until(b'\n', &mut line).map_err(|e| PipelineError::io(path, "reading", e))?;
+            let reading = |e| PipelineError::io(path, "reading", e);
+            let read = (&mut input).take(MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut line).map_err(reading)?;
             if read == 0 {
                 at_end = true;
                 break;
             }
             lines += 1;
+            let start = offset;
+            offset += read as u64;
+            if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+                // Skip the rest of the line without holding it.
+                let mut rest = 0;
+                loop {
+                    let buffer = input.fill_buf().map_err(reading)?;
+                    if buffer.is_empty() {
+                        break;
+                    }
+                    let (used, ends) = match buffer.iter().position(|&b| b == b'\n') {
+                        Some(at) => (at + 1, true),
+                        None => (buffer.len(), false),
+                    };
+                    input.consume(used);
+                    rest += used as u64;
+                    if ends {
+                        break;
+                    }
+                }
+                offset += rest;
+                batch.lines.push(Line::TooLong { line: lines, offset: start, bytes: read as u64 + rest });
+                continue;
+            }
             let content = line.strip_suffix(b"\n").unwrap_or(&line);
             let content = content.strip_suffix(b"\r").unwrap_or(content);
             if content.iter().all(u8::is_ascii_whitespace) {

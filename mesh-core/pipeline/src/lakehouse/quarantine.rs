@@ -69,6 +69,27 @@ impl Quarantine {
         self.write(transaction, &Entry { origin, reason, raw, raw_base64, record: None })
     }
 
+    /// Sets aside a landing line too long to copy: it stays in its (immutable) landing file at
+    /// `offset`, `bytes` long, and the entry says where.
+    ///
+    /// # Errors
+    /// Writing the quarantine file fails.
+    pub fn landing_line_at(
+        &mut self,
+        transaction: &Transaction,
+        origin: Origin<'_>,
+        reason: &str,
+        offset: u64,
+        bytes: u64,
+    ) -> Result<(), PipelineError> {
+        let entry = Entry { origin, reason, raw: None, raw_base64: None, record: None };
+        let mut value = serde_json::to_value(&entry)
+            .map_err(|e| PipelineError::Lakehouse(format!("cannot write a quarantine entry ({e}); this is a bug")))?;
+        value["offset"] = offset.into();
+        value["bytes"] = bytes.into();
+        self.write_value(transaction, &value)
+    }
+
     /// Sets aside an input record, given as JSON text.
     ///
     /// # Errors
@@ -87,6 +108,10 @@ impl Quarantine {
     }
 
     fn write(&mut self, transaction: &Transaction, entry: &Entry<'_>) -> Result<(), PipelineError> {
+        self.write_value(transaction, entry)
+    }
+
+    fn write_value(&mut self, transaction: &Transaction, entry: &impl Serialize) -> Result<(), PipelineError> {
         if self.open.is_none() {
             let (relative, path) = transaction.new_file("quarantine", 0, "jsonl")?;
             let file = File::create(&path).map_err(|e| PipelineError::io(&path, "creating", e))?;
