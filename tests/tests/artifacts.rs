@@ -215,8 +215,9 @@ fn sales_gold_contract_reproduces_the_documented_example() {
     assert_eq!(product["sla"]["freshness"], "15 minutes");
     assert_eq!(product["sla"]["availability"], "99.9%");
     assert_eq!(product["sla"]["quality_score"], ">95%");
+    assert_eq!(product["sla"]["freshness_field"], "ordered_at");
     assert_eq!(product["schema"]["format"], "Avro");
-    assert_eq!(product["schema"]["version"], "2.1.0");
+    assert_eq!(product["schema"]["version"], "2.2.0");
     assert_eq!(product["access"]["read"], "SELECT on sales.orders");
     assert_eq!(product["access"]["authentication"], "OAuth2");
     let email = product["fields"].as_array().unwrap().iter().find(|f| f["name"] == "customer_email").unwrap();
