@@ -75,6 +75,17 @@ impl Workspace {
         String::from_utf8(output.stdout).unwrap().trim().to_string()
     }
 
+    /// The version the declaration in `file` states (its first `version = "..."`).
+    fn version(&self, file: &str) -> String {
+        let text = fs::read_to_string(self.root.join(file)).unwrap();
+        let start = text.find("version = \"").expect("a declared version") + "version = \"".len();
+        text[start..].split('"').next().unwrap().to_owned()
+    }
+
+    fn set_version(&self, file: &str, from: &str, to: &str) {
+        self.edit(file, &format!("version = \"{from}\""), &format!("version = \"{to}\""));
+    }
+
     fn edit(&self, file: &str, from: &str, to: &str) {
         let path = self.root.join(file);
         let text = fs::read_to_string(&path).unwrap();
@@ -120,6 +131,19 @@ impl Workspace {
     }
 }
 
+enum Bump {
+    Minor,
+    Major,
+}
+
+fn bump(version: &str, bump: Bump) -> String {
+    let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap()).collect();
+    match bump {
+        Bump::Minor => format!("{}.{}.0", parts[0], parts[1] + 1),
+        Bump::Major => format!("{}.0.0", parts[0] + 1),
+    }
+}
+
 #[test]
 fn breaking_change_needs_a_major_version_then_publishes() {
     // Our own `cargo xtask` binary must survive the copy's builds untouched.
@@ -131,6 +155,8 @@ fn breaking_change_needs_a_major_version_then_publishes() {
 
     // An incompatible change: the SKU of every order line becomes a number.
     ws.edit("domains/sales/src/types.rs", "pub sku: String,", "pub sku: i64,");
+    // The pipeline that builds the order lines must follow, or the domain crate does not compile.
+    ws.edit("domains/sales/src/order_payload.rs", "sku: line.sku,", "sku: line.sku.len() as i64,");
     let (code, output) = ws.xtask(&["publish", "--check"]);
     assert_eq!(code, 1, "{output}");
     insta::assert_snapshot!("same_version", output);
@@ -142,24 +168,26 @@ fn breaking_change_needs_a_major_version_then_publishes() {
     assert!(ws.contracts() == before, "a refused publish changed contracts/");
 
     // A minor version is not enough.
-    ws.edit("domains/sales/src/silver.rs", r#"version = "1.2.0""#, r#"version = "1.3.0""#);
-    ws.edit("domains/sales/src/gold.rs", r#"version = "2.1.0""#, r#"version = "2.2.0""#);
+    let (silver, gold) = (ws.version("domains/sales/src/silver.rs"), ws.version("domains/sales/src/gold.rs"));
+    ws.set_version("domains/sales/src/silver.rs", &silver, &bump(&silver, Bump::Minor));
+    ws.set_version("domains/sales/src/gold.rs", &gold, &bump(&gold, Bump::Minor));
     let (code, output) = ws.xtask(&["publish", "--check"]);
     assert_eq!(code, 1, "{output}");
     insta::assert_snapshot!("minor_bump", output);
 
     // A major version passes; the consumers still on the old major are listed.
-    ws.edit("domains/sales/src/silver.rs", r#"version = "1.3.0""#, r#"version = "2.0.0""#);
-    ws.edit("domains/sales/src/gold.rs", r#"version = "2.2.0""#, r#"version = "3.0.0""#);
+    ws.set_version("domains/sales/src/silver.rs", &bump(&silver, Bump::Minor), &bump(&silver, Bump::Major));
+    ws.set_version("domains/sales/src/gold.rs", &bump(&gold, Bump::Minor), &bump(&gold, Bump::Major));
     ws.edit("domains/marketing/src/gold.rs", "sales.sales_cleaned@^1.2", "sales.sales_cleaned@^2");
     let (code, output) = ws.xtask(&["publish"]);
     assert_eq!(code, 0, "{output}");
     insta::assert_snapshot!("major_bump_publish", output);
-    let history = ws.root.join("contracts/sales/history/sales_cleaned@1.2.0.avsc");
+    let history = ws.root.join(format!("contracts/sales/history/sales_cleaned@{silver}.avsc"));
     let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/sales/sales_cleaned.avsc");
     assert_eq!(fs::read_to_string(history).unwrap(), fs::read_to_string(original).unwrap());
     let index = fs::read_to_string(ws.root.join("contracts/index.yaml")).unwrap();
-    assert!(index.contains("- id: sales.sales_cleaned\n  version: \"2.0.0\""), "{index}");
+    let major = bump(&silver, Bump::Major);
+    assert!(index.contains(&format!("- id: sales.sales_cleaned\n  version: \"{major}\"")), "{index}");
 
     // Published: the check passes, and publishing again rewrites nothing.
     let (code, output) = ws.xtask(&["publish", "--check"]);
@@ -173,7 +201,9 @@ fn breaking_change_needs_a_major_version_then_publishes() {
     let (code, output) = ws.xtask(&["publish", "--check", "--against", "HEAD"]);
     assert_eq!(code, 0, "{output}");
     assert!(
-        output.contains("warning[MESH1008]: sales.sales_cleaned 2.0.0 is a new major version (1.2.0 -> 2.0.0)"),
+        output.contains(&format!(
+            "warning[MESH1008]: sales.sales_cleaned {major} is a new major version ({silver} -> {major})"
+        )),
         "{output}"
     );
     let empty_tree = ws.git(&["hash-object", "-t", "tree", "/dev/null"]);
