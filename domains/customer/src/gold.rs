@@ -67,7 +67,7 @@ struct Customer {
 }
 
 /// Joins sales and marketing silver per customer: every customer found in either input gets
-/// one record, sorted by customer id. Holds one [`Customer`] per customer (a few hundred bytes
+/// one record, sorted by customer id. Holds one small accumulator per customer (a few hundred bytes
 /// each); both inputs are streamed. Amounts are converted to EUR order by order at the sales
 /// domain's fixed rates (`sales::types::Currency::to_eur_cents`); orders in a currency without a
 /// rate count as orders but add no lifetime value.
