@@ -24,6 +24,7 @@ mod generate;
 mod graph;
 mod mesh;
 mod publish;
+mod readiness;
 mod run;
 mod sample;
 
@@ -190,6 +191,23 @@ enum Command {
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
         customers: u32,
     },
+    /// The data mesh readiness assessment: six factors scored 1-5, the total's band, what to do
+    /// first, and the evidence the mesh itself shows.
+    ///
+    /// Asks in the terminal (each factor with what a 1, 3 and 5 look like; answers can be revised
+    /// before the result), or reads `--answers FILE.toml` with one key per factor.
+    Readiness {
+        /// The scores: domain_clarity, team_maturity, platform_capability, governance_maturity,
+        /// scale_need and organizational_buy_in, each 1-5.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = readiness::ReadinessFormat::Text)]
+        format: readiness::ReadinessFormat,
+        /// The date waivers are counted against, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE", value_parser = mesh_analysis::governance::CalendarDate::parse)]
+        today: Option<mesh_analysis::governance::CalendarDate>,
+    },
 }
 
 /// The workspace root: `MESH_ROOT` if set (tests point it at fixtures),
@@ -276,6 +294,7 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         Command::Generate { landing, days, seed, start, orders_per_day, customers } => {
             generate::run(&generate::Options { landing, days, seed, start, orders_per_day, customers }, out)
         }
+        Command::Readiness { answers, format, today } => readiness::run(answers.as_deref(), format, today, out),
     }
     .map(|()| ExitCode::SUCCESS)
 }
