@@ -27,6 +27,7 @@ mod publish;
 mod readiness;
 mod run;
 mod sample;
+mod scaffold;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -191,6 +192,11 @@ enum Command {
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
         customers: u32,
     },
+    /// Scaffold a domain crate or a product declaration that passes `cargo xtask check` as written.
+    New {
+        #[command(subcommand)]
+        what: scaffold::NewCommand,
+    },
     /// The data mesh readiness assessment: six factors scored 1-5, the total's band, what to do
     /// first, and the evidence the mesh itself shows.
     ///
@@ -294,6 +300,7 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         Command::Generate { landing, days, seed, start, orders_per_day, customers } => {
             generate::run(&generate::Options { landing, days, seed, start, orders_per_day, customers }, out)
         }
+        Command::New { what } => scaffold::run(what, &workspace_root(), out),
         Command::Readiness { answers, format, today } => readiness::run(answers.as_deref(), format, today, out),
     }
     .map(|()| ExitCode::SUCCESS)
