@@ -70,6 +70,12 @@ fn fixture() -> tempfile::TempDir {
     commit(root, "text only", "2026-10-20T12:00:00Z");
     contract(root, "sales/sales_cleaned.contract.yaml", "2.0.0", "major");
     commit(root, "major", "2026-11-02T12:00:00Z");
+    fs::write(
+        root.join("contracts/sales/sales_cleaned.contract.yaml"),
+        "# deprecated\ndata_product:\n  schema:\n    version: \"2.0.0\"\n  deprecated: 2027-03-01\n",
+    )
+    .unwrap();
+    commit(root, "deprecated", "2026-11-20T12:00:00Z");
     fs::remove_file(root.join("contracts/ledger/ledger_raw.contract.yaml")).unwrap();
     commit(root, "removed", "2026-12-01T12:00:00Z");
     // After the quarter: the real baseline, so the check compares with what the example declares.

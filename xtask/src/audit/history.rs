@@ -26,6 +26,8 @@ pub enum ChangeKind {
     Published { version: String, previous: Option<String> },
     /// The contract was removed.
     Removed { version: Option<String> },
+    /// The contract gained a deprecation date.
+    Deprecated { since: String },
 }
 
 impl ContractChange {
@@ -84,6 +86,16 @@ pub fn contract_changes(
         let kind = match status {
             "D" => ChangeKind::Removed { version: version_at(root, &format!("{commit}^"), path) },
             "A" | "M" => {
+                let deprecated = field_at(root, &commit, path, "deprecated:");
+                if deprecated.is_some() && field_at(root, &format!("{commit}^"), path, "deprecated:").is_none() {
+                    let since = deprecated.unwrap_or_default();
+                    changes.push(ContractChange {
+                        date: date.clone(),
+                        commit: commit.clone(),
+                        product: product.clone(),
+                        kind: ChangeKind::Deprecated { since },
+                    });
+                }
                 let Some(version) = version_at(root, &commit, path) else { continue };
                 let previous = if status == "M" { version_at(root, &format!("{commit}^"), path) } else { None };
                 if previous.as_deref() == Some(version.as_str()) {
@@ -109,10 +121,16 @@ fn contract_product(path: &str) -> Option<String> {
 
 /// The `version:` of a contract at a revision.
 fn version_at(root: &Path, revision: &str, path: &str) -> Option<String> {
+    field_at(root, revision, path, "version:")
+}
+
+/// The first `key` line's value of a contract at a revision, unquoted; `None` when absent or null.
+fn field_at(root: &Path, revision: &str, path: &str, key: &str) -> Option<String> {
     let text = git(root, &["show", &format!("{revision}:{path}")]).ok()?;
     text.lines()
-        .find_map(|line| line.trim().strip_prefix("version:"))
-        .map(|version| version.trim().trim_matches('"').to_owned())
+        .find_map(|line| line.trim().strip_prefix(key))
+        .map(|value| value.trim().trim_matches(['"', '\'']).to_owned())
+        .filter(|value| !value.is_empty() && value != "null")
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {

@@ -102,6 +102,15 @@ fn sections(audit: &Value) -> Vec<Section> {
             "-".into(),
         ]);
     }
+    for d in contracts["deprecated"].as_array().into_iter().flatten() {
+        rows.push(vec![
+            text(&d["date"]),
+            text(&d["commit"]),
+            text(&d["product"]),
+            format!("deprecated from {}", text(&d["since"])),
+            text(&d["consumers"]),
+        ]);
+    }
     let note = if contracts["available"] == false {
         Some("No git history: contract changes cannot be read.".into())
     } else {

@@ -118,7 +118,7 @@ pub fn build(inputs: &Inputs<'_>) -> Value {
                         "previous": previous, "breaking": c.breaking(),
                         "consumers": if c.breaking() { consumers(products, &c.product).iter().map(|p| p.id()).collect::<Vec<_>>() } else { Vec::new() },
                     })),
-                    ChangeKind::Removed { .. } => None,
+                    ChangeKind::Removed { .. } | ChangeKind::Deprecated { .. } => None,
                 })
                 .collect();
             let removed: Vec<Value> = changes
@@ -127,7 +127,17 @@ pub fn build(inputs: &Inputs<'_>) -> Value {
                     ChangeKind::Removed { version } => {
                         Some(json!({"date": c.date, "commit": c.commit, "product": c.product, "version": version}))
                     }
-                    ChangeKind::Published { .. } => None,
+                    ChangeKind::Published { .. } | ChangeKind::Deprecated { .. } => None,
+                })
+                .collect();
+            let deprecated: Vec<Value> = changes
+                .iter()
+                .filter_map(|c| match &c.kind {
+                    ChangeKind::Deprecated { since } => Some(json!({
+                        "date": c.date, "commit": c.commit, "product": c.product, "since": since,
+                        "consumers": consumers(products, &c.product).iter().map(|p| p.id()).collect::<Vec<_>>(),
+                    })),
+                    _ => None,
                 })
                 .collect();
             json!({
@@ -136,6 +146,7 @@ pub fn build(inputs: &Inputs<'_>) -> Value {
                 "breaking": changes.iter().filter(|c| c.breaking()).count(),
                 "published": published,
                 "removed": removed,
+                "deprecated": deprecated,
             })
         }
     };
