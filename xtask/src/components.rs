@@ -41,6 +41,12 @@ const COMPONENTS: &[Component] = &[
         probe: &["python3", "-c", "import avro, yaml"],
         install: Install::Python(&["avro", "pyyaml"]),
     },
+    Component {
+        name: "util-linux script",
+        used_for: "gives `cargo xtask readiness` a pseudo-terminal in its interactive test",
+        probe: &["script", "--version"],
+        install: Install::Debian(&["bsdutils"]),
+    },
 ];
 
 /// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`. Cargo's

@@ -12,6 +12,7 @@
 #[macro_use]
 mod output;
 
+mod audit;
 mod check;
 mod compat;
 mod components;
@@ -24,8 +25,10 @@ mod generate;
 mod graph;
 mod mesh;
 mod publish;
+mod readiness;
 mod run;
 mod sample;
+mod scaffold;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -190,6 +193,44 @@ enum Command {
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
         customers: u32,
     },
+    /// The quarterly governance audit: PII inventory, policy findings, waivers, SLA compliance,
+    /// contract changes, ownership gaps and what changed since the previous audit.
+    Audit {
+        /// The quarter, YYYY-QN (default: the current one, UTC).
+        #[arg(long, value_name = "QUARTER", value_parser = audit::Quarter::parse)]
+        quarter: Option<audit::Quarter>,
+        /// Output format (on stdout).
+        #[arg(long, value_enum, default_value_t = audit::AuditFormat::Markdown)]
+        format: audit::AuditFormat,
+        /// The previous quarter's audit JSON (default: `audits/<previous quarter>.json`, if filed).
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
+        /// File the audit as DIR/<quarter>.md, .html and .json instead of printing it.
+        #[arg(long, value_name = "DIR", conflicts_with = "format")]
+        out: Option<PathBuf>,
+    },
+    /// Scaffold a domain crate or a product declaration that passes `cargo xtask check` as written.
+    New {
+        #[command(subcommand)]
+        what: scaffold::NewCommand,
+    },
+    /// The data mesh readiness assessment: six factors scored 1-5, the total's band, what to do
+    /// first, and the evidence the mesh itself shows.
+    ///
+    /// Asks in the terminal (each factor with what a 1, 3 and 5 look like; answers can be revised
+    /// before the result), or reads `--answers FILE.toml` with one key per factor.
+    Readiness {
+        /// The scores: domain_clarity, team_maturity, platform_capability, governance_maturity,
+        /// scale_need and organizational_buy_in, each 1-5.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = readiness::ReadinessFormat::Text)]
+        format: readiness::ReadinessFormat,
+        /// The date waivers are counted against, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE", value_parser = mesh_analysis::governance::CalendarDate::parse)]
+        today: Option<mesh_analysis::governance::CalendarDate>,
+    },
 }
 
 /// The workspace root: `MESH_ROOT` if set (tests point it at fixtures),
@@ -276,6 +317,11 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         Command::Generate { landing, days, seed, start, orders_per_day, customers } => {
             generate::run(&generate::Options { landing, days, seed, start, orders_per_day, customers }, out)
         }
+        Command::Audit { quarter, format, previous, out: dir } => {
+            audit::run(quarter, format, previous.as_deref(), dir.as_deref(), out)
+        }
+        Command::New { what } => scaffold::run(what, &workspace_root(), out),
+        Command::Readiness { answers, format, today } => readiness::run(answers.as_deref(), format, today, out),
     }
     .map(|()| ExitCode::SUCCESS)
 }
