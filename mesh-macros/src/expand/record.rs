@@ -21,7 +21,10 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
     };
     expand_named(
         &input,
-        |cx| fields(cx, &data.fields, &input.ident),
+        |cx| {
+            crate::ast::quality::reject_nested(cx, &data.fields);
+            fields(cx, &data.fields, &input.ident)
+        },
         |named, fields| {
             let schema = record_impl(named, fields);
             let codec = record_codec(&input.ident, fields);

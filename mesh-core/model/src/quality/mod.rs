@@ -13,8 +13,8 @@ use std::fmt;
 pub use number::Number;
 
 use super::descriptor::{List, Text};
-use super::sla::Percent;
 use super::shape::TypeShape;
+use super::sla::Percent;
 
 /// One quality rule of a product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -132,13 +132,11 @@ impl QualityRule {
             Check::Unique => "no duplicate values".into(),
             Check::NotEmpty => "not empty".into(),
             Check::Range { min, max } => {
-                let parts: Vec<String> = [
-                    min.as_ref().map(|l| limit(l, ">=", ">")),
-                    max.as_ref().map(|l| limit(l, "<=", "<")),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
+                let parts: Vec<String> =
+                    [min.as_ref().map(|l| limit(l, ">=", ">")), max.as_ref().map(|l| limit(l, "<=", "<"))]
+                        .into_iter()
+                        .flatten()
+                        .collect();
                 parts.join(" and ")
             }
             Check::AcceptedValues(values) => format!("one of {}", values.join(", ")),
@@ -207,12 +205,8 @@ pub fn check_rule_fits(keyword: &str, shape: &TypeShape) -> Option<String> {
 
 /// Whether a value of the shape is a number a range can bound.
 pub fn is_number(shape: &TypeShape) -> bool {
-    matches!(
-        shape,
-        TypeShape::Int | TypeShape::Long | TypeShape::Float | TypeShape::Double | TypeShape::Decimal { .. }
-    )
+    matches!(shape, TypeShape::Int | TypeShape::Long | TypeShape::Float | TypeShape::Double | TypeShape::Decimal { .. })
 }
-
 
 /// Parses a share such as `"2.5%"` (for `max_null_share`).
 ///

@@ -25,7 +25,10 @@ impl Number {
         };
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || (digits.contains('.') && fraction.is_empty())
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || (digits.contains('.') && fraction.is_empty())
         {
             return Err(bad());
         }
