@@ -33,7 +33,7 @@ pub use event_time::EventTime;
 pub use inputs::LinkedInputs;
 pub use product::DataProduct;
 pub use quality::{
-    registered_quality_scans, scan_quality, QualityRecord, QualityRegistration, QualityValue, QualityVisitor,
+    registered_quality_scans, scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue, QualityVisitor,
     RecordPosition,
 };
 pub use registry::{registered_products, Registration};
@@ -42,7 +42,7 @@ pub use registry::{registered_products, Registration};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codecs::{read_file, write_sample, CodecRegistration};
-    pub use crate::quality::{scan_quality, QualityRecord, QualityRegistration, QualityValue};
+    pub use crate::quality::{scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue};
     pub use crate::{DataProduct, EventTime, LinkedInputs, Registration};
     pub use inventory;
     pub use mesh_avro::codec::{self, AvroCodec, ContainerRecord, DecodeError, Sample, SampleRng};

@@ -45,6 +45,17 @@ pub trait QualityRecord {
     fn quality_value(&self, field: usize) -> QualityValue<'_>;
 }
 
+/// A nested type whose value is a single key: `#[derive(AvroEnum)]` implements it with the symbol's name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a record, and quality rules compare single values",
+    label = "a `unique` rule or a `unique_combination` field needs a single value here",
+    note = "use an enum, a string, a number, a date, a timestamp or a uuid field, or put the rule on a field of its own"
+)]
+pub trait QualityKey {
+    /// The value as the validator compares it.
+    fn quality_value(&self) -> QualityValue<'_>;
+}
+
 /// Where a record is: its block and its index in the block (the file is the scan's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordPosition {

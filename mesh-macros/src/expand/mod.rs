@@ -4,7 +4,7 @@ mod codec;
 mod descriptor;
 mod docs;
 pub mod product;
-mod quality;
+pub(crate) mod quality;
 pub mod record;
 mod schema;
 mod tokens;

@@ -2,12 +2,15 @@
 //! through, and the rules' rustdoc section.
 
 use mesh_model::{Check, Limit, QualityRule, TypeShape};
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use super::tokens::opt_cow;
 use crate::ast::quality::Rules;
+use crate::ast::enumeration::Symbols;
 use crate::ast::record::Field;
+use crate::ast::types::Leaf;
 
 /// The `&[QualityRule]` constant expression.
 pub fn rule_list(rules: &Rules) -> TokenStream {
@@ -74,7 +77,11 @@ fn rule(rule: &QualityRule) -> TokenStream {
 pub fn accessor(ident: &syn::Ident, id: &str, fields: &[Field], rules: &Rules) -> TokenStream {
     let arms = rules.accessed.iter().map(|&index| {
         let member = &fields[index].member;
-        let value = value(&fields[index].ty.shape);
+        let span = match &fields[index].ty.leaf {
+            Leaf::Named(ty) => ty.span(),
+            _ => member.span(),
+        };
+        let value = value(&fields[index].ty.shape, span);
         quote!(#index => { let __v = &self.#member; #value })
     });
     quote! {
@@ -95,7 +102,7 @@ pub fn accessor(ident: &syn::Ident, id: &str, fields: &[Field], rules: &Rules) -
 }
 
 /// The `QualityValue` of `__v`, a reference to a value of `shape`.
-fn value(shape: &TypeShape) -> TokenStream {
+fn value(shape: &TypeShape, span: Span) -> TokenStream {
     match shape {
         TypeShape::Boolean => quote!(__mesh::QualityValue::Bool(*__v)),
         TypeShape::Int => quote!(__mesh::QualityValue::Int(i64::from(*__v))),
@@ -112,11 +119,12 @@ fn value(shape: &TypeShape) -> TokenStream {
             quote!(__mesh::QualityValue::Decimal { unscaled: __v.unscaled(), scale: #scale })
         }
         TypeShape::Optional(inner) => {
-            let inner = value(inner);
+            let inner = value(inner, span);
             quote!(match __v { __mesh::Some(__v) => #inner, __mesh::None => __mesh::QualityValue::Null })
         }
         TypeShape::Array(_) | TypeShape::Map(_) => quote!(__mesh::QualityValue::Items(__v.len())),
-        TypeShape::Named(_) => quote!(__mesh::QualityValue::Unavailable),
+        // An enum gives its symbol; a record does not implement the trait, reported at its type.
+        TypeShape::Named(_) => quote_spanned!(span=> __mesh::QualityKey::quality_value(__v)),
     }
 }
 
@@ -139,4 +147,19 @@ pub fn docs(rules: &Rules) -> Vec<String> {
         lines.push(format!("| `{}` | {} | {scored} |", rule.id(), rule.describe().replace('|', "\\|")));
     }
     lines
+}
+
+/// `impl QualityKey` for an enum: its symbol's name, so rules compare and show symbols.
+pub fn enum_key(ident: &syn::Ident, symbols: &Symbols) -> TokenStream {
+    let arms = symbols.symbols.iter().map(|s| {
+        let (variant, name) = (&s.ident, &s.name);
+        quote!(#ident::#variant => #name)
+    });
+    quote! {
+        impl __mesh::QualityKey for #ident {
+            fn quality_value(&self) -> __mesh::QualityValue<'_> {
+                __mesh::QualityValue::Text(match self { #(#arms),* })
+            }
+        }
+    }
 }

@@ -48,7 +48,8 @@ pub fn derive_enum(input: DeriveInput) -> TokenStream {
         |named, symbols| {
             let schema = enum_impl(named, symbols);
             let codec = enum_codec(&input.ident, symbols);
-            quote!(#schema #codec)
+            let key = super::quality::enum_key(&input.ident, symbols);
+            quote!(#schema #codec #key)
         },
     )
 }

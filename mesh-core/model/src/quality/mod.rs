@@ -164,10 +164,8 @@ pub fn check_rule_fits(keyword: &str, shape: &TypeShape) -> Option<String> {
         other => other,
     };
     let fits = match keyword {
-        "unique" => !matches!(
-            inner,
-            TypeShape::Float | TypeShape::Double | TypeShape::Array(_) | TypeShape::Map(_) | TypeShape::Named(_)
-        ),
+        // A named type may be an enum (a fine key) or a record: the generated code tells them apart.
+        "unique" => !matches!(inner, TypeShape::Float | TypeShape::Double | TypeShape::Array(_) | TypeShape::Map(_)),
         "not_empty" | "length" => {
             matches!(inner, TypeShape::String | TypeShape::Bytes | TypeShape::Array(_) | TypeShape::Map(_))
         }
@@ -183,7 +181,7 @@ pub fn check_rule_fits(keyword: &str, shape: &TypeShape) -> Option<String> {
     let ty = shape.display();
     Some(match keyword {
         "unique" => format!(
-            "`unique` does not fit a field of type `{ty}`: floating-point numbers, arrays, maps and nested types are no keys; use it on an id, a string, an integer, a date or a decimal"
+            "`unique` does not fit a field of type `{ty}`: floating-point numbers, arrays and maps are no keys; use it on an id, a string, an integer, a date, a decimal or an enum"
         ),
         "not_empty" | "length" => {
             format!("`{keyword}` needs a string, bytes, an array or a map, and this field is `{ty}`")

@@ -44,6 +44,7 @@ fn rules_fit_only_the_types_they_can_judge() {
     assert_eq!(check_rule_fits("max_null_share", &optional_int), None);
     assert!(check_rule_fits("unique", &TypeShape::Double).is_some());
     assert_eq!(check_rule_fits("unique", &TypeShape::Uuid), None);
+    assert_eq!(check_rule_fits("unique", &TypeShape::Named("Channel".into())), None);
 }
 
 #[test]
