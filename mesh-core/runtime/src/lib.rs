@@ -33,8 +33,8 @@ pub use event_time::EventTime;
 pub use inputs::LinkedInputs;
 pub use product::DataProduct;
 pub use quality::{
-    registered_quality_scans, scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue, QualityVisitor,
-    RecordPosition,
+    registered_quality_scans, scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue,
+    QualityVisitor, RecordPosition,
 };
 pub use registry::{registered_products, Registration};
 

@@ -7,8 +7,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::tokens::opt_cow;
-use crate::ast::quality::Rules;
 use crate::ast::enumeration::Symbols;
+use crate::ast::quality::Rules;
 use crate::ast::record::Field;
 use crate::ast::types::Leaf;
 
