@@ -119,7 +119,9 @@ fn range(cx: &Ctxt, meta: &Meta, shape: &TypeShape) -> Option<Check> {
     };
     let (mut min, mut max) = (None, None);
     let mut seen = Keys::default();
-    for inner in nested_metas(cx, list) {
+    let bounds = nested_metas(cx, list);
+    let written = !bounds.is_empty();
+    for inner in bounds {
         let Some(key) = key_of(cx, &inner, RANGE_KEYS, &mut seen, "range(...)") else { continue };
         let Some((number, text, span)) = number_value(cx, &inner, &key) else { continue };
         let integer = matches!(inner_shape(shape), TypeShape::Int | TypeShape::Long);
@@ -154,7 +156,10 @@ fn range(cx: &Ctxt, meta: &Meta, shape: &TypeShape) -> Option<Check> {
         }
     }
     if min.is_none() && max.is_none() {
-        cx.error_spanned_by(meta, usage);
+        // A bound written but rejected is already reported.
+        if !written {
+            cx.error_spanned_by(meta, usage);
+        }
         return None;
     }
     Some(Check::Range { min: min.map(|m| m.0), max: max.map(|m| m.0) })
@@ -279,7 +284,13 @@ fn product_rules(cx: &Ctxt, meta: &Meta, fields: &[Field], out: &mut Rules) {
     };
     let mut seen = Keys::default();
     for inner in nested_metas(cx, list) {
-        let Some(key) = key_of(cx, &inner, PRODUCT_RULES_AND_HINTS, &mut seen, "quality(...)") else { continue };
+        // A product may have several combinations; each is its own rule, with its own id.
+        let key = if inner.path().is_ident("unique_combination") {
+            "unique_combination".to_string()
+        } else {
+            let Some(key) = key_of(cx, &inner, PRODUCT_RULES_AND_HINTS, &mut seen, "quality(...)") else { continue };
+            key
+        };
         if FIELD_RULES.contains(&key.as_str()) {
             cx.error_spanned_by(
                 inner.path(),
@@ -312,7 +323,12 @@ fn product_rules(cx: &Ctxt, meta: &Meta, fields: &[Field], out: &mut Rules) {
             avro_names.push(Cow::Owned(fields[index].name.clone()));
         }
         if avro_names.len() == named.len() {
-            out.rules.push(QualityRule { field: None, check: Check::UniqueCombination(Cow::Owned(avro_names)) });
+            let rule = QualityRule { field: None, check: Check::UniqueCombination(Cow::Owned(avro_names)) };
+            if out.rules.iter().any(|r| r.id() == rule.id()) {
+                cx.error_spanned_by(&inner, format!("`{}` is declared twice: remove one", rule.id()));
+                continue;
+            }
+            out.rules.push(rule);
         }
     }
 }
@@ -350,14 +366,21 @@ fn field_index(cx: &Ctxt, fields: &[Field], wanted: &str, span: Span) -> Option<
     None
 }
 
-/// Rejects `#[quality]` on a nested record's field: rules check a product's top-level fields.
-pub fn reject_nested(cx: &Ctxt, fields: &syn::Fields) {
-    for attr in fields.iter().flat_map(|f| &f.attrs).filter(|a| a.path().is_ident(QUALITY)) {
-        cx.error_spanned_by(
-            attr,
-            "#[quality(...)] goes on the fields of a #[data_product] struct; rules on the fields of nested records are not supported yet: check the product field that holds the record, or flatten the field into the product",
-        );
-    }
+/// Rejects `#[quality]` on a nested record's field (rules check a product's top-level fields): the
+/// errors, emitted beside the record's otherwise complete expansion so nothing else fails with it.
+pub fn reject_nested(fields: &syn::Fields) -> proc_macro2::TokenStream {
+    fields
+        .iter()
+        .flat_map(|f| &f.attrs)
+        .filter(|a| a.path().is_ident(QUALITY))
+        .map(|attr| {
+            syn::Error::new_spanned(
+                attr,
+                "#[quality(...)] goes on the fields of a #[data_product] struct; rules on the fields of nested records are not supported yet: check the product field that holds the record, or flatten the field into the product",
+            )
+            .to_compile_error()
+        })
+        .collect()
 }
 
 /// Removes `#[quality]` from the fields, so the compiler never sees it.

@@ -19,19 +19,18 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
             "#[derive(AvroRecord)] needs a struct with named fields; use #[derive(AvroEnum)] for enums",
         );
     };
-    expand_named(
+    let nested_rules = crate::ast::quality::reject_nested(&data.fields);
+    let expanded = expand_named(
         &input,
-        |cx| {
-            crate::ast::quality::reject_nested(cx, &data.fields);
-            fields(cx, &data.fields, &input.ident)
-        },
+        |cx| fields(cx, &data.fields, &input.ident),
         |named, fields| {
             let schema = record_impl(named, fields);
             let codec = record_codec(&input.ident, fields);
             let field_names = field_names(&input.ident, fields);
             quote!(#schema #codec #field_names)
         },
-    )
+    );
+    quote!(#nested_rules #expanded)
 }
 
 /// Expands `#[derive(AvroEnum)]`.
