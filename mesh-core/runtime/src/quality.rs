@@ -68,17 +68,19 @@ pub struct RecordPosition {
 /// Receives each record of a scan with its position and event time (microseconds since the epoch).
 pub type QualityVisitor<'a> = &'a mut dyn FnMut(RecordPosition, &dyn QualityRecord, Option<i64>);
 
+/// Receives each corrupt block a scan skips.
+pub type SkippedBlocks<'a> = &'a mut dyn FnMut(&ContainerError);
+
+/// [`QualityRegistration::scan_file`]'s type.
+pub type ScanFile = fn(path: &Path, visit: QualityVisitor<'_>, skipped: SkippedBlocks<'_>) -> Result<u64, ContainerError>;
+
 /// A product's quality scan, registered by `#[data_product]`.
 pub struct QualityRegistration {
     /// The product id, `domain.name`.
     pub product: &'static str,
     /// Reads a container file through the product's typed reader (older schema versions resolved),
     /// handing every record to `visit` and every corrupt block to `skipped`; returns the record count.
-    pub scan_file: fn(
-        path: &Path,
-        visit: QualityVisitor<'_>,
-        skipped: &mut dyn FnMut(&ContainerError),
-    ) -> Result<u64, ContainerError>,
+    pub scan_file: ScanFile,
 }
 
 inventory::collect!(QualityRegistration);
@@ -95,7 +97,7 @@ pub fn registered_quality_scans() -> impl Iterator<Item = &'static QualityRegist
 pub fn scan_quality<T: ContainerRecord + DataProduct + QualityRecord>(
     path: &Path,
     visit: QualityVisitor<'_>,
-    skipped: &mut dyn FnMut(&ContainerError),
+    skipped: SkippedBlocks<'_>,
 ) -> Result<u64, ContainerError> {
     let mut reader = ContainerReader::<T, _>::open(path)?;
     reader.skip_corrupt_blocks();
