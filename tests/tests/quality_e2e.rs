@@ -77,12 +77,12 @@ fn inject_faults(file: &Path) -> (usize, usize, i64) {
         records[to].order_id = records[from].order_id;
     }
     // Four amounts below the range's minimum of 0.
-    for i in 200..204 {
-        records[i].amount = Decimal::from_unscaled(-100 - i as i128).unwrap();
+    for (i, record) in records.iter_mut().enumerate().take(204).skip(200) {
+        record.amount = Decimal::from_unscaled(-100 - i as i128).unwrap();
     }
     // Three customer ids off the pattern, and one empty (fails `not_empty` and the pattern).
-    for i in 300..303 {
-        records[i].customer_id = format!("X{i}");
+    for (i, record) in records.iter_mut().enumerate().take(303).skip(300) {
+        record.customer_id = format!("X{i}");
     }
     records[303].customer_id = String::new();
     // A malformed email: personal data, so reports show `<pii:direct>`.

@@ -72,7 +72,8 @@ pub type QualityVisitor<'a> = &'a mut dyn FnMut(RecordPosition, &dyn QualityReco
 pub type SkippedBlocks<'a> = &'a mut dyn FnMut(&ContainerError);
 
 /// [`QualityRegistration::scan_file`]'s type.
-pub type ScanFile = fn(path: &Path, visit: QualityVisitor<'_>, skipped: SkippedBlocks<'_>) -> Result<u64, ContainerError>;
+pub type ScanFile =
+    fn(path: &Path, visit: QualityVisitor<'_>, skipped: SkippedBlocks<'_>) -> Result<u64, ContainerError>;
 
 /// A product's quality scan, registered by `#[data_product]`.
 pub struct QualityRegistration {
