@@ -4,7 +4,7 @@
 //! the product's typed reader, so files written with older schema versions are resolved. Every quality
 //! rule of the declaration is evaluated ([`rules`]), uniqueness exactly within a memory budget
 //! ([`unique`]); then the quality score and the freshness are compared with the SLA. Results go to a
-//! report ([`report`], printed by [`format`]) and to the history database ([`history`]).
+//! report ([`report`], printed by [`format`](mod@format)) and to the history database ([`history`]).
 //!
 //! The quality score is the share of records that pass every record-level rule (`not_empty`,
 //! `range`, `accepted_values`, `pattern`, `length`); rules that judge the data as a whole
