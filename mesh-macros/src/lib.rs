@@ -38,7 +38,7 @@ pub fn data_product(args: TokenStream, input: TokenStream) -> TokenStream {
 /// Its fields take `#[pii(...)]` as a product's do; every product nesting the
 /// record (from any crate) sees that personal data at the field's path, e.g.
 /// `shipping_address.postcode` or `line_items[].sku`.
-#[proc_macro_derive(AvroRecord, attributes(avro, pii))]
+#[proc_macro_derive(AvroRecord, attributes(avro, pii, quality))]
 pub fn derive_avro_record(input: TokenStream) -> TokenStream {
     match syn::parse(input) {
         Ok(input) => expand::record::derive_record(input).into(),

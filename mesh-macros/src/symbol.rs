@@ -19,6 +19,7 @@ pub const READ: &str = "read";
 pub const VISIBILITY: &str = "visibility";
 pub const INPUTS: &str = "inputs";
 pub const COMPATIBILITY: &str = "compatibility";
+pub const QUALITY: &str = "quality";
 
 // The accepted keys come from the one key table, which the reference docs are generated from.
 pub const PRODUCT_KEYS: &[&str] = &keys::names::<{ keys::PRODUCT_KEYS.len() }>(keys::PRODUCT_KEYS);
@@ -61,6 +62,7 @@ mod tests {
             VISIBILITY,
             INPUTS,
             COMPATIBILITY,
+            QUALITY,
             "deprecated",
         ];
         assert_eq!(PRODUCT_KEYS, matched);

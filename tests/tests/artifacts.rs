@@ -217,12 +217,20 @@ fn sales_gold_contract_reproduces_the_documented_example() {
     assert_eq!(product["sla"]["quality_score"], ">95%");
     assert_eq!(product["sla"]["freshness_field"], "ordered_at");
     assert_eq!(product["schema"]["format"], "Avro");
-    assert_eq!(product["schema"]["version"], "2.2.0");
+    assert_eq!(product["schema"]["version"], sales::gold::SalesAnalytics::VERSION);
     assert_eq!(product["access"]["read"], "SELECT on sales.orders");
     assert_eq!(product["access"]["authentication"], "OAuth2");
     let email = product["fields"].as_array().unwrap().iter().find(|f| f["name"] == "customer_email").unwrap();
     assert_eq!(email["pii"]["class"], "direct");
     assert_eq!(email["pii"]["encrypted_at_rest"], true);
+    // The quality rules, each with its stable id and parameters.
+    let rules = product["quality"].as_array().unwrap();
+    let amount = rules.iter().find(|r| r["id"] == "amount.range").unwrap();
+    assert_eq!(
+        (&amount["rule"], &amount["field"], &amount["min"], &amount["max"]),
+        (&"range".into(), &"amount".into(), &"0".into(), &"1000000".into())
+    );
+    assert!(rules.iter().any(|r| r["id"] == "order_id.unique" && r["rule"] == "unique"));
 }
 
 #[test]

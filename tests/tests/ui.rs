@@ -9,4 +9,5 @@ fn declarations() {
     cases.compile_fail("ui/product/*.rs");
     cases.compile_fail("ui/fields/*.rs");
     cases.compile_fail("ui/derive/*.rs");
+    cases.compile_fail("ui/quality/*.rs");
 }

@@ -29,6 +29,7 @@ mod readiness;
 mod run;
 mod sample;
 mod scaffold;
+mod validate;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -153,6 +154,27 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = run::RunFormat::Text)]
         format: run::RunFormat,
+    },
+    /// Check the products' data against their contracts: quality rules, quality score and freshness
+    /// against the SLA; exit 0 when every SLA holds, 1 on a breach, 2 when data cannot be read.
+    Validate {
+        /// Products (`domain.name`); default: all (with `--files`, those the files hold).
+        products: Vec<String>,
+        /// The lakehouse folder (default: `lakehouse/` in the workspace); history goes to its `_validations.sqlite`.
+        #[arg(long, value_name = "DIR", conflicts_with = "files")]
+        lakehouse: Option<PathBuf>,
+        /// Validate these container files instead of the lakehouse's committed versions.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// Measure freshness at this time (RFC 3339; default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = validate::ValidateFormat::Text)]
+        format: validate::ValidateFormat,
+        /// KiB of keys each uniqueness rule holds in memory before it partitions them on disk.
+        #[arg(long, value_name = "KIB", default_value_t = 256 * 1024)]
+        unique_memory: usize,
     },
     /// Print the records of an Avro container file as JSON lines.
     Dump {
@@ -310,6 +332,18 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             let landing = landing.unwrap_or_else(|| root.join("landing"));
             let lakehouse = lakehouse.unwrap_or_else(|| root.join("lakehouse"));
             return run::run(&product, &landing, &lakehouse, format, out).map(passed);
+        }
+        Command::Validate { products, lakehouse, files, at, format, unique_memory } => {
+            let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
+            let request = validate::Request {
+                products: &products,
+                lakehouse: &lakehouse,
+                files: &files,
+                at: at.as_deref(),
+                format,
+                unique_memory_kib: unique_memory,
+            };
+            return validate::run(&request, out).map(ExitCode::from);
         }
         Command::Dump { file, product, count, skip_corrupt } => {
             dump::run(&file, product.as_deref(), count, skip_corrupt, out)

@@ -15,7 +15,7 @@ use sales::types::PostalAddress;
 #[data_product(
     domain = "customer",
     name = "customer_360",
-    version = "1.2.0",
+    version = "1.3.0",
     event_time = "last_activity_at",
     owner = "customer-insights@company.com",
     layer = "gold",
@@ -24,21 +24,27 @@ use sales::types::PostalAddress;
     sla(freshness = "1 day", availability = "99.5%", quality_score = ">95%"),
     access(read = "SELECT on customer.customer_360", authentication = "OAuth2"),
     visibility = "public",
-    inputs(SalesCleaned, MarketingCleaned)
+    inputs(SalesCleaned, MarketingCleaned),
+    quality(row_count(min = 1))
 )]
 pub struct Customer360 {
     /// The customer.
+    #[quality(unique, pattern = "C[0-9]{6}")]
     pub customer_id: String,
     /// The customer's email, from their most recent order.
+    #[quality(not_empty)]
     #[pii(direct, encrypted)]
     pub email: String,
     /// When the customer first ordered, if ever.
     pub first_order_at: Option<TimestampMillis>,
     /// Orders placed.
+    #[quality(range(min = 0))]
     pub orders: i64,
     /// Sum of all order amounts, in EUR.
+    #[quality(range(min = 0))]
     pub lifetime_value_eur: Decimal<14, 2>,
     /// Campaign touches received.
+    #[quality(range(min = 0))]
     pub marketing_touches: i64,
     /// The channel through which the customer was touched most often; of channels touched
     /// equally often, the one that touched the customer most recently.

@@ -13,7 +13,7 @@ use crate::types::Channel;
 /// Daily campaign performance per channel, with revenue attributed from sales orders.
 #[data_product(
     domain = "marketing",
-    version = "1.1.0",
+    version = "1.2.0",
     event_time = "day",
     owner = "marketing-data@company.com",
     layer = "gold",
@@ -22,22 +22,28 @@ use crate::types::Channel;
     sla(freshness = "1 day", availability = "99.5%", quality_score = ">95%"),
     access(read = "SELECT on marketing.campaign_performance", authentication = "OAuth2"),
     visibility = "public",
-    inputs(MarketingCleaned, "sales.sales_cleaned@^1.2")
+    inputs(MarketingCleaned, "sales.sales_cleaned@^1.2"),
+    quality(unique_combination("campaign_id", "day", "channel"))
 )]
 pub struct MarketingAnalytics {
     /// The campaign measured.
+    #[quality(pattern = "CAMP-[0-9A-Z-]+")]
     pub campaign_id: String,
     /// The day measured (UTC).
     pub day: Date,
     /// The channel measured.
     pub channel: Channel,
     /// Touches on the day.
+    #[quality(range(min = 1))]
     pub touches: i64,
     /// Distinct customers touched on the day.
+    #[quality(range(min = 1))]
     pub unique_customers: i64,
     /// Spend in EUR.
+    #[quality(range(min = 0))]
     pub spend_eur: Decimal<14, 2>,
     /// Revenue in EUR from orders placed within 7 days of a touch.
+    #[quality(range(min = 0))]
     pub attributed_revenue_eur: Decimal<14, 2>,
 }
 

@@ -13,7 +13,7 @@ use crate::types::Platform;
 /// Daily feature adoption: how many customers used each feature on each platform.
 #[data_product(
     domain = "product",
-    version = "1.1.0",
+    version = "1.2.0",
     event_time = "day",
     owner = "product-analytics@company.com",
     layer = "gold",
@@ -22,20 +22,25 @@ use crate::types::Platform;
     sla(freshness = "1 day", availability = "99.9%", quality_score = ">95%"),
     access(read = "SELECT on product.feature_adoption", authentication = "OAuth2"),
     visibility = "public",
-    inputs(UsageCleaned)
+    inputs(UsageCleaned),
+    quality(unique_combination("day", "feature", "platform"))
 )]
 pub struct UsageAnalytics {
     /// The day measured (UTC).
     pub day: Date,
     /// The product feature.
+    #[quality(not_empty, length(max = 64))]
     pub feature: String,
     /// The client platform.
     pub platform: Platform,
     /// Distinct signed-in customers who used the feature.
+    #[quality(range(min = 1))]
     pub active_customers: i64,
     /// Events recorded for the feature.
+    #[quality(range(min = 1))]
     pub events: i64,
     /// 95th percentile interaction time in milliseconds, when measured.
+    #[quality(range(min = 0), max_null_share = "50%")]
     pub p95_duration_ms: Option<f64>,
 }
 

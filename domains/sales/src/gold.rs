@@ -11,7 +11,7 @@ use crate::types::{Currency, LineItem};
 /// and discount. The example of a data product contract in the docs.
 #[data_product(
     domain = "sales",
-    version = "2.2.0",
+    version = "2.3.0",
     event_time = "ordered_at",
     owner = "sales-data-team@company.com",
     layer = "gold",
@@ -20,27 +20,35 @@ use crate::types::{Currency, LineItem};
     sla(freshness = "15 minutes", availability = "99.9%", quality_score = ">95%"),
     access(read = "SELECT on sales.orders", authentication = "OAuth2"),
     visibility = "public",
-    inputs(SalesCleaned)
+    inputs(SalesCleaned),
+    quality(row_count(min = 1))
 )]
 pub struct SalesAnalytics {
     /// Unique order identifier.
+    #[quality(unique)]
     pub order_id: Uuid,
     /// The customer who placed the order.
+    #[quality(not_empty, pattern = "C[0-9]{6}")]
     pub customer_id: String,
     /// The customer's email, for consented follow-up only.
+    #[quality(pattern = "[^@\\s]+@[^@\\s]+\\.[a-z]+")]
     #[pii(direct, encrypted)]
     pub customer_email: String,
     /// Total order amount, in `currency`.
+    #[quality(range(min = 0, max = 1000000))]
     pub amount: Decimal<12, 2>,
     /// Currency of `amount`.
     pub currency: Currency,
     /// When the customer placed the order.
     pub ordered_at: TimestampMillis,
     /// The products ordered.
+    #[quality(not_empty)]
     pub line_items: Vec<LineItem>,
     /// Sales channel (web, app, store), when known.
+    #[quality(max_null_share = "20%")]
     pub channel: Option<String>,
     /// Discount granted, in `currency`, when any.
+    #[quality(range(min = 0))]
     pub discount: Option<Decimal<12, 2>>,
 }
 

@@ -13,7 +13,7 @@ use crate::types::{Currency, LineItem, PostalAddress};
 /// Orders parsed from the raw events, validated and deduplicated: one record per order.
 #[data_product(
     domain = "sales",
-    version = "1.3.0",
+    version = "1.4.0",
     event_time = "ordered_at",
     owner = "sales-data-team@company.com",
     layer = "silver",
@@ -26,21 +26,26 @@ use crate::types::{Currency, LineItem, PostalAddress};
 )]
 pub struct SalesCleaned {
     /// Unique order identifier.
+    #[quality(unique)]
     pub order_id: Uuid,
     /// The customer who placed the order.
+    #[quality(pattern = "C[0-9]{6}")]
     pub customer_id: String,
     /// The customer's email, trimmed and in lower case.
     #[pii(direct, encrypted)]
     pub customer_email: String,
     /// Total order amount, in `currency`.
+    #[quality(range(min = 0))]
     pub amount: Decimal<12, 2>,
     /// Currency of `amount` and of the line prices.
     pub currency: Currency,
     /// When the customer placed the order.
     pub ordered_at: TimestampMillis,
     /// The products ordered.
+    #[quality(not_empty)]
     pub line_items: Vec<LineItem>,
     /// Coupon applied at checkout, if any.
+    #[quality(length(min = 1, max = 32))]
     pub coupon_code: Option<String>,
     /// Sales channel as the order system names it (web, app, store), when it says.
     pub channel: Option<String>,

@@ -102,6 +102,7 @@ pub fn generate(products: usize) -> Vec<ProductDescriptor> {
                 deprecated: None,
                 inputs: Cow::Owned(inputs),
                 fields: Cow::Owned((0..10).map(field).collect()),
+                quality: Cow::Borrowed(&[]),
                 rust_type: Cow::Owned(format!("d{domain}::P{position}")),
                 source: SourceLocation {
                     file: Cow::Owned(format!("domains/d{domain}/src/lib.rs")),

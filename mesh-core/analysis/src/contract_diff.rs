@@ -83,6 +83,7 @@ pub fn compare_contracts(
         }
     }
     compare_freshness_field(previous, current, root, &mut report);
+    crate::quality_diff::compare_quality(previous, current, root, &mut report);
     if let Some(b) = before.availability {
         if after.availability.is_none_or(|a| a < b) {
             let message =

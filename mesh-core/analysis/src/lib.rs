@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod evolution;
 pub mod governance;
 pub mod lineage;
+mod quality_diff;
 #[cfg(test)]
 mod test_mesh;
 

@@ -30,6 +30,7 @@ pub fn product(id: &str, layer: Layer, line: u32) -> ProductDescriptor {
         deprecated: None,
         inputs: Cow::Owned(Vec::new()),
         fields: Cow::Owned(vec![field("id")]),
+        quality: Cow::Borrowed(&[]),
         rust_type: Cow::Owned(format!("{domain}::Sample")),
         source: SourceLocation { file: Cow::Owned(format!("domains/{domain}/src/lib.rs")), line, column: 1 },
     }

@@ -9,6 +9,7 @@ use std::fmt;
 
 use super::names::is_snake_case;
 use super::nested::NestedRecord;
+use super::quality::QualityRule;
 use super::sla::{Availability, Freshness, QualityScore};
 
 /// Text in a descriptor: borrowed from the binary or owned.
@@ -279,6 +280,8 @@ pub struct ProductDescriptor {
     pub inputs: List<InputRef>,
     /// The record's fields, in order.
     pub fields: List<FieldDescriptor>,
+    /// The quality rules, field rules in field order first, then product rules.
+    pub quality: List<QualityRule>,
     /// The Rust type that declares the product.
     pub rust_type: Text,
     /// Where the declaration is.

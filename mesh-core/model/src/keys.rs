@@ -126,6 +126,14 @@ pub const PRODUCT_KEYS: &[Key] = &[
         purpose: "Which schema changes consumers tolerate. Default: `\"full\"`.",
     },
     Key {
+        name: "quality",
+        required: false,
+        form: "a list of product rules: `row_count(min = .., max = ..)`, `unique_combination(\"field\", ..)`",
+        example: r#"quality(row_count(min = 1), unique_combination("day", "channel"))"#,
+        purpose: "Rules on the data as a whole, checked by `cargo xtask validate`; field rules go on the fields \
+                  as `#[quality(...)]` (see docs/quality.md).",
+    },
+    Key {
         name: "deprecated",
         required: false,
         form: "a date, `YYYY-MM-DD`",

@@ -14,6 +14,7 @@ mod field_path;
 mod names;
 mod nested;
 mod product_id;
+mod quality;
 mod serde_impls;
 mod shape;
 mod sla;
@@ -29,6 +30,9 @@ pub use field_path::{FieldPath, FieldPathError, PathStep};
 pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
 pub use nested::{NestedField, NestedRecord, PiiPath, RecordFields};
 pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};
+pub use quality::{
+    check_rule_fits, is_number, parse_share, Check, Limit, Number, QualityRule, FIELD_RULES, PRODUCT_RULES,
+};
 pub use shape::TypeShape;
 pub use sla::{Availability, Bound, Freshness, Percent, QualityScore};
 pub use timestamp::{Instant, InstantError};

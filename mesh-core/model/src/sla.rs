@@ -86,7 +86,7 @@ impl Percent {
     }
 
     /// Parses `99.9%` (the `%` is required so nobody confuses 0.999 with 99.9%).
-    fn parse(text: &str, what: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str, what: &str) -> Result<Self, String> {
         let number = text
             .trim()
             .strip_suffix('%')

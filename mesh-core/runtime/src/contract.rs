@@ -10,6 +10,8 @@ use mesh_model::{
     Availability, Compatibility, Freshness, Layer, PiiClass, ProductDescriptor, QualityScore, Version, Visibility,
 };
 
+pub use crate::contract_rule::ContractRule;
+
 /// A contract document: `data_product:` at the top, as in the contract example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +51,10 @@ pub struct Contract {
     pub inputs: Vec<ContractInput>,
     /// The record's fields.
     pub fields: Vec<ContractField>,
+    /// The quality rules `cargo xtask validate` checks, each with its stable id; absent in contracts
+    /// published before rules existed, and for products without rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quality: Vec<ContractRule>,
 }
 
 /// Promised service levels; `null` where nothing is promised.
@@ -217,6 +223,7 @@ impl Contract {
                     aliases: field.aliases.iter().map(|alias| alias.to_string()).collect(),
                 })
                 .collect(),
+            quality: descriptor.quality.iter().map(ContractRule::new).collect(),
         }
     }
 }

@@ -12,9 +12,11 @@
 
 mod codecs;
 mod contract;
+mod contract_rule;
 mod event_time;
 mod inputs;
 mod product;
+mod quality;
 mod registry;
 
 pub use mesh_avro::codec;
@@ -25,17 +27,22 @@ pub use mesh_model as model;
 pub use codecs::{read_file, registered_codecs, write_sample, CodecRegistration, RecordSink, SkipSink};
 pub use contract::{
     Contract, ContractAccess, ContractDocument, ContractField, ContractInput, ContractNestedPii, ContractPii,
-    ContractSchema, ContractSla,
+    ContractRule, ContractSchema, ContractSla,
 };
 pub use event_time::EventTime;
 pub use inputs::LinkedInputs;
 pub use product::DataProduct;
+pub use quality::{
+    registered_quality_scans, scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue,
+    QualityVisitor, RecordPosition,
+};
 pub use registry::{registered_products, Registration};
 
 /// What generated code uses; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codecs::{read_file, write_sample, CodecRegistration};
+    pub use crate::quality::{scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue};
     pub use crate::{DataProduct, EventTime, LinkedInputs, Registration};
     pub use inventory;
     pub use mesh_avro::codec::{self, AvroCodec, ContainerRecord, DecodeError, Sample, SampleRng};
@@ -70,6 +77,7 @@ pub mod __private {
         deprecated: None,
         inputs: Cow::Borrowed(&[]),
         fields: Cow::Borrowed(&[]),
+        quality: Cow::Borrowed(&[]),
         rust_type: Cow::Borrowed(""),
         source: SourceLocation { file: Cow::Borrowed(""), line: 0, column: 0 },
     };

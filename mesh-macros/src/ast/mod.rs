@@ -4,5 +4,6 @@ pub mod attr;
 pub mod enumeration;
 pub mod event_time;
 pub mod product;
+pub mod quality;
 pub mod record;
 pub mod types;

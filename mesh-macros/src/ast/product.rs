@@ -49,6 +49,8 @@ pub struct ProductAttrs {
     pub inputs: Vec<Input>,
     pub compatibility: Compatibility,
     pub deprecated: Option<String>,
+    /// The quality rules, once read against the fields.
+    pub quality: super::quality::Rules,
 }
 
 enum InputArg {
@@ -83,6 +85,8 @@ pub struct ProductArgs {
     /// The field name `event_time` gives, checked against the fields once they are read; kept apart
     /// from `attrs` so that it is checked even when a required key is missing.
     pub event_time: Option<Spanned<String>>,
+    /// The product rules `quality(...)`, read once the fields are (`quality::rules`).
+    pub quality: Option<Meta>,
 }
 
 /// Reads the arguments, recording every problem in `cx`.
@@ -104,6 +108,7 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
     let mut inputs = Vec::new();
     let mut compatibility = Compatibility::Full;
     let mut deprecated = None;
+    let mut quality = None;
 
     for meta in parse_metas(cx, args) {
         let Some(key) = key_of(cx, &meta, PRODUCT_KEYS, &mut seen, "#[data_product(...)]") else {
@@ -144,6 +149,7 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
                     }
                 }
             }
+            QUALITY => quality = Some(meta.clone()),
             _ => deprecated = text("\"2027-01-31\"").and_then(|v| checked(cx, v, check_date)),
         }
     }
@@ -194,10 +200,11 @@ pub fn product_attrs(cx: &Ctxt, args: TokenStream, struct_ident: &syn::Ident) ->
             inputs,
             compatibility,
             deprecated,
+            quality: Default::default(),
         }),
         _ => None,
     };
-    ProductArgs { attrs, event_time }
+    ProductArgs { attrs, event_time, quality }
 }
 
 fn checked(cx: &Ctxt, value: Spanned<String>, check: impl Fn(&str) -> Result<(), String>) -> Option<String> {

@@ -40,11 +40,13 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
     let deprecated = opt_cow(attrs.deprecated.as_deref());
     let inputs = attrs.inputs.iter().map(input);
     let fields = field_list(fields);
+    let quality = super::quality::rule_list(&attrs.quality);
     let rust_name = ident.to_string();
     let source = source_location(ident.span());
     quote! {{
         const INPUTS: &[__mesh::InputRef] = &[#(#inputs),*];
         const FIELDS: &[__mesh::FieldDescriptor] = #fields;
+        const QUALITY: &[__mesh::QualityRule] = #quality;
         const DESCRIPTOR: &__mesh::ProductDescriptor = &__mesh::ProductDescriptor {
             domain: __mesh::Cow::Borrowed(#domain),
             name: __mesh::Cow::Borrowed(#name),
@@ -62,6 +64,7 @@ pub fn descriptor(attrs: &ProductAttrs, ident: &syn::Ident, fields: &[Field]) ->
             deprecated: #deprecated,
             inputs: __mesh::Cow::Borrowed(INPUTS),
             fields: __mesh::Cow::Borrowed(FIELDS),
+            quality: __mesh::Cow::Borrowed(QUALITY),
             rust_type: __mesh::Cow::Borrowed(::core::concat!(::core::module_path!(), "::", #rust_name)),
             source: #source,
         };

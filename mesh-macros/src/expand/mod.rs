@@ -4,6 +4,7 @@ mod codec;
 mod descriptor;
 mod docs;
 pub mod product;
+pub(crate) mod quality;
 pub mod record;
 mod schema;
 mod tokens;

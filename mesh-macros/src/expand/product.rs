@@ -9,9 +9,9 @@ use super::descriptor::descriptor;
 use super::docs::product_docs;
 use super::schema::{record_impl, NamedType};
 use super::typed::{field_names, linked_inputs};
-use crate::ast::event_time;
 use crate::ast::product::{check_product_struct, product_attrs};
 use crate::ast::record::{fields, strip_field_attrs, type_attrs};
+use crate::ast::{event_time, quality};
 use crate::ctxt::Ctxt;
 use crate::symbol::AVRO;
 
@@ -36,6 +36,8 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let event_time = args
         .event_time
         .and_then(|written| event_time::resolve(&cx, &written, &item.ident, &item.fields, &record_fields));
+    let rules = quality::rules(&cx, &item.fields, &record_fields, args.quality.as_ref());
+    quality::strip(&mut item.fields);
     strip_field_attrs(&mut item.fields);
     item.attrs.retain(|a| !a.path().is_ident(AVRO));
 
@@ -44,6 +46,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         (result, _) => return fallback(&item, result.err()),
     };
     attrs.event_time = event_time;
+    attrs.quality = rules;
     let ident = &item.ident;
     let record_name = container.name.clone().unwrap_or_else(|| ident.to_string());
     let namespace = container.namespace.clone().unwrap_or_else(|| attrs.domain.clone());
@@ -51,6 +54,9 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     attrs.description = Some(doc.clone());
 
     for line in product_docs(&attrs, &record_name, &namespace, &record_fields) {
+        item.attrs.push(syn::parse_quote!(#[doc = #line]));
+    }
+    for line in super::quality::docs(&attrs.quality) {
         item.attrs.push(syn::parse_quote!(#[doc = #line]));
     }
     let schema = record_impl(
@@ -63,6 +69,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let descriptor = descriptor(&attrs, ident, &record_fields);
     let (domain, name, version) = (&attrs.domain, &attrs.name, &attrs.version);
     let id = format!("{domain}.{name}");
+    let quality_accessor = super::quality::accessor(ident, &id, &record_fields, &attrs.quality);
     // Declared (its type checked while parsing): read through `EventTime`; else the trait default, `None`.
     let event_time_micros = attrs.event_time.as_ref().map(|event_time| {
         let member = &event_time.member;
@@ -82,6 +89,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             #codec
             #field_names
             #inputs
+            #quality_accessor
 
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = #domain;

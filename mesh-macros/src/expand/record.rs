@@ -19,7 +19,8 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
             "#[derive(AvroRecord)] needs a struct with named fields; use #[derive(AvroEnum)] for enums",
         );
     };
-    expand_named(
+    let nested_rules = crate::ast::quality::reject_nested(&data.fields);
+    let expanded = expand_named(
         &input,
         |cx| fields(cx, &data.fields, &input.ident),
         |named, fields| {
@@ -28,7 +29,8 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
             let field_names = field_names(&input.ident, fields);
             quote!(#schema #codec #field_names)
         },
-    )
+    );
+    quote!(#nested_rules #expanded)
 }
 
 /// Expands `#[derive(AvroEnum)]`.
@@ -45,7 +47,8 @@ pub fn derive_enum(input: DeriveInput) -> TokenStream {
         |named, symbols| {
             let schema = enum_impl(named, symbols);
             let codec = enum_codec(&input.ident, symbols);
-            quote!(#schema #codec)
+            let key = super::quality::enum_key(&input.ident, symbols);
+            quote!(#schema #codec #key)
         },
     )
 }

@@ -59,6 +59,7 @@ use mesh_model::ProductDescriptor;
 ///         record: None,
 ///         source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 10, column: 9 },
 ///     }]),
+///     quality: Cow::Borrowed(&[]),
 ///     rust_type: Cow::Borrowed("sales::SalesRaw"),
 ///     source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 7, column: 12 },
 /// };

@@ -134,6 +134,12 @@ rules! {
     /// Contract.
     SlaQualityLowered = "SLA_QUALITY_LOWERED", Contract,
         "The promised quality score got lower or was dropped.";
+    /// Contract: consumers relied on the rule holding for every version of the series.
+    QualityRuleRemoved = "QUALITY_RULE_REMOVED", Contract,
+        "A quality rule was removed, so data it rejected may now reach consumers who relied on it.";
+    /// Contract.
+    QualityRuleLoosened = "QUALITY_RULE_LOOSENED", Contract,
+        "A quality rule accepts more than before (a wider range or length, more accepted values, a higher null share, another pattern).";
     /// Contract.
     VisibilityNarrowed = "VISIBILITY_NARROWED", Contract,
         "A domain that could consume the product no longer may.";
@@ -164,6 +170,12 @@ rules! {
     /// Information, from the contracts: the promise gets more precise, as a field added with a default does.
     SlaFreshnessFieldAdded = "SLA_FRESHNESS_FIELD_ADDED", ContractInformation,
         "The SLA now names the field its freshness is measured on (`event_time`): compatible.";
+    /// Information, from the contracts: one more promise, as a field added with a default is.
+    QualityRuleAdded = "QUALITY_RULE_ADDED", ContractInformation,
+        "A quality rule was added: consumers get one more promise; compatible.";
+    /// Information, from the contracts.
+    QualityRuleTightened = "QUALITY_RULE_TIGHTENED", ContractInformation,
+        "A quality rule accepts less than before (a narrower range, fewer accepted values, a lower null share): compatible.";
 }
 
 impl fmt::Display for Rule {

@@ -139,6 +139,12 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         self.blocks.skipped
     }
 
+    /// Where the record read last sits: its block (0-based, counting every block of the file) and its
+    /// index in that block, as [`ContainerError`]s locate records. Meaningful after a record was read.
+    pub fn position(&self) -> (u64, u64) {
+        (self.blocks.blocks_read.saturating_sub(1), self.blocks.record_in_block.saturating_sub(1))
+    }
+
     /// Reads the next record into `record`, reusing its strings and vectors (see
     /// [`AvroCodec::decode_into`](crate::codec::AvroCodec::decode_into)): the allocation-free way to scan a file. `None` at the end.
     ///

@@ -1,0 +1,160 @@
+//! `cargo xtask validate`: every product's quality rules, quality score and freshness checked on its
+//! committed data (or on container files), reported, and kept as history in the lakehouse.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use mesh_avro::codec::SchemaReader;
+use mesh_core::model::{Instant, ProductDescriptor};
+use mesh_core::{registered_products, registered_quality_scans, QualityRegistration};
+use mesh_pipeline::lakehouse::Lakehouse;
+use mesh_quality::report::{ProductReport, ReadError};
+use mesh_quality::{format, history::History, Options, Target};
+
+use crate::output::{Failure, Output};
+
+/// How `cargo xtask validate` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValidateFormat {
+    /// A block per product: each rule's counts and examples, the score, the freshness, the breaches.
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions error annotations, one per breach.
+    Github,
+    /// JUnit XML: a suite per product, a case per rule and SLA.
+    Junit,
+}
+
+/// What to validate.
+pub struct Request<'a> {
+    /// Product ids; empty: every product (with `--files`: the products the files' headers name).
+    pub products: &'a [String],
+    /// The lakehouse (its current committed versions, and where history goes).
+    pub lakehouse: &'a Path,
+    /// Container files instead of the lakehouse.
+    pub files: &'a [PathBuf],
+    /// The time freshness is measured at (RFC 3339); default now.
+    pub at: Option<&'a str>,
+    /// Output format.
+    pub format: ValidateFormat,
+    /// KiB of keys each uniqueness rule holds in memory before spilling to disk.
+    pub unique_memory_kib: usize,
+}
+
+/// Validates, prints the reports, records history; the exit code: 0 every SLA holds, 1 a breach,
+/// 2 data that cannot be read.
+pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
+    let at = match request.at {
+        Some(text) => Instant::parse_rfc3339(text).map_err(|e| Failure::from(format!("--at `{text}`: {e}")))?,
+        None => Instant::now(),
+    };
+    let from_files = !request.files.is_empty();
+    let spill_dir = if from_files { std::env::temp_dir() } else { request.lakehouse.to_path_buf() };
+    let options = Options { at, unique_memory: request.unique_memory_kib.max(1) << 10, spill_dir };
+    let targets = if from_files { file_targets(request)? } else { lakehouse_targets(request)? };
+    let mut reports = Vec::new();
+    for (descriptor, target) in targets {
+        let report = match (scan_of(descriptor), target) {
+            (Some(scan), Ok(target)) => mesh_quality::validate(descriptor, scan, &target, &options),
+            (None, _) => {
+                unreadable(descriptor, &options, format!("{} has no quality scan linked into xtask", descriptor.id()))
+            }
+            (_, Err(message)) => unreadable(descriptor, &options, message),
+        };
+        reports.push(report);
+    }
+    if !from_files && request.lakehouse.is_dir() {
+        let mut history = History::open(request.lakehouse).map_err(Failure::from)?;
+        let now = Instant::now().to_string();
+        for report in &reports {
+            history.record(report, &now).map_err(Failure::from)?;
+        }
+    }
+    let text = match request.format {
+        ValidateFormat::Text => format::text(&reports),
+        ValidateFormat::Json => format::json(&reports),
+        ValidateFormat::Github => format::github(&reports),
+        ValidateFormat::Junit => format::junit(&reports),
+    };
+    out.print(&text)?;
+    Ok(reports.iter().map(ProductReport::exit_code).max().unwrap_or(0))
+}
+
+fn scan_of(product: &ProductDescriptor) -> Option<&'static QualityRegistration> {
+    let id = product.id();
+    registered_quality_scans().find(|s| s.product == id)
+}
+
+fn unreadable(product: &ProductDescriptor, options: &Options, message: String) -> ProductReport {
+    let mut report = mesh_quality::validate(product, &NO_SCAN, &Target::default(), options);
+    report.read_errors.push(ReadError { file: product.id(), block: None, message });
+    report
+}
+
+/// Scans nothing: for reports of products whose data is missing.
+static NO_SCAN: QualityRegistration = QualityRegistration { product: "", scan_file: |_, _, _| Ok(0) };
+
+type Targets = Vec<(&'static ProductDescriptor, Result<Target, String>)>;
+
+fn descriptor(id: &str) -> Result<&'static ProductDescriptor, Failure> {
+    let products = registered_products();
+    products.iter().map(|r| r.descriptor).find(|d| d.id() == id).ok_or_else(|| {
+        let known: Vec<String> = products.iter().map(|r| r.descriptor.id()).collect();
+        Failure::from(format!("no product `{id}` in the mesh; known: {}", known.join(", ")))
+    })
+}
+
+fn lakehouse_targets(request: &Request<'_>) -> Result<Targets, Failure> {
+    let lakehouse = Lakehouse::new(request.lakehouse);
+    let selected: Vec<&'static ProductDescriptor> = if request.products.is_empty() {
+        registered_products().iter().map(|r| r.descriptor).collect()
+    } else {
+        request.products.iter().map(|id| descriptor(id)).collect::<Result<_, _>>()?
+    };
+    Ok(selected
+        .into_iter()
+        .map(|d| {
+            let target = match mesh_quality::lakehouse_target(&lakehouse, d) {
+                Ok(Some(target)) => Ok(target),
+                Ok(None) => Err(format!(
+                    "{} has no committed version in {}: build it with `cargo xtask run --product {}`",
+                    d.id(),
+                    request.lakehouse.display(),
+                    d.id()
+                )),
+                Err(e) => Err(e),
+            };
+            (d, target)
+        })
+        .collect())
+}
+
+fn file_targets(request: &Request<'_>) -> Result<Targets, Failure> {
+    let mut by_product: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for file in request.files {
+        let id = match request.products {
+            [one] => one.clone(),
+            _ => {
+                let reader = SchemaReader::open(file).map_err(|e| Failure::from(e.to_string()))?;
+                reader.header().product().map(str::to_string).ok_or_else(|| {
+                    Failure::from(format!(
+                        "{}: the file's header names no product; name it: `cargo xtask validate PRODUCT --files ...`",
+                        file.display()
+                    ))
+                })?
+            }
+        };
+        if !request.products.is_empty() && !request.products.contains(&id) {
+            return Err(Failure::from(format!(
+                "{} holds `{id}` records, which are not among the products named",
+                file.display()
+            )));
+        }
+        by_product.entry(id).or_default().push(file.clone());
+    }
+    by_product
+        .into_iter()
+        .map(|(id, files)| Ok((descriptor(&id)?, Ok(Target { files, ..Target::default() }))))
+        .collect()
+}
