@@ -41,6 +41,12 @@ const COMPONENTS: &[Component] = &[
         probe: &["python3", "-c", "import avro, yaml"],
         install: Install::Python(&["avro", "pyyaml"]),
     },
+    Component {
+        name: "Python fastavro",
+        used_for: "reads the files with encrypted fields as another Avro tool does",
+        probe: &["python3", "-c", "import fastavro"],
+        install: Install::Python(&["fastavro"]),
+    },
 ];
 
 /// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`. Cargo's

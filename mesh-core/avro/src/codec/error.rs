@@ -62,6 +62,8 @@ pub enum DecodeErrorKind {
         /// The most accepted.
         limit: u64,
     },
+    /// An encrypted field could not be decrypted.
+    Crypto(super::crypto::CryptoError),
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -95,6 +97,7 @@ impl fmt::Display for DecodeErrorKind {
             Self::TooManyItems { count, limit } => {
                 write!(f, "an array of items that take no bytes claims {count} items, more than the {limit} accepted")
             }
+            Self::Crypto(error) => write!(f, "{error}"),
         }
     }
 }
