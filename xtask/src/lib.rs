@@ -27,6 +27,7 @@ mod mesh;
 mod publish;
 mod run;
 mod sample;
+pub mod scan;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -58,6 +59,15 @@ enum KeysAction {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Scan data at rest: every Avro file under DIR (the lakehouse by default) for PII stored in
+    /// plaintext and personal data in unclassified fields; never prints a value.
+    Scan {
+        /// Folders to scan (default: the workspace's `lakehouse/`).
+        dirs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
+        format: check::CheckFormat,
+    },
     /// The keyring's data keys: rotate a domain's, or list every domain's versions.
     Keys {
         #[command(subcommand)]
@@ -281,6 +291,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             let (text, breaking) = compat::run(&old, &new, mode, format)?;
             out.print(&text)?;
             return Ok(passed(!breaking));
+        }
+        Command::Scan { dirs, format } => {
+            let dirs = if dirs.is_empty() { vec![workspace_root().join("lakehouse")] } else { dirs };
+            scan::run(&dirs, format, out)
         }
         Command::Keys { action: KeysAction::Rotate { domain } } => keys::rotate(&workspace_root(), &domain, out),
         Command::Keys { action: KeysAction::List } => keys::list(&workspace_root(), out),

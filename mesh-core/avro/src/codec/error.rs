@@ -62,8 +62,9 @@ pub enum DecodeErrorKind {
         /// The most accepted.
         limit: u64,
     },
-    /// An encrypted field could not be decrypted.
-    Crypto(super::crypto::CryptoError),
+    /// An encrypted field could not be decrypted (boxed: errors stay small, so deep decoders'
+    /// `Result`s do too).
+    Crypto(Box<super::crypto::CryptoError>),
 }
 
 impl fmt::Display for DecodeErrorKind {

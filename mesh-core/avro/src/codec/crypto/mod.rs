@@ -261,7 +261,8 @@ impl Opener {
     ) -> Result<(), DecodeError> {
         let start = input.offset();
         let text = input.read_str()?;
-        let error = |kind| DecodeError { kind: DecodeErrorKind::Crypto(for_field(field, kind)), offset: start };
+        let error =
+            |kind| DecodeError { kind: DecodeErrorKind::Crypto(Box::new(for_field(field, kind))), offset: start };
         let token = parse_token(text).ok_or_else(|| error(CryptoErrorKind::NotCiphertext { expected: mode.name() }))?;
         out.clear();
         if !self.reveal {
