@@ -36,8 +36,7 @@ pub fn install(root: &Path) -> Result<(), String> {
 }
 
 fn message(kind: mesh_avro::codec::crypto::CryptoErrorKind) -> String {
-    let text = CryptoError { field: String::new(), kind }.to_string();
-    text
+    CryptoError { field: String::new(), kind }.to_string()
 }
 
 /// `keys rotate DOMAIN`: a new data key version, used by every write from now on.

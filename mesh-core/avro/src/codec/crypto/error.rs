@@ -66,6 +66,9 @@ impl fmt::Display for CryptoError {
                 "field `{field}` is encrypted, but no keyring is configured: set MESH_KEYRING to a keyring file \
                  (created on first write) or `[keys] keyring = \"...\"` in mesh.toml"
             ),
+            CryptoErrorKind::Keyring { path, reason } if path.is_empty() => {
+                write!(f, "field `{field}` cannot be encrypted: {reason}")
+            }
             CryptoErrorKind::Keyring { path, reason } => write!(f, "keyring {path}: {reason}"),
             CryptoErrorKind::MissingKey { domain, version, keyring } => write!(
                 f,

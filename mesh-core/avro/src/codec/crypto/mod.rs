@@ -157,9 +157,14 @@ impl Sealer {
         aad: &str,
         token: &mut String,
     ) -> Result<(), CryptoError> {
-        let domain = self.domain.clone();
         let ciphers = self.ciphers(field)?;
-        let failed = || for_field(field, CryptoErrorKind::Tampered { domain: domain.clone(), version: 0 });
+        // Only a plaintext past the cipher's limit (64 GiB) fails to encrypt.
+        let failed = || {
+            for_field(
+                field,
+                CryptoErrorKind::Keyring { path: String::new(), reason: "the value is too long to encrypt".into() },
+            )
+        };
         let bytes = match mode {
             Mode::Randomized => {
                 let nonce = keyring::random_bytes::<12>().map_err(|kind| for_field(field, kind))?;
