@@ -28,7 +28,7 @@ fn main() {
     let mut sealer = Sealer::new("sales", Some(keys.clone()));
     let mut opener = Opener::new("sales", Some(keys));
     let (mut plain, mut sealed) = (Vec::new(), Vec::new());
-    let mut time = |f: &mut dyn FnMut()| {
+    let time = |f: &mut dyn FnMut()| {
         let start = Instant::now();
         f();
         start.elapsed().as_secs_f64()

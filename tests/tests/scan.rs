@@ -89,7 +89,7 @@ fn a_lakehouse_written_by_the_typed_writers_scans_clean_and_strangers_are_report
 
     let garbage = dir.path().join("garbage.avro");
     std::fs::write(&garbage, b"not avro at all").unwrap();
-    let found = messages(&[garbage.clone()]);
+    let found = messages(std::slice::from_ref(&garbage));
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with(&format!("MESH0304: {}: cannot be read: ", garbage.display())), "{found:?}");
 }
