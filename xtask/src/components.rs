@@ -47,6 +47,12 @@ const COMPONENTS: &[Component] = &[
         probe: &["script", "--version"],
         install: Install::Debian(&["bsdutils"]),
     },
+    Component {
+        name: "Python fastavro",
+        used_for: "reads the files with encrypted fields as another Avro tool does",
+        probe: &["python3", "-c", "import fastavro"],
+        install: Install::Python(&["fastavro"]),
+    },
 ];
 
 /// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`. Cargo's
