@@ -12,6 +12,7 @@
 #[macro_use]
 mod output;
 
+mod catalog;
 mod check;
 mod compat;
 mod components;
@@ -166,6 +167,21 @@ enum Command {
         #[arg(long)]
         skip_corrupt: bool,
     },
+    /// Write the catalog: a static, searchable site of every product (works from `file://`).
+    Catalog {
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The lakehouse whose manifests give freshness and record counts (default: `lakehouse/`).
+        #[arg(long, value_name = "DIR")]
+        lakehouse: Option<PathBuf>,
+        /// Then serve the site on 127.0.0.1 until stopped.
+        #[arg(long)]
+        serve: bool,
+        /// With --serve: the port (0: any free one, printed).
+        #[arg(long, default_value_t = 8000, requires = "serve")]
+        port: u16,
+    },
     /// Write synthetic landing files, with the dirt real sources have, for the bronze products.
     ///
     /// One JSON lines file per product and day, DIR/<domain>/<product>/<YYYY-MM-DD>.jsonl, the same
@@ -272,6 +288,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         }
         Command::Dump { file, product, count, skip_corrupt } => {
             dump::run(&file, product.as_deref(), count, skip_corrupt, out)
+        }
+        Command::Catalog { out: dir, lakehouse, serve, port } => {
+            let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
+            catalog::run(&dir, &lakehouse, serve.then_some(port), out)
         }
         Command::Generate { landing, days, seed, start, orders_per_day, customers } => {
             generate::run(&generate::Options { landing, days, seed, start, orders_per_day, customers }, out)
