@@ -41,6 +41,12 @@ const COMPONENTS: &[Component] = &[
         probe: &["python3", "-c", "import avro, yaml"],
         install: Install::Python(&["avro", "pyyaml"]),
     },
+    Component {
+        name: "Chromium and chromedriver",
+        used_for: "drive the catalog site in a real headless browser (WebDriver)",
+        probe: &["sh", "-c", "chromium --version && chromedriver --version"],
+        install: Install::Debian(&["chromium", "chromium-driver"]),
+    },
 ];
 
 /// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`. Cargo's

@@ -47,8 +47,7 @@ pub fn svg(entries: &[&Entry], link_prefix: &str, focus: Option<&str>, label: &s
             placed[i] = Some(Placed { entry: entries[i], x, y });
         }
     }
-    let width = MARGIN * 2
-        + u32::try_from(columns.len()).unwrap_or(1) * (NODE_WIDTH + COLUMN_GAP)
+    let width = MARGIN * 2 + u32::try_from(columns.len()).unwrap_or(1) * (NODE_WIDTH + COLUMN_GAP)
         - if columns.is_empty() { 0 } else { COLUMN_GAP };
     let mut edges = el("g").attr("class", "edges");
     for (consumer, producers) in inputs.iter().enumerate() {

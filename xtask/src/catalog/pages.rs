@@ -26,7 +26,11 @@ pub fn page(title: &str, root: &str, catalog: &Catalog, main: Element, scripts: 
         .child(el("a").attr("class", "skip").attr("href", "#main").text("Skip to content"))
         .child(
             el("header")
-                .child(el("p").attr("class", "brand").child(el("a").attr("href", format!("{root}index.html")).text("Mesh catalog")))
+                .child(
+                    el("p")
+                        .attr("class", "brand")
+                        .child(el("a").attr("href", format!("{root}index.html")).text("Mesh catalog")),
+                )
                 .child(nav),
         )
         .child(main.attr("id", "main"))
@@ -39,14 +43,16 @@ pub fn page(title: &str, root: &str, catalog: &Catalog, main: Element, scripts: 
         body = body.child(el("script").attr("src", format!("{root}{script}")));
     }
     document(
-        &el("html").attr("lang", "en").child(
-            el("head")
-                .child(el("meta").attr("charset", "utf-8"))
-                .child(el("meta").attr("name", "viewport").attr("content", "width=device-width, initial-scale=1"))
-                .child(el("title").text(format!("{title} · Mesh catalog")))
-                .child(el("link").attr("rel", "stylesheet").attr("href", format!("{root}catalog.css"))),
-        )
-        .child(body),
+        &el("html")
+            .attr("lang", "en")
+            .child(
+                el("head")
+                    .child(el("meta").attr("charset", "utf-8"))
+                    .child(el("meta").attr("name", "viewport").attr("content", "width=device-width, initial-scale=1"))
+                    .child(el("title").text(format!("{title} · Mesh catalog")))
+                    .child(el("link").attr("rel", "stylesheet").attr("href", format!("{root}catalog.css"))),
+            )
+            .child(body),
     )
 }
 
@@ -159,7 +165,12 @@ pub fn products(catalog: &Catalog) -> String {
     for entry in &catalog.products {
         if domain != Some(entry.contract.domain.as_str()) {
             if let Some(d) = domain {
-                main = main.child(el("section").attr("aria-labelledby", format!("d-{d}")).child(el("h2").attr("id", format!("d-{d}")).text(d)).child(list));
+                main = main.child(
+                    el("section")
+                        .attr("aria-labelledby", format!("d-{d}"))
+                        .child(el("h2").attr("id", format!("d-{d}")).text(d))
+                        .child(list),
+                );
                 list = el("ul");
             }
             domain = Some(entry.contract.domain.as_str());
@@ -167,7 +178,12 @@ pub fn products(catalog: &Catalog) -> String {
         list = list.child(product_item(entry, "products/"));
     }
     if let Some(d) = domain {
-        main = main.child(el("section").attr("aria-labelledby", format!("d-{d}")).child(el("h2").attr("id", format!("d-{d}")).text(d)).child(list));
+        main = main.child(
+            el("section")
+                .attr("aria-labelledby", format!("d-{d}"))
+                .child(el("h2").attr("id", format!("d-{d}")).text(d))
+                .child(list),
+        );
     }
     page("All products", "", catalog, main, &[])
 }
@@ -201,7 +217,9 @@ pub fn governance(catalog: &Catalog) -> String {
             el("tr")
                 .child(el("td").child(el("code").text(p.code.clone())))
                 .child(el("td").text(p.name.clone()))
-                .child(el("td").child(el("span").attr("class", format!("level level-{}", p.level)).text(p.level.clone())))
+                .child(
+                    el("td").child(el("span").attr("class", format!("level level-{}", p.level)).text(p.level.clone())),
+                )
                 .child(el("td").text(p.purpose.clone()))
         })));
     let waivers = if g.waivers.is_empty() {
@@ -247,9 +265,24 @@ pub fn governance(catalog: &Catalog) -> String {
     };
     let main = el("main")
         .child(el("h1").text("Governance"))
-        .child(el("section").attr("aria-labelledby", "policies").child(el("h2").attr("id", "policies").text("Policies")).child(policies))
-        .child(el("section").attr("aria-labelledby", "waivers").child(el("h2").attr("id", "waivers").text("Waivers")).child(waivers))
-        .child(el("section").attr("aria-labelledby", "findings").child(el("h2").attr("id", "findings").text("Latest findings")).child(findings));
+        .child(
+            el("section")
+                .attr("aria-labelledby", "policies")
+                .child(el("h2").attr("id", "policies").text("Policies"))
+                .child(policies),
+        )
+        .child(
+            el("section")
+                .attr("aria-labelledby", "waivers")
+                .child(el("h2").attr("id", "waivers").text("Waivers"))
+                .child(waivers),
+        )
+        .child(
+            el("section")
+                .attr("aria-labelledby", "findings")
+                .child(el("h2").attr("id", "findings").text("Latest findings"))
+                .child(findings),
+        );
     page("Governance", "", catalog, main, &[])
 }
 

@@ -12,23 +12,29 @@ use super::pages::{page, row_header};
 pub fn render(catalog: &Catalog, entry: &Entry, by_id: &BTreeMap<String, &Entry>) -> String {
     let c = &entry.contract;
     let id = entry.id();
-    let mut header = el("header")
-        .attr("class", "product")
-        .child(el("h1").text(c.name.clone()))
-        .child(
-            el("p")
-                .attr("class", "meta")
-                .child(el("code").text(id.clone()))
-                .child(el("span").attr("class", "badge").text(c.layer.as_str()))
-                .child(el("span").attr("class", "badge").text(format!("v{}", c.schema.version)))
-                .child(el("span").attr("class", format!("badge sla-{}", entry.sla_status().as_str())).text(entry.sla_status().label())),
-        );
+    let mut header = el("header").attr("class", "product").child(el("h1").text(c.name.clone())).child(
+        el("p")
+            .attr("class", "meta")
+            .child(el("code").text(id.clone()))
+            .child(el("span").attr("class", "badge").text(c.layer.as_str()))
+            .child(el("span").attr("class", "badge").text(format!("v{}", c.schema.version)))
+            .child(
+                el("span")
+                    .attr("class", format!("badge sla-{}", entry.sla_status().as_str()))
+                    .text(entry.sla_status().label()),
+            ),
+    );
     if let Some(date) = &c.deprecated {
         header = header.child(el("p").attr("class", "deprecated").text(format!("Deprecated from {date}.")));
     }
     header = header.child(el("p").text(c.description.clone()));
     if !c.tags.is_empty() {
-        header = header.child(el("ul").attr("class", "tags").attr("aria-label", "Tags").children(c.tags.iter().map(|t| el("li").text(t.clone()))));
+        header = header.child(
+            el("ul")
+                .attr("class", "tags")
+                .attr("aria-label", "Tags")
+                .children(c.tags.iter().map(|t| el("li").text(t.clone()))),
+        );
     }
     let owner = definitions(vec![
         ("Owner", el("a").attr("href", format!("mailto:{}", c.owner)).text(c.owner.clone())),
@@ -50,12 +56,23 @@ pub fn render(catalog: &Catalog, entry: &Entry, by_id: &BTreeMap<String, &Entry>
     let measured = match &entry.lakehouse {
         None => el("p").text("Not built in the lakehouse yet: run `cargo xtask run` to measure freshness."),
         Some(facts) => definitions(vec![
-            ("Status", el("span").attr("class", format!("sla-{}", entry.sla_status().as_str())).text(entry.sla_status().label())),
+            (
+                "Status",
+                el("span")
+                    .attr("class", format!("sla-{}", entry.sla_status().as_str()))
+                    .text(entry.sla_status().label()),
+            ),
             ("Newest event time", el("span").text(facts.newest_event_time.clone().unwrap_or_else(|| "none".into()))),
             ("Data age", el("span").text(facts.age_seconds.map_or_else(|| "unknown".into(), age))),
             ("Records", el("span").text(facts.records.to_string())),
             ("Quarantined by the latest run", el("span").text(facts.quarantined.to_string())),
-            ("Lakehouse version", el("span").text(format!("{} (written by v{}, committed {})", facts.version, facts.product_version, facts.committed_at))),
+            (
+                "Lakehouse version",
+                el("span").text(format!(
+                    "{} (written by v{}, committed {})",
+                    facts.version, facts.product_version, facts.committed_at
+                )),
+            ),
         ]),
     };
     let main = el("main")
@@ -128,7 +145,11 @@ fn lineage(entry: &Entry, by_id: &BTreeMap<String, &Entry>) -> Element {
         el("p").text("None: a source product.")
     } else {
         el("ul").children(
-            entry.contract.inputs.iter().map(|i| el("li").child(link(&i.product, by_id)).text(format!(" (requires {})", i.requirement))),
+            entry
+                .contract
+                .inputs
+                .iter()
+                .map(|i| el("li").child(link(&i.product, by_id)).text(format!(" (requires {})", i.requirement))),
         )
     };
     let consumers = if entry.consumers.is_empty() {
@@ -162,7 +183,12 @@ fn lineage(entry: &Entry, by_id: &BTreeMap<String, &Entry>) -> Element {
         .child(el("h3").text("Consumers"))
         .child(consumers)
         .child(el("h3").text("Upstream and downstream"))
-        .child(el("div").attr("class", "graph").child(lineage_svg::svg(&entries, "", Some(&id), &format!("Lineage of {id}"))))
+        .child(el("div").attr("class", "graph").child(lineage_svg::svg(
+            &entries,
+            "",
+            Some(&id),
+            &format!("Lineage of {id}"),
+        )))
 }
 
 fn versions(entry: &Entry) -> Element {
@@ -187,9 +213,19 @@ fn how_to_read(entry: &Entry) -> Element {
         .child(el("dt").text("Rust type"))
         .child(el("dd").child(el("code").text(entry.rust_type.clone())))
         .child(el("dt").text("Avro schema"))
-        .child(el("dd").child(el("a").attr("href", format!("../schemas/{id}.avsc")).attr("download", "").text(format!("{id}.avsc"))))
+        .child(el("dd").child(
+            el("a").attr("href", format!("../schemas/{id}.avsc")).attr("download", "").text(format!("{id}.avsc")),
+        ))
         .child(el("dt").text("Sample records"))
-        .child(el("dd").child(el("code").text(format!("cargo xtask sample {id} --rows 10 --out {}.avro && cargo xtask dump {}.avro", entry.contract.name, entry.contract.name))))
+        .child(el("dd").child(el("code").text(format!(
+            "cargo xtask sample {id} --rows 10 --out {}.avro && cargo xtask dump {}.avro",
+            entry.contract.name, entry.contract.name
+        ))))
         .child(el("dt").text("Lakehouse location"))
-        .child(el("dd").child(el("code").text(format!("lakehouse/{}/{}/{}/", entry.contract.layer.as_str(), entry.contract.domain, entry.contract.name))))
+        .child(el("dd").child(el("code").text(format!(
+            "lakehouse/{}/{}/{}/",
+            entry.contract.layer.as_str(),
+            entry.contract.domain,
+            entry.contract.name
+        ))))
 }
