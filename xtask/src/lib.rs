@@ -51,6 +51,9 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = export::ExportFormat::Contract)]
+        format: export::ExportFormat,
     },
     /// Check the lineage graph, the policies (mesh.toml) and schema evolution (contracts/); non-zero on any error.
     Check {
@@ -255,7 +258,7 @@ fn finish(result: Result<ExitCode, Failure>, out: &mut Output, failure_code: u8)
 fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
     let passed = |passed: bool| if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     match command {
-        Command::Export { out: dir } => export::run(&dir, out),
+        Command::Export { out: dir, format } => export::run(&dir, format, out),
         Command::Check { format, today, against } => check::run(format, today, against.as_deref(), out),
         Command::Policies => check::list_policies(out),
         Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check, out),
