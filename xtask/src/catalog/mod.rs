@@ -98,3 +98,6 @@ pub fn run(out: &Path, lakehouse: &Path, serve_port: Option<u16>, stdout: &mut O
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
