@@ -73,10 +73,14 @@ fn a_product_page_links_inputs_and_consumers_and_lists_versions() {
             changes: vec!["field `note` was added with a default".into()],
         },
     ];
-    let files = generate(&catalog(vec![entry("sales", "raw", &[]), silver, entry("customer", "view", &["sales.cleaned"])]));
+    let files =
+        generate(&catalog(vec![entry("sales", "raw", &[]), silver, entry("customer", "view", &["sales.cleaned"])]));
     let page = &files["products/sales.cleaned.html"];
     assert!(page.contains(r#"<a href="sales.raw.html">sales.raw</a>"#), "input linked");
-    assert!(page.contains(r#"<ul id="consumers"><li><a href="customer.view.html">customer.view</a>"#), "consumer linked");
+    assert!(
+        page.contains(r#"<ul id="consumers"><li><a href="customer.view.html">customer.view</a>"#),
+        "consumer linked"
+    );
     let versions = &page[page.find(r#"id="versions""#).unwrap()..];
     assert!(versions.find("1.1.0").unwrap() < versions.find("1.0.0").unwrap(), "newest version first");
     assert!(page.contains("field `note` was added with a default") && page.contains("compatible"));
@@ -117,6 +121,7 @@ fn freshness_status_follows_the_measured_age() {
 /// (`cargo test -p xtask --release catalog::tests::ten_thousand -- --nocapture` measures it), the
 /// index page must stay under 1 MB.
 #[test]
+#[allow(clippy::print_stderr)] // the measurement is the point
 fn ten_thousand_products() {
     let mut entries = Vec::new();
     for d in 0..1000 {
