@@ -234,9 +234,8 @@ pub fn governance(catalog: &Catalog) -> String {
                     d if d <= EXPIRING_SOON_DAYS => ("expiring", format!(" (in {d} days)")),
                     _ => ("", String::new()),
                 };
-                el("tr")
-                    .attr("class", class)
-                    .child(el("td").text(w.domain.clone()))
+                let row = if class.is_empty() { el("tr") } else { el("tr").attr("class", class) };
+                row.child(el("td").text(w.domain.clone()))
                     .child(el("td").text(w.policy.clone()))
                     .child(el("td").text(w.reason.clone()))
                     .child(el("td").text(format!("{}{note}", w.expires)))

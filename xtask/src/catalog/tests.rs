@@ -158,3 +158,25 @@ fn ten_thousand_products() {
     assert_eq!(files.keys().filter(|p| p.starts_with("products/")).count(), 10_000);
     assert!(files["index.html"].len() < 1_000_000, "the index page is {} bytes", files["index.html"].len());
 }
+
+#[test]
+fn waivers_expiring_within_30_days_are_highlighted() {
+    let mut catalog = catalog(vec![entry("sales", "raw", &[])]);
+    let waiver = |domain: &str, days_left| super::model::WaiverRow {
+        domain: domain.into(),
+        policy: "ownership".into(),
+        reason: "team forming".into(),
+        expires: "2026-12-31".into(),
+        days_left,
+    };
+    catalog.governance.waivers = vec![waiver("soon", 30), waiver("later", 31), waiver("gone", -2)];
+    let page = generate(&catalog).remove("governance.html").unwrap();
+    let row = |domain: &str| {
+        let cell = page.find(&format!("<td>{domain}</td>")).unwrap();
+        page[..cell].rsplit("<tr").next().unwrap().to_string()
+    };
+    assert!(row("soon").contains(r#"class="expiring""#), "{}", row("soon"));
+    assert!(!row("later").contains("class="), "{}", row("later"));
+    assert!(row("gone").contains(r#"class="expired""#), "{}", row("gone"));
+    assert!(page.contains("2026-12-31 (in 30 days)") && page.contains("(expired 2 days ago)"));
+}
