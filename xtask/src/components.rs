@@ -53,6 +53,24 @@ const COMPONENTS: &[Component] = &[
         probe: &["python3", "-c", "import fastavro"],
         install: Install::Python(&["fastavro"]),
     },
+    Component {
+        name: "Chromium and chromedriver",
+        used_for: "drive the catalog site in a real headless browser (WebDriver)",
+        probe: &["sh", "-c", "chromium --version && chromedriver --version"],
+        install: Install::Debian(&["chromium", "chromium-driver"]),
+    },
+    Component {
+        name: "the ODCS v3.1.0 JSON Schema and jsonschema",
+        used_for: "validate the ODCS export against the standard's official schema",
+        probe: &["python3", "-c", "import open_data_contract_standard, jsonschema"],
+        install: Install::Python(&["open-data-contract-standard==3.1.0", "jsonschema"]),
+    },
+    Component {
+        name: "DataHub's Python models (acryl-datahub)",
+        used_for: "parse the DataHub export as DataHub's file source does",
+        probe: &["python3", "-c", "import datahub.emitter.mcp, datahub.ingestion.source.file"],
+        install: Install::Python(&["acryl-datahub"]),
+    },
 ];
 
 /// Installs what is missing, then runs `cargo test --workspace --no-fail-fast` with `args`. Cargo's

@@ -13,6 +13,7 @@
 mod output;
 
 mod audit;
+mod catalog;
 mod check;
 mod compat;
 mod components;
@@ -82,6 +83,9 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = export::ExportFormat::Contract)]
+        format: export::ExportFormat,
     },
     /// Check the lineage graph, the policies (mesh.toml) and schema evolution (contracts/); non-zero on any error.
     Check {
@@ -223,6 +227,21 @@ enum Command {
         #[arg(long)]
         reveal: bool,
     },
+    /// Write the catalog: a static, searchable site of every product (works from `file://`).
+    Catalog {
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The lakehouse whose manifests give freshness and record counts (default: `lakehouse/`).
+        #[arg(long, value_name = "DIR")]
+        lakehouse: Option<PathBuf>,
+        /// Then serve the site on 127.0.0.1 until stopped.
+        #[arg(long)]
+        serve: bool,
+        /// With --serve: the port (0: any free one, printed).
+        #[arg(long, default_value_t = 8000, requires = "serve")]
+        port: u16,
+    },
     /// Write synthetic landing files, with the dirt real sources have, for the bronze products.
     ///
     /// One JSON lines file per product and day, DIR/<domain>/<product>/<YYYY-MM-DD>.jsonl, the same
@@ -334,7 +353,7 @@ fn finish(result: Result<ExitCode, Failure>, out: &mut Output, failure_code: u8)
 fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
     let passed = |passed: bool| if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     match command {
-        Command::Export { out: dir } => export::run(&dir, out),
+        Command::Export { out: dir, format } => export::run(&dir, format, out),
         Command::Check { format, today, against } => check::run(format, today, against.as_deref(), out),
         Command::Policies => check::list_policies(out),
         Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check, out),
@@ -387,6 +406,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         }
         Command::Dump { file, product, count, skip_corrupt, reveal } => {
             dump::run(&file, product.as_deref(), count, skip_corrupt, reveal, out)
+        }
+        Command::Catalog { out: dir, lakehouse, serve, port } => {
+            let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
+            catalog::run(&dir, &lakehouse, serve.then_some(port), out)
         }
         Command::Generate { landing, days, seed, start, orders_per_day, customers } => {
             generate::run(&generate::Options { landing, days, seed, start, orders_per_day, customers }, out)

@@ -1,0 +1,194 @@
+//! The site generated from catalog data built here: escaping, consumers and versions, the search
+//! index, and a mesh of 10,000 products (time and size).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use mesh_core::{ContractDocument, ContractInput};
+
+use super::model::{Catalog, Entry, Governance, LakehouseFacts, PublishedVersion, SlaStatus};
+use super::{generate, write};
+
+/// customer_360's published contract, the template of synthetic products.
+fn template() -> mesh_core::Contract {
+    let text = include_str!("../../../contracts/customer/customer_360.contract.yaml");
+    serde_saphyr::from_str::<ContractDocument>(text).unwrap().data_product
+}
+
+fn entry(domain: &str, name: &str, inputs: &[&str]) -> Entry {
+    let mut contract = template();
+    contract.domain = domain.into();
+    contract.name = name.into();
+    contract.inputs =
+        inputs.iter().map(|i| ContractInput { product: (*i).to_string(), requirement: "^1.0.0".into() }).collect();
+    Entry {
+        contract,
+        rust_type: format!("{domain}::{name}"),
+        consumers: Vec::new(),
+        versions: Vec::new(),
+        schema_json: "{}".into(),
+        lakehouse: None,
+    }
+}
+
+/// A catalog of `entries`, consumers filled in from their inputs.
+fn catalog(mut entries: Vec<Entry>) -> Catalog {
+    let mut consumers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in &entries {
+        for i in &e.contract.inputs {
+            consumers.entry(i.product.clone()).or_default().push(e.id());
+        }
+    }
+    for e in &mut entries {
+        e.consumers = consumers.remove(&e.id()).unwrap_or_default();
+    }
+    entries.sort_by_key(Entry::id);
+    Catalog { products: entries, governance: Governance::default(), generated_at: "2026-12-01T00:00:00Z".into() }
+}
+
+#[test]
+fn declared_text_is_escaped_everywhere() {
+    let mut hostile = entry("d", "p", &[]);
+    hostile.contract.description = "<script>alert(1)</script> \"quoted\"".into();
+    hostile.contract.owner = "a\"><img src=x onerror=alert(1)>@x.com".into();
+    let files = generate(&catalog(vec![hostile]));
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(!text.contains("<script>alert"), "{path} has raw markup from a description");
+        assert!(!text.contains("<img src=x"), "{path} has raw markup from an owner");
+    }
+    assert!(files["products/d.p.html"].contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // In the search index the text is JSON data, which the script only ever sets as textContent.
+    assert!(files["search-index.js"].contains(r#""<script>alert(1)</script> \"quoted\"""#));
+}
+
+#[test]
+fn a_product_page_links_inputs_and_consumers_and_lists_versions() {
+    let mut silver = entry("sales", "cleaned", &["sales.raw"]);
+    silver.versions = vec![
+        PublishedVersion { version: "1.0.0".into(), fingerprint: "aa".into(), verdict: None, changes: vec![] },
+        PublishedVersion {
+            version: "1.1.0".into(),
+            fingerprint: "bb".into(),
+            verdict: Some("compatible".into()),
+            changes: vec!["field `note` was added with a default".into()],
+        },
+    ];
+    let files =
+        generate(&catalog(vec![entry("sales", "raw", &[]), silver, entry("customer", "view", &["sales.cleaned"])]));
+    let page = &files["products/sales.cleaned.html"];
+    assert!(page.contains(r#"<a href="sales.raw.html">sales.raw</a>"#), "input linked");
+    assert!(
+        page.contains(r#"<ul id="consumers"><li><a href="customer.view.html">customer.view</a>"#),
+        "consumer linked"
+    );
+    let versions = &page[page.find(r#"id="versions""#).unwrap()..];
+    assert!(versions.find("1.1.0").unwrap() < versions.find("1.0.0").unwrap(), "newest version first");
+    assert!(page.contains("field `note` was added with a default") && page.contains("compatible"));
+    // Its lineage view holds its neighbourhood: its input and its consumer.
+    let svg = &page[page.find("<svg").unwrap()..];
+    for node in ["sales.raw.html", "sales.cleaned.html", "customer.view.html"] {
+        assert!(svg.contains(&format!("href=\"{node}\"")), "{node} in the lineage view");
+    }
+}
+
+#[test]
+fn freshness_status_follows_the_measured_age() {
+    let mut fresh = entry("d", "fresh", &[]);
+    let facts = |age| LakehouseFacts {
+        version: 1,
+        product_version: "1.0.0".into(),
+        records: 10,
+        committed_at: "2026-12-01T00:00:00Z".into(),
+        newest_event_time: Some("2026-12-01T00:00:00Z".into()),
+        age_seconds: Some(age),
+        quarantined: 0,
+    };
+    // customer_360 promises a day.
+    fresh.lakehouse = Some(facts(86_400));
+    let mut stale = entry("d", "stale", &[]);
+    stale.lakehouse = Some(facts(86_401));
+    let unbuilt = entry("d", "unbuilt", &[]);
+    assert_eq!(
+        [fresh.sla_status(), stale.sla_status(), unbuilt.sla_status()],
+        [SlaStatus::Met, SlaStatus::Breached, SlaStatus::NotMeasured]
+    );
+    let index = generate(&catalog(vec![fresh, stale])).remove("search-index.js").unwrap();
+    assert!(index.contains(r#""d.fresh""#) && index.contains(r#""met""#) && index.contains(r#""breached""#));
+}
+
+/// This thread's CPU time (user and system), from /proc: on a shared machine the wall time says
+/// more about the neighbours than about the generator. Linux reports it in ticks of 1/100 s.
+fn thread_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<u64> = after_name.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
+    fields.iter().sum::<u64>() as f64 / 100.0
+}
+
+/// 10,000 products in 1,000 domains of 10 (3 bronze, 3 silver, 4 gold; each gold product also
+/// reads a silver product of the domain before it), generated and written: the time is printed
+/// (`cargo test -p xtask --release catalog::tests::ten_thousand -- --nocapture` measures it), the
+/// index page must stay under 1 MB.
+#[test]
+#[allow(clippy::print_stderr)] // the measurement is the point
+fn ten_thousand_products() {
+    let mut entries = Vec::new();
+    for d in 0..1000 {
+        let domain = format!("domain{d:04}");
+        let previous = format!("domain{:04}", (d + 999) % 1000);
+        for i in 0..3 {
+            entries.push(entry(&domain, &format!("raw{i}"), &[]));
+            entries.push(entry(&domain, &format!("cleaned{i}"), &[&format!("{domain}.raw{i}")]));
+        }
+        for i in 0..4 {
+            let own = format!("{domain}.cleaned{}", i % 3);
+            let other = format!("{previous}.cleaned{}", i % 3);
+            entries.push(entry(&domain, &format!("gold{i}"), &[&own, &other]));
+        }
+    }
+    let catalog = catalog(entries);
+    let started = Instant::now();
+    let cpu_started = thread_cpu_seconds();
+    let files = generate(&catalog);
+    let generated = started.elapsed();
+    let generated_cpu = thread_cpu_seconds() - cpu_started;
+    let out = tempfile::tempdir().unwrap();
+    let written = write(out.path(), &files).unwrap();
+    let total = started.elapsed();
+    let bytes: usize = files.values().map(String::len).sum();
+    eprintln!(
+        "10,000 products: {} files, {:.1} MB, generated in {:.2}s ({:.2}s of CPU), written in {:.2}s; index.html {} bytes, search-index.js {:.1} MB",
+        files.len(),
+        bytes as f64 / 1e6,
+        generated.as_secs_f64(),
+        generated_cpu,
+        (total - generated).as_secs_f64(),
+        files["index.html"].len(),
+        files["search-index.js"].len() as f64 / 1e6
+    );
+    assert_eq!(written, files.len());
+    assert_eq!(files.keys().filter(|p| p.starts_with("products/")).count(), 10_000);
+    assert!(files["index.html"].len() < 1_000_000, "the index page is {} bytes", files["index.html"].len());
+}
+
+#[test]
+fn waivers_expiring_within_30_days_are_highlighted() {
+    let mut catalog = catalog(vec![entry("sales", "raw", &[])]);
+    let waiver = |domain: &str, days_left| super::model::WaiverRow {
+        domain: domain.into(),
+        policy: "ownership".into(),
+        reason: "team forming".into(),
+        expires: "2026-12-31".into(),
+        days_left,
+    };
+    catalog.governance.waivers = vec![waiver("soon", 30), waiver("later", 31), waiver("gone", -2)];
+    let page = generate(&catalog).remove("governance.html").unwrap();
+    let row = |domain: &str| {
+        let cell = page.find(&format!("<td>{domain}</td>")).unwrap();
+        page[..cell].rsplit("<tr").next().unwrap().to_string()
+    };
+    assert!(row("soon").contains(r#"class="expiring""#), "{}", row("soon"));
+    assert!(!row("later").contains("class="), "{}", row("later"));
+    assert!(row("gone").contains(r#"class="expired""#), "{}", row("gone"));
+    assert!(page.contains("2026-12-31 (in 30 days)") && page.contains("(expired 2 days ago)"));
+}

@@ -1,0 +1,138 @@
+//! `cargo xtask export --format odcs|datahub`: the real binary's files, checked by the other
+//! tools' own code: ODCS against the standard's official v3.1.0 JSON Schema, DataHub through
+//! DataHub's Python models and file source.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mesh_core::{registered_products, Contract};
+use serde_json::Value;
+
+// The binary's mesh: the registry of this test must link the same domains.
+use customer as _;
+use marketing as _;
+use product as _;
+use sales as _;
+
+fn export(format: &str, out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["export", "--format", format, "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "export --format {format}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exports").join(name)
+}
+
+/// Runs a checker script; its JSON lines.
+fn python(script_name: &str, args: &[PathBuf]) -> Vec<Value> {
+    let output = Command::new("python3").arg(script(script_name)).args(args).output().expect(
+        "python3 is missing: `cargo xtask test` installs it with the open-data-contract-standard, jsonschema and acryl-datahub packages",
+    );
+    assert!(
+        output.status.success(),
+        "{script_name} failed (`cargo xtask test` installs its packages): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn contracts() -> Vec<Contract> {
+    registered_products().iter().map(|r| Contract::new(r.descriptor, (r.schema)().unwrap())).collect()
+}
+
+#[test]
+fn odcs_contracts_validate_against_the_official_schema() {
+    let out = tempfile::tempdir().unwrap();
+    export("odcs", out.path());
+    let contracts = contracts();
+    let files: Vec<PathBuf> =
+        contracts.iter().map(|c| out.path().join(format!("{}/{}.odcs.yaml", c.domain, c.name))).collect();
+    // The validator is live: a document with a key the standard forbids and no `id` fails.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let broken = out.path().join("broken.odcs.yaml");
+    let without_id: String = text.lines().filter(|l| !l.starts_with("id: ")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&broken, format!("{without_id}layer: gold\n")).unwrap();
+    let mut args = files.clone();
+    args.push(broken.clone());
+    let results = python("check_odcs.py", &args);
+    assert_eq!(results.len(), files.len() + 1);
+    for result in &results[..files.len()] {
+        assert_eq!(result["errors"], Value::Array(vec![]), "{} is not valid ODCS v3.1.0", result["file"]);
+    }
+    let errors = results[files.len()]["errors"].to_string();
+    assert!(errors.contains("'id' is a required property") && errors.contains("layer"), "{errors}");
+
+    // What the contract says is where ODCS puts it.
+    let customer: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(out.path().join("customer/customer_360.odcs.yaml")).unwrap())
+            .unwrap();
+    assert_eq!(customer["apiVersion"], "v3.1.0");
+    assert_eq!(customer["id"], "customer.customer_360");
+    let latency = customer["slaProperties"].as_array().unwrap().iter().find(|p| p["property"] == "latency").unwrap();
+    assert_eq!(
+        (latency["value"].as_u64(), latency["unit"].as_str()),
+        (Some(1), Some("d")),
+        "freshness 1 day as latency"
+    );
+    let properties = customer["schema"][0]["properties"].as_array().unwrap();
+    let email = properties.iter().find(|p| p["name"] == "email").unwrap();
+    assert_eq!(email["classification"], "direct");
+    let address = properties.iter().find(|p| p["name"] == "shipping_address").unwrap();
+    assert_eq!(address["logicalType"], "object");
+    let postcode = address["properties"].as_array().unwrap().iter().find(|p| p["name"] == "postcode").unwrap();
+    assert_eq!(postcode["classification"], "indirect", "nested personal data keeps its class");
+    let custom: Vec<&str> =
+        customer["customProperties"].as_array().unwrap().iter().map(|p| p["property"].as_str().unwrap()).collect();
+    assert!(custom.contains(&"layer") && custom.contains(&"authentication"), "{custom:?}");
+    assert_eq!(customer["servers"][0]["path"], "lakehouse/gold/customer/customer_360/data/*.avro");
+    assert_eq!(customer["team"]["members"][0]["username"], "customer-insights@company.com");
+}
+
+#[test]
+fn the_datahub_file_parses_with_datahubs_models() {
+    let out = tempfile::tempdir().unwrap();
+    export("datahub", out.path());
+    let summary = python("check_datahub.py", &[out.path().join("datahub.json")]).remove(0);
+    let contracts = contracts();
+    assert_eq!(summary["workunits"], summary["proposals"], "the file source reads every proposal");
+    for aspect in ["DatasetPropertiesClass", "SchemaMetadataClass", "OwnershipClass", "DomainsClass"] {
+        assert_eq!(summary["aspects"][aspect].as_u64(), Some(contracts.len() as u64), "{aspect}: {summary}");
+    }
+    assert_eq!(summary["platform_schema"], serde_json::json!(["OtherSchemaClass"]));
+    for c in &contracts {
+        let urn = format!("urn:li:dataset:(urn:li:dataPlatform:mesh,{}.{},PROD)", c.domain, c.name);
+        let mut expected: Vec<String> =
+            c.inputs.iter().map(|i| format!("urn:li:dataset:(urn:li:dataPlatform:mesh,{},PROD)", i.product)).collect();
+        expected.sort();
+        let upstreams: Vec<String> = summary["upstreams"][&urn]
+            .as_array()
+            .map(|a| a.iter().map(|u| u.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        assert_eq!(upstreams, expected, "lineage of {urn}");
+        assert_eq!(summary["owners"][&urn][0], format!("urn:li:corpGroup:{}", c.owner));
+        for field in &c.fields {
+            let key = format!("{}.{}.{}", c.domain, c.name, field.name);
+            let terms = summary["pii_terms"].get(&key);
+            assert_eq!(terms.is_some(), field.pii.is_some() || !field.nested_pii.is_empty(), "glossary terms of {key}");
+        }
+    }
+    assert_eq!(summary["field_types"]["customer.customer_360.preferred_channel"], "EnumTypeClass");
+    assert_eq!(summary["field_types"]["customer.customer_360.lifetime_value_eur"], "NumberTypeClass");
+    assert_eq!(summary["field_types"]["customer.customer_360.shipping_address"], "RecordTypeClass");
+}
+
+#[test]
+fn an_unknown_format_is_refused_with_the_known_ones() {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["export", "--format", "openmetadata", "--out", out.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid value 'openmetadata'") && stderr.contains("contract, odcs, datahub"), "{stderr}");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing is written");
+}

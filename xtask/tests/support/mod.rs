@@ -1,0 +1,3 @@
+//! Helpers shared by this folder's tests.
+
+pub mod webdriver;
