@@ -93,7 +93,7 @@ fn typed_baseline<P: ContainerRecord + DataProduct>(lake: &Path) -> f64 {
             .unwrap();
         let codec = registered_codecs().find(|c| c.product == registration.descriptor.id()).unwrap();
         for file in files(registration.descriptor) {
-            (codec.read_file)(&file, &mut |_| Ok(()), None, true).unwrap();
+            (codec.read_file)(&file, &mut |_| Ok(()), None).unwrap();
         }
     }
     let out = tempfile::NamedTempFile::new().unwrap();

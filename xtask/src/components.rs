@@ -48,12 +48,6 @@ const COMPONENTS: &[Component] = &[
         install: Install::Debian(&["bsdutils"]),
     },
     Component {
-        name: "Python fastavro",
-        used_for: "reads the files with encrypted fields as another Avro tool does",
-        probe: &["python3", "-c", "import fastavro"],
-        install: Install::Python(&["fastavro"]),
-    },
-    Component {
         name: "Chromium and chromedriver",
         used_for: "drive the catalog site in a real headless browser (WebDriver)",
         probe: &["sh", "-c", "chromium --version && chromedriver --version"],

@@ -41,26 +41,12 @@ pub fn run(
     product: Option<&str>,
     count_only: bool,
     skip_corrupt: bool,
-    reveal: bool,
     out: &mut Output,
 ) -> Result<(), Failure> {
     let mut skipped = Skipped::default();
-    // Revealing needs the product's typed reader (it knows which fields are encrypted, and how).
-    let own_product;
-    let product = match (product, reveal) {
-        (None, true) => {
-            let reader = SchemaReader::open(file).map_err(|e| e.to_string())?;
-            own_product = reader.header().product().map(str::to_owned).ok_or_else(|| {
-                format!("{}: the file names no product (`mesh.product`); give it with --product", file.display())
-            })?;
-            crate::keys::install(&crate::workspace_root())?;
-            Some(own_product.as_str())
-        }
-        (product, _) => product,
-    };
     let mut records = BufWriter::with_capacity(1 << 16, &mut *out);
     let read = match product {
-        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), reveal, &mut records),
+        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
         None => generic(file, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
     };
     let flushed = records.flush();
@@ -152,13 +138,9 @@ fn typed(
     product: &str,
     count_only: bool,
     skipped: Option<&mut Skipped>,
-    reveal: bool,
     out: &mut impl Write,
 ) -> Result<u64, Stop> {
     let registration = find_product(product)?;
-    if reveal {
-        crate::keys::install(&crate::workspace_root())?;
-    }
     let schema = mesh_core::registered_products()
         .into_iter()
         .find(|r| format!("{}.{}", r.descriptor.domain, r.descriptor.name) == registration.product)
@@ -187,7 +169,7 @@ fn typed(
     };
     let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
     let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));
-    let read = (registration.read_file)(file, &mut each, report, reveal);
+    let read = (registration.read_file)(file, &mut each, report);
     match (read, failed) {
         (_, Some(e)) => Err(Stop::Output(e, written)),
         (Ok(count), None) => Ok(count),
@@ -211,7 +193,7 @@ fn generic(
         line.clear();
         match reader.read_json(&mut line) {
             None => return Ok(count),
-            Some(Ok(())) => redact_tokens(&mut line),
+            Some(Ok(())) => {}
             Some(Err(error)) => match (&error.kind, skipped.as_deref_mut()) {
                 (ContainerErrorKind::Skipped(_), Some(skipped)) => {
                     skipped.report(&error);
@@ -225,45 +207,5 @@ fn generic(
             out.write_all(line.as_bytes()).map_err(|e| Stop::Output(e, count))?;
         }
         count += 1;
-    }
-}
-
-/// Replaces each encrypted value (a JSON string holding a ciphertext token) by `"<encrypted>"`:
-/// without the product's reader, the tokens are what mark the encrypted fields.
-fn redact_tokens(line: &mut String) {
-    use mesh_avro::codec::crypto::{is_token, Mode, REDACTED};
-    if !line.contains("\"mesh1.") {
-        return;
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line.as_str();
-    while let Some(at) = rest.find("\"mesh1.") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        match after.find('"') {
-            Some(end) if is_token(&after[..end], Mode::Randomized) || is_token(&after[..end], Mode::Deterministic) => {
-                out.push('"');
-                out.push_str(REDACTED);
-                out.push('"');
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('"');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    *line = out;
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tokens_are_redacted_and_other_strings_kept() {
-        let token = "mesh1.r.1.0a1b2c3d.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        let mut line = format!("{{\"a\": \"{token}\", \"b\": \"mesh1.not\", \"c\": \"x\"}}");
-        super::redact_tokens(&mut line);
-        assert_eq!(line, "{\"a\": \"<encrypted>\", \"b\": \"mesh1.not\", \"c\": \"x\"}");
     }
 }

@@ -24,7 +24,6 @@ mod export;
 mod files;
 mod generate;
 mod graph;
-mod keys;
 mod mesh;
 mod publish;
 mod readiness;
@@ -32,7 +31,6 @@ mod run;
 mod sample;
 mod scaffold;
 mod validate;
-pub mod scan;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -50,34 +48,8 @@ struct Cli {
     command: Command,
 }
 
-/// `cargo xtask keys ...`.
-#[derive(Subcommand)]
-enum KeysAction {
-    /// Add a new data key version to DOMAIN: new files use it; files written with older versions stay readable.
-    Rotate {
-        /// The domain, e.g. `sales`.
-        domain: String,
-    },
-    /// Each domain's data key versions (never the keys) and the keyring file.
-    List,
-}
-
 #[derive(Subcommand)]
 enum Command {
-    /// Scan data at rest: every Avro file under DIR (the lakehouse by default) for PII stored in
-    /// plaintext and personal data in unclassified fields; never prints a value.
-    Scan {
-        /// Folders to scan (default: the workspace's `lakehouse/`).
-        dirs: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
-        format: check::CheckFormat,
-    },
-    /// The keyring's data keys: rotate a domain's, or list every domain's versions.
-    Keys {
-        #[command(subcommand)]
-        action: KeysAction,
-    },
     /// Write every product's Avro schema (.avsc) and contract YAML under DIR/<domain>/, plus DIR/index.json.
     Export {
         /// Output directory (created if missing).
@@ -222,10 +194,6 @@ enum Command {
         /// non-zero if any block was skipped.
         #[arg(long)]
         skip_corrupt: bool,
-        /// Decrypt the fields declared `encrypted` with the keyring (through the product's typed
-        /// reader, the file's own product if `--product` is not given); otherwise they show as `<encrypted>`.
-        #[arg(long)]
-        reveal: bool,
     },
     /// Write the catalog: a static, searchable site of every product (works from `file://`).
     Catalog {
@@ -374,14 +342,7 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             out.print(&text)?;
             return Ok(passed(!breaking));
         }
-        Command::Scan { dirs, format } => {
-            let dirs = if dirs.is_empty() { vec![workspace_root().join("lakehouse")] } else { dirs };
-            scan::run(&dirs, format, out)
-        }
-        Command::Keys { action: KeysAction::Rotate { domain } } => keys::rotate(&workspace_root(), &domain, out),
-        Command::Keys { action: KeysAction::List } => keys::list(&workspace_root(), out),
         Command::Sample { product, rows, out: file, seed, codec } => {
-            keys::install(&workspace_root())?;
             sample::run(&product, rows, &file, seed, &codec).map_err(Failure::from)
         }
         Command::Test { args } => components::run(&workspace_root(), &args).map_err(Failure::from),
@@ -389,7 +350,6 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             let root = workspace_root();
             let landing = landing.unwrap_or_else(|| root.join("landing"));
             let lakehouse = lakehouse.unwrap_or_else(|| root.join("lakehouse"));
-            keys::install(&root)?;
             return run::run(&product, &landing, &lakehouse, format, out).map(passed);
         }
         Command::Validate { products, lakehouse, files, at, format, unique_memory } => {
@@ -404,8 +364,8 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             };
             return validate::run(&request, out).map(ExitCode::from);
         }
-        Command::Dump { file, product, count, skip_corrupt, reveal } => {
-            dump::run(&file, product.as_deref(), count, skip_corrupt, reveal, out)
+        Command::Dump { file, product, count, skip_corrupt } => {
+            dump::run(&file, product.as_deref(), count, skip_corrupt, out)
         }
         Command::Catalog { out: dir, lakehouse, serve, port } => {
             let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));

@@ -34,8 +34,6 @@ pub trait AvroSchema {
 pub struct SchemaContext {
     namespaces: Vec<Option<String>>,
     in_progress: HashSet<String>,
-    /// The product's domain, whose data keys encrypt its fields.
-    domain: Option<String>,
 }
 
 impl SchemaContext {
@@ -73,15 +71,6 @@ impl SchemaContext {
     pub fn enumeration(&mut self, schema: EnumSchema) -> SchemaNode {
         SchemaNode::Enum(schema)
     }
-
-    /// The `mesh.encryption` and `mesh.key` properties of a field encrypted in `mode`.
-    pub fn encryption(&self, mode: crate::codec::crypto::Mode) -> avro::FieldEncryption {
-        let key = match &self.domain {
-            Some(domain) => format!("domain:{domain}"),
-            None => "domain:<the product's domain>".to_owned(),
-        };
-        avro::FieldEncryption { algorithm: mode.algorithm().to_owned(), key }
-    }
 }
 
 /// A product's schema, built once: the tree, its JSON, its parse and canonical form.
@@ -103,8 +92,7 @@ impl ProductSchema {
     /// # Errors
     /// The schema is not valid Avro (e.g. two types share a name).
     pub fn build<T: AvroSchema>(product: &str) -> Result<Self, ProductSchemaError> {
-        let domain = product.split_once('.').map(|(domain, _)| domain.to_owned());
-        let node = T::avro_schema(&mut SchemaContext { domain, ..SchemaContext::new() });
+        let node = T::avro_schema(&mut SchemaContext::new());
         Self::from_node(product, node)
     }
 

@@ -25,10 +25,7 @@ pub struct CodecRegistration {
     /// Reads a container file through the product's typed reader, handing each record,
     /// re-encoded in the product's current schema, to `each`, and each skipped corrupt block to
     /// `skipped` (if given; see [`ContainerReader::skip_corrupt_blocks`]); returns the record count.
-    /// Encrypted fields are decrypted with the default key provider where `reveal`, else read as
-    /// `<encrypted>` without any key.
-    pub read_file:
-        fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>, reveal: bool) -> Result<u64, ContainerError>,
+    pub read_file: fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
 }
 
 inventory::collect!(CodecRegistration);
@@ -66,12 +63,8 @@ pub fn read_file<T: ContainerRecord>(
     path: &Path,
     each: RecordSink<'_>,
     mut skipped: SkipSink<'_>,
-    reveal: bool,
 ) -> Result<u64, ContainerError> {
     let mut reader = ContainerReader::<T, _>::open(path)?;
-    if !reveal {
-        reader.redact_encrypted();
-    }
     if skipped.is_some() {
         reader.skip_corrupt_blocks();
     }

@@ -18,8 +18,6 @@ pub struct Field {
     pub doc: String,
     pub ty: FieldType,
     pub pii: Option<Pii>,
-    /// `#[pii(..., encrypted, deterministic)]`: encrypted with AES-SIV (equal values, equal ciphertexts).
-    pub deterministic: bool,
     pub aliases: Vec<String>,
     /// The default as JSON text.
     pub default: Option<String>,
@@ -134,17 +132,6 @@ pub fn fields(cx: &Ctxt, fields: &Fields, type_span: &syn::Ident) -> Vec<Field> 
                     format!("two fields are named `{name}` in Avro; rename one with #[avro(rename = \"...\")]"),
                 );
             }
-            if let (Some(pii), Some(ty)) = (&attrs.pii, &ty) {
-                let text = matches!(&ty.shape, TypeShape::String)
-                    || matches!(&ty.shape, TypeShape::Optional(inner) if **inner == TypeShape::String);
-                if pii.encrypted_at_rest && !text {
-                    cx.error_spanned_by(
-                        &field.ty,
-                        "an `encrypted` field must be a `String` or `Option<String>`: its ciphertext is stored \
-                         as text; store the value as a string",
-                    );
-                }
-            }
             let default =
                 attrs.default.or_else(|| ty.as_ref().and_then(|t| t.shape.implicit_default()).map(str::to_string));
             Some(Field {
@@ -153,7 +140,6 @@ pub fn fields(cx: &Ctxt, fields: &Fields, type_span: &syn::Ident) -> Vec<Field> 
                 doc: doc_comment(&field.attrs),
                 ty: ty?,
                 pii: attrs.pii,
-                deterministic: attrs.deterministic,
                 aliases: attrs.aliases,
                 default,
             })
@@ -167,7 +153,6 @@ struct FieldAttrs {
     aliases: Vec<String>,
     default: Option<String>,
     pii: Option<Pii>,
-    deterministic: bool,
 }
 
 fn field_attrs(cx: &Ctxt, attrs: &[Attribute], shape: Option<&TypeShape>) -> FieldAttrs {
@@ -181,7 +166,7 @@ fn field_attrs(cx: &Ctxt, attrs: &[Attribute], shape: Option<&TypeShape>) -> Fie
                 continue;
             }
             seen_pii = true;
-            (out.pii, out.deterministic) = pii(cx, attr);
+            out.pii = pii(cx, attr);
         } else if attr.path().is_ident(AVRO) {
             let Meta::List(list) = &attr.meta else {
                 cx.error_spanned_by(attr, "write `#[avro(rename = \"...\", aliases(\"...\"), default = ...)]`");
@@ -209,23 +194,20 @@ fn field_attrs(cx: &Ctxt, attrs: &[Attribute], shape: Option<&TypeShape>) -> Fie
     out
 }
 
-/// `#[pii(indirect)]`, `#[pii(direct, encrypted)]`, `#[pii(direct, encrypted, deterministic)]`;
-/// the classification, and whether the encryption is deterministic.
-fn pii(cx: &Ctxt, attr: &Attribute) -> (Option<Pii>, bool) {
-    let usage = "write `#[pii(CLASS)]`, `#[pii(CLASS, encrypted)]` or `#[pii(CLASS, encrypted, deterministic)]` \
-                 with CLASS one of direct, indirect, sensitive";
+/// `#[pii]`, `#[pii(indirect)]`, `#[pii(direct, encrypted)]`.
+fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
+    let usage = "write `#[pii(CLASS)]` or `#[pii(CLASS, encrypted)]` with CLASS one of direct, indirect, sensitive";
     let metas = match &attr.meta {
         Meta::Path(_) => {
             cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));
-            return (None, false);
+            return None;
         }
         Meta::List(list) => nested_metas(cx, list),
         Meta::NameValue(_) => {
             cx.error_spanned_by(attr, usage);
-            return (None, false);
+            return None;
         }
     };
-    let mut deterministic = None;
     let mut class = None;
     let mut encrypted_at_rest = false;
     let mut reported = false;
@@ -237,28 +219,18 @@ fn pii(cx: &Ctxt, attr: &Attribute) -> (Option<Pii>, bool) {
         let word = path.get_ident().map(ToString::to_string).unwrap_or_default();
         if word == ENCRYPTED {
             encrypted_at_rest = true;
-        } else if word == DETERMINISTIC {
-            deterministic = Some(path.clone());
         } else {
             match PiiClass::parse(&word) {
                 Ok(parsed) if class.is_none() => class = Some(parsed),
                 Ok(_) => cx.error_spanned_by(path, "a field has one PII class; keep one"),
                 Err(e) => {
-                    cx.error_spanned_by(path, format!("{e} (or `encrypted`, `deterministic`)"));
+                    cx.error_spanned_by(path, format!("{e} (or `encrypted`)"));
                     reported = true;
                 }
             }
         }
     }
-    if let Some(path) = &deterministic {
-        if !encrypted_at_rest {
-            cx.error_spanned_by(
-                path,
-                "`deterministic` says how a field is encrypted: write `encrypted, deterministic`",
-            );
-        }
-    }
-    let pii = match class {
+    match class {
         Some(class) => Some(Pii { class, encrypted_at_rest }),
         None => {
             if !reported {
@@ -266,8 +238,7 @@ fn pii(cx: &Ctxt, attr: &Attribute) -> (Option<Pii>, bool) {
             }
             None
         }
-    };
-    (pii, deterministic.is_some() && encrypted_at_rest)
+    }
 }
 
 /// `default = <literal>`, checked against the field's type, as JSON text.

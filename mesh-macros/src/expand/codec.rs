@@ -19,42 +19,16 @@ use crate::ast::types::Leaf;
 pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
     let encodes = fields.iter().map(|field| {
         let member = &field.member;
-        encode(&field.ty.shape, quote!(&self.#member), 0, false)
-    });
-    let encodes_sealed = fields.iter().map(|field| {
-        let member = &field.member;
-        match encryption(field) {
-            Some(mode) => seal(field, mode),
-            None => encode(&field.ty.shape, quote!(&self.#member), 0, true),
-        }
+        encode(&field.ty.shape, quote!(&self.#member), 0)
     });
     let decodes = fields.iter().map(|field| {
         let member = &field.member;
-        let value = decode(&field.ty.shape, &field.ty.leaf, false);
-        quote!(#member: #value)
-    });
-    let decodes_opened = fields.iter().map(|field| {
-        let member = &field.member;
-        let value = match encryption(field) {
-            Some(mode) => open(field, mode),
-            None => decode(&field.ty.shape, &field.ty.leaf, true),
-        };
+        let value = decode(&field.ty.shape, &field.ty.leaf);
         quote!(#member: #value)
     });
     let decodes_into = fields.iter().map(|field| {
         let member = &field.member;
-        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0, false);
-        quote! {{
-            let __place = &mut self.#member;
-            #update
-        }}
-    });
-    let decodes_into_opened = fields.iter().map(|field| {
-        let member = &field.member;
-        let update = match encryption(field) {
-            Some(mode) => open_into(field, mode),
-            None => decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0, true),
-        };
+        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0);
         quote! {{
             let __place = &mut self.#member;
             #update
@@ -85,34 +59,6 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
                 #(#decodes_into)*
                 __mesh::Ok(())
             }
-
-            #[inline]
-            fn encode_sealed(
-                &self,
-                __out: &mut __mesh::Vec<u8>,
-                __sealer: &mut __mesh::codec::crypto::Sealer,
-            ) -> __mesh::Result<(), __mesh::codec::crypto::CryptoError> {
-                #(#encodes_sealed)*
-                __mesh::Ok(())
-            }
-
-            #[inline]
-            fn decode_opened(
-                __input: &mut __mesh::codec::Reader<'_>,
-                __opener: &mut __mesh::codec::crypto::Opener,
-            ) -> __mesh::Result<Self, __mesh::DecodeError> {
-                __mesh::Ok(Self { #(#decodes_opened),* })
-            }
-
-            #[inline]
-            fn decode_into_opened(
-                &mut self,
-                __input: &mut __mesh::codec::Reader<'_>,
-                __opener: &mut __mesh::codec::crypto::Opener,
-            ) -> __mesh::Result<(), __mesh::DecodeError> {
-                #(#decodes_into_opened)*
-                __mesh::Ok(())
-            }
         }
 
         impl __mesh::Sample for #ident {
@@ -120,69 +66,6 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
                 Self { #(#samples),* }
             }
         }
-    }
-}
-
-/// The encryption mode of a field declared `encrypted` (a `String` or `Option<String>`, checked
-/// when the field was read), as a path to `codec::crypto::Mode`.
-fn encryption(field: &Field) -> Option<TokenStream> {
-    let encrypted = field.pii.is_some_and(|p| p.encrypted_at_rest);
-    let known = matches!(&field.ty.shape, TypeShape::String)
-        || matches!(&field.ty.shape, TypeShape::Optional(inner) if **inner == TypeShape::String);
-    (encrypted && known).then(|| {
-        if field.deterministic {
-            quote!(__mesh::codec::crypto::Mode::Deterministic)
-        } else {
-            quote!(__mesh::codec::crypto::Mode::Randomized)
-        }
-    })
-}
-
-/// Statements writing an encrypted field's ciphertext.
-fn seal(field: &Field, mode: TokenStream) -> TokenStream {
-    let (member, name) = (&field.member, &field.name);
-    match &field.ty.shape {
-        TypeShape::Optional(_) => quote! {
-            match &self.#member {
-                __mesh::Some(__item0) => {
-                    __out.push(2);
-                    __sealer.seal_str(__out, __item0, #mode, #name)?;
-                }
-                __mesh::None => __out.push(0),
-            }
-        },
-        _ => quote!(__sealer.seal_str(__out, &self.#member, #mode, #name)?;),
-    }
-}
-
-/// An expression reading and decrypting an encrypted field.
-fn open(field: &Field, mode: TokenStream) -> TokenStream {
-    let name = &field.name;
-    match &field.ty.shape {
-        TypeShape::Optional(_) => quote! {
-            match __input.read_union_index(2)? {
-                0 => __mesh::None,
-                _ => __mesh::Some(__opener.open_str(__input, #mode, #name)?),
-            }
-        },
-        _ => quote!(__opener.open_str(__input, #mode, #name)?),
-    }
-}
-
-/// Statements reading and decrypting an encrypted field into `__place`.
-fn open_into(field: &Field, mode: TokenStream) -> TokenStream {
-    let name = &field.name;
-    match &field.ty.shape {
-        TypeShape::Optional(_) => quote! {
-            match __input.read_union_index(2)? {
-                0 => *__place = __mesh::None,
-                _ => match __place.as_mut() {
-                    __mesh::Some(__item0) => __opener.open_str_into(__input, __item0, #mode, #name)?,
-                    __mesh::None => *__place = __mesh::Some(__opener.open_str(__input, #mode, #name)?),
-                },
-            }
-        },
-        _ => quote!(__opener.open_str_into(__input, __place, #mode, #name)?;),
     }
 }
 
@@ -236,7 +119,7 @@ pub fn fallback_codec(ident: &syn::Ident) -> TokenStream {
 }
 
 /// Statements that append the encoding of `value` (an expression of type `&T`) to `__out`.
-fn encode(shape: &TypeShape, value: TokenStream, depth: usize, sealed: bool) -> TokenStream {
+fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
     let enc = quote!(__mesh::codec::encode);
     match shape {
         TypeShape::Boolean => quote!(#enc::write_boolean(__out, *#value);),
@@ -253,7 +136,7 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize, sealed: bool) -> 
         TypeShape::Fixed(_) => quote!(#enc::write_fixed(__out, #value);),
         TypeShape::Optional(inner) => {
             let item = format_ident!("__item{}", depth);
-            let inner = encode(inner, quote!(#item), depth + 1, sealed);
+            let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 match #value {
                     __mesh::Some(#item) => {
@@ -267,7 +150,7 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize, sealed: bool) -> 
         TypeShape::Array(inner) => {
             let items = format_ident!("__items{}", depth);
             let item = format_ident!("__item{}", depth);
-            let inner = encode(inner, quote!(#item), depth + 1, sealed);
+            let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 let #items = #value;
                 #enc::write_block_len(__out, #items.len());
@@ -280,7 +163,7 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize, sealed: bool) -> 
         TypeShape::Map(inner) => {
             let entries = format_ident!("__entries{}", depth);
             let (key, item) = (format_ident!("__key{}", depth), format_ident!("__item{}", depth));
-            let inner = encode(inner, quote!(#item), depth + 1, sealed);
+            let inner = encode(inner, quote!(#item), depth + 1);
             quote! {
                 let #entries = #value;
                 #enc::write_block_len(__out, #entries.len());
@@ -291,13 +174,12 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize, sealed: bool) -> 
                 #enc::write_end_of_blocks(__out);
             }
         }
-        TypeShape::Named(_) if sealed => quote!(__mesh::AvroCodec::encode_sealed(#value, __out, __sealer)?;),
         TypeShape::Named(_) => quote!(__mesh::AvroCodec::encode(#value, __out);),
     }
 }
 
 /// An expression decoding a value of the shape from `__input` (inside a function returning `Result`).
-fn decode(shape: &TypeShape, leaf: &Leaf, opened: bool) -> TokenStream {
+fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
     match shape {
         TypeShape::Boolean => quote!(__input.read_boolean()?),
         TypeShape::Int => quote!(__input.read_int()?),
@@ -319,7 +201,7 @@ fn decode(shape: &TypeShape, leaf: &Leaf, opened: bool) -> TokenStream {
             quote!(__input.read_fixed::<#size>()?)
         }
         TypeShape::Optional(inner) => {
-            let inner = decode(inner, leaf, opened);
+            let inner = decode(inner, leaf);
             quote! {
                 match __input.read_union_index(2)? {
                     0 => __mesh::None,
@@ -328,7 +210,7 @@ fn decode(shape: &TypeShape, leaf: &Leaf, opened: bool) -> TokenStream {
             }
         }
         TypeShape::Array(inner) => {
-            let inner = decode(inner, leaf, opened);
+            let inner = decode(inner, leaf);
             quote! {{
                 let mut __items = __mesh::Vec::new();
                 while let __mesh::Some(__count) = __input.read_block_count()? {
@@ -341,7 +223,7 @@ fn decode(shape: &TypeShape, leaf: &Leaf, opened: bool) -> TokenStream {
             }}
         }
         TypeShape::Map(inner) => {
-            let inner = decode(inner, leaf, opened);
+            let inner = decode(inner, leaf);
             quote! {{
                 let mut __entries = ::core::default::Default::default();
                 while let __mesh::Some(__count) = __input.read_block_count()? {
@@ -358,14 +240,9 @@ fn decode(shape: &TypeShape, leaf: &Leaf, opened: bool) -> TokenStream {
                 Leaf::Named(ty) => quote!(#ty),
                 Leaf::Builtin | Leaf::Logical(..) => quote!(_),
             };
-            let call = if opened {
-                quote!(<#ty as __mesh::AvroCodec>::decode_opened(__input, __opener)?)
-            } else {
-                quote!(<#ty as __mesh::AvroCodec>::decode(__input)?)
-            };
             quote! {{
                 __input.enter()?;
-                let __value = #call;
+                let __value = <#ty as __mesh::AvroCodec>::decode(__input)?;
                 __input.leave();
                 __value
             }}
@@ -375,14 +252,14 @@ fn decode(shape: &TypeShape, leaf: &Leaf, opened: bool) -> TokenStream {
 
 /// Statements that decode a value of the shape from `__input` into `*place` (a `&mut` binding),
 /// reusing the strings, bytes and vector items already there.
-fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize, opened: bool) -> TokenStream {
+fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize) -> TokenStream {
     match shape {
         TypeShape::String => quote!(__input.read_string_into(#place)?;),
         TypeShape::Bytes => quote!(__input.read_bytes_into(#place)?;),
         TypeShape::Optional(inner) => {
             let item = format_ident!("__item{}", depth);
-            let update = decode_into(inner, leaf, &item, depth + 1, opened);
-            let fresh = decode(inner, leaf, opened);
+            let update = decode_into(inner, leaf, &item, depth + 1);
+            let fresh = decode(inner, leaf);
             quote! {
                 match __input.read_union_index(2)? {
                     0 => *#place = __mesh::None,
@@ -395,8 +272,8 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize,
         }
         TypeShape::Array(inner) => {
             let (item, len) = (format_ident!("__item{}", depth), format_ident!("__len{}", depth));
-            let update = decode_into(inner, leaf, &item, depth + 1, opened);
-            let fresh = decode(inner, leaf, opened);
+            let update = decode_into(inner, leaf, &item, depth + 1);
+            let fresh = decode(inner, leaf);
             quote! {
                 let mut #len = 0usize;
                 while let __mesh::Some(__count) = __input.read_block_count()? {
@@ -414,11 +291,6 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize,
                 #place.truncate(#len);
             }
         }
-        TypeShape::Named(_) if opened => quote! {
-            __input.enter()?;
-            __mesh::AvroCodec::decode_into_opened(#place, __input, __opener)?;
-            __input.leave();
-        },
         TypeShape::Named(_) => quote! {
             __input.enter()?;
             __mesh::AvroCodec::decode_into(#place, __input)?;
@@ -437,7 +309,7 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize,
         | TypeShape::Decimal { .. }
         | TypeShape::Fixed(_)
         | TypeShape::Map(_) => {
-            let fresh = decode(shape, leaf, opened);
+            let fresh = decode(shape, leaf);
             quote!(*#place = #fresh;)
         }
     }

@@ -155,7 +155,6 @@ fn schema_fragment(record_name: &str, namespace: &str, fields: &[Field]) -> Stri
                     .ty
                     .shape
                     .to_schema(&mut || SchemaNode::Reference(field.ty.shape.named().unwrap_or_default().to_string())),
-                encryption: None,
             })
             .collect(),
     });

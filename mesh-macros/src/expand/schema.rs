@@ -60,13 +60,6 @@ fn field_schema(field: &Field) -> TokenStream {
         Leaf::Named(ty) => quote_spanned!(ty.span()=> <#ty as __mesh::AvroSchema>::avro_schema(__ctx)),
         Leaf::Builtin | Leaf::Logical(..) => quote!(__mesh::SchemaNode::Null),
     };
-    let encryption = match &field.pii {
-        Some(pii) if pii.encrypted_at_rest => {
-            let mode = if field.deterministic { quote!(Deterministic) } else { quote!(Randomized) };
-            quote!(__mesh::Some(__ctx.encryption(__mesh::codec::crypto::Mode::#mode)))
-        }
-        _ => quote!(__mesh::None),
-    };
     quote! {
         __mesh::FieldSchema {
             name: __mesh::String::from(#name),
@@ -74,7 +67,6 @@ fn field_schema(field: &Field) -> TokenStream {
             aliases: #aliases,
             default: #default,
             schema: (#shape).to_schema(&mut || #nested),
-            encryption: #encryption,
         }
     }
 }

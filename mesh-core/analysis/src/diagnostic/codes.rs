@@ -3,7 +3,7 @@
 //!
 //! Codes are grouped by what reports them: `MESH00xx` the lineage graph and
 //! the schemas, `MESH01xx` the governance policies, `MESH02xx` `mesh.toml`
-//! itself, `MESH03xx` the scan of data at rest (`cargo xtask scan`), `MESH10xx` schema evolution against the published baseline. A code
+//! itself, `MESH10xx` schema evolution against the published baseline. A code
 //! is never reused for another meaning: tools and CI configurations match on it.
 
 use std::fmt;
@@ -163,20 +163,6 @@ codes! {
     /// Local policies for a domain with no product.
     UnknownDomain = "MESH0206", Warning, "unknown-domain",
         "Local policies for a domain that has no product in the mesh (a typo of a domain's name, or a removed domain).";
-
-    // The scan of data at rest (`cargo xtask scan`).
-    /// A field declared encrypted holds values that are not ciphertext in a data file.
-    PlaintextPii = "MESH0301", Error, "plaintext-pii",
-        "A PII field declared `encrypted` holds values that are not ciphertext in a data file (written by another tool or without encryption).";
-    /// Values that look like personal data in a field not classified as PII.
-    UnclassifiedPersonalData = "MESH0302", Error, "unclassified-personal-data",
-        "A field not classified as PII holds values that look like personal data: emails, E.164 phone numbers, IBANs, card numbers, IP addresses.";
-    /// A data file that belongs to no product of the mesh.
-    UnknownDataFile = "MESH0303", Warning, "unknown-data-file",
-        "An Avro file under the scanned folders names no product of the mesh (`mesh.product`).";
-    /// A data file that cannot be read.
-    UnreadableDataFile = "MESH0304", Warning, "unreadable-data-file",
-        "An Avro file under the scanned folders cannot be read (not Avro, truncated, corrupt); the rest is scanned.";
 
     // Schema evolution against the published baseline (`evolution`).
     /// The published baseline cannot be read.

@@ -52,8 +52,6 @@ pub struct MeshConfig {
     domain_tables: Vec<(String, Location)>,
     /// The waivers declared.
     pub waivers: Vec<Waiver>,
-    /// `[keys] keyring = "..."`: the keyring file encrypted fields use (relative to the file's folder).
-    pub keyring: Option<String>,
     /// What was wrong in the file.
     pub problems: Vec<Diagnostic>,
 }
@@ -65,7 +63,6 @@ impl Default for MeshConfig {
             local: HashMap::new(),
             domain_tables: Vec::new(),
             waivers: Vec::new(),
-            keyring: None,
             problems: Vec::new(),
         }
     }
@@ -80,14 +77,6 @@ struct RawConfig {
     domains: BTreeMap<Spanned<String>, RawDomain>,
     #[serde(default)]
     waivers: Vec<Spanned<RawWaiver>>,
-    #[serde(default)]
-    keys: RawKeys,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawKeys {
-    keyring: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -149,7 +138,6 @@ impl MeshConfig {
                 return config;
             }
         };
-        config.keyring = raw.keys.keyring.clone();
         for (policy, level, _) in config.table_levels(&source, &raw.policies, "policies") {
             config.global[policy as usize] = level;
         }

@@ -62,9 +62,6 @@ pub enum DecodeErrorKind {
         /// The most accepted.
         limit: u64,
     },
-    /// An encrypted field could not be decrypted (boxed: errors stay small, so deep decoders'
-    /// `Result`s do too).
-    Crypto(Box<super::crypto::CryptoError>),
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -98,7 +95,6 @@ impl fmt::Display for DecodeErrorKind {
             Self::TooManyItems { count, limit } => {
                 write!(f, "an array of items that take no bytes claims {count} items, more than the {limit} accepted")
             }
-            Self::Crypto(error) => write!(f, "{error}"),
         }
     }
 }

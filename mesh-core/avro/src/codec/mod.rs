@@ -14,7 +14,6 @@
 //! the record's own strings and vectors from one record to the next.
 
 mod container;
-pub mod crypto;
 mod decode;
 pub mod encode;
 mod error;
@@ -62,40 +61,6 @@ pub trait AvroCodec: Sized {
     fn decode_into(&mut self, input: &mut Reader<'_>) -> Result<(), DecodeError> {
         *self = Self::decode(input)?;
         Ok(())
-    }
-
-    /// As [`AvroCodec::encode`], with the fields declared `encrypted` encrypted by `sealer`: what
-    /// the container writer stores. The macro implements it for types with such fields (or nested
-    /// types that may have them); other types have none to encrypt.
-    ///
-    /// # Errors
-    /// A data key cannot be had (see [`crypto::Sealer::seal_str`]); `out` then holds a partial value.
-    #[inline]
-    fn encode_sealed(&self, out: &mut Vec<u8>, sealer: &mut crypto::Sealer) -> Result<(), crypto::CryptoError> {
-        let _ = sealer;
-        self.encode(out);
-        Ok(())
-    }
-
-    /// As [`AvroCodec::decode_into`], with the fields declared `encrypted` decrypted (or redacted)
-    /// by `opener`: what the container reader does.
-    ///
-    /// # Errors
-    /// As [`AvroCodec::decode`], or a [`DecodeErrorKind::Crypto`] error.
-    #[inline]
-    fn decode_into_opened(&mut self, input: &mut Reader<'_>, opener: &mut crypto::Opener) -> Result<(), DecodeError> {
-        let _ = opener;
-        self.decode_into(input)
-    }
-
-    /// As [`AvroCodec::decode`], with the fields declared `encrypted` decrypted by `opener`.
-    ///
-    /// # Errors
-    /// As [`AvroCodec::decode_into_opened`].
-    #[inline]
-    fn decode_opened(input: &mut Reader<'_>, opener: &mut crypto::Opener) -> Result<Self, DecodeError> {
-        let _ = opener;
-        Self::decode(input)
     }
 }
 

@@ -115,7 +115,6 @@ impl Schema {
                 aliases: field.aliases.clone(),
                 default: field.default.as_ref().map(ToString::to_string),
                 schema: self.node(field.ty, defined)?,
-                encryption: None,
             });
         }
         Ok(SchemaNode::Record(RecordSchema {

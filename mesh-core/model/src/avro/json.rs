@@ -176,10 +176,6 @@ fn field_trailer(field: &FieldSchema, entry: &mut Vec<(&'static str, Json)>) {
     if !field.aliases.is_empty() {
         entry.push(("aliases", string_array(&field.aliases)));
     }
-    if let Some(encryption) = &field.encryption {
-        entry.push(("mesh.encryption", Json::Str(encryption.algorithm.clone())));
-        entry.push(("mesh.key", Json::Str(encryption.key.clone())));
-    }
 }
 
 fn named_header(kind: &str, name: &Name, namespace: Option<&str>) -> Vec<(&'static str, Json)> {
@@ -305,7 +301,6 @@ mod tests {
                     doc: None,
                     aliases: vec![],
                     default: None,
-                    encryption: None,
                     schema,
                 })
                 .collect(),

@@ -6,4 +6,4 @@ mod node;
 
 pub use fingerprint::rabin_fingerprint;
 pub use json::{json_string, to_json, to_json_fragment};
-pub use node::{EnumSchema, FieldEncryption, FieldSchema, FixedSchema, Name, RecordSchema, SchemaError, SchemaNode};
+pub use node::{EnumSchema, FieldSchema, FixedSchema, Name, RecordSchema, SchemaError, SchemaNode};

@@ -52,18 +52,6 @@ pub struct FieldSchema {
     pub default: Option<String>,
     /// The field's type.
     pub schema: SchemaNode,
-    /// How the field's values are encrypted, for fields declared `encrypted`: written as the
-    /// field properties `mesh.encryption` and `mesh.key` (ignored by other Avro tools).
-    pub encryption: Option<FieldEncryption>,
-}
-
-/// How a field's values are encrypted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FieldEncryption {
-    /// `AES-256-GCM-SIV` (randomized) or `AES-256-SIV` (deterministic).
-    pub algorithm: String,
-    /// Whose data key: `domain:<domain>` (the key version is in each value).
-    pub key: String,
 }
 
 /// An Avro enum.

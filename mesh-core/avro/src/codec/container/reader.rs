@@ -10,7 +10,6 @@ use super::header::{read_block_bytes, read_exact, read_long};
 use super::recovery::{skip_past_sync, Recovery};
 use super::ContainerRecord;
 use super::{Compression, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
-use crate::codec::crypto::{KeyProvider, Opener};
 use crate::codec::resolve::Plan;
 use crate::codec::{DecodeError, Reader};
 
@@ -35,7 +34,6 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 /// yielded as a [`ContainerErrorKind::Skipped`] error and reading goes on.
 pub struct ContainerReader<T: ContainerRecord, R: Read> {
     blocks: Blocks<R>,
-    opener: Opener,
     _product: PhantomData<fn() -> T>,
 }
 
@@ -118,20 +116,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
         let plan = (!plan.is_identity()).then_some(plan);
         let blocks = Blocks::new(input, file, header, plan, writer_schema.min_datum_bytes());
-        let opener = Opener::new(super::writer::domain_of(T::PRODUCT_ID), None);
-        Ok(Self { blocks, opener, _product: PhantomData })
-    }
-
-    /// Decrypts the fields declared `encrypted` with keys from `provider` instead of the
-    /// [default provider](crate::codec::crypto::default_provider).
-    pub fn set_key_provider(&mut self, provider: std::sync::Arc<dyn KeyProvider>) {
-        self.opener = Opener::new(super::writer::domain_of(T::PRODUCT_ID), Some(provider));
-    }
-
-    /// Reads every encrypted field as [`REDACTED`](crate::codec::crypto::REDACTED), without keys
-    /// (after checking it holds ciphertext): for showing a file to whoever has no access.
-    pub fn redact_encrypted(&mut self) {
-        self.opener = Opener::redacting(super::writer::domain_of(T::PRODUCT_ID));
+        Ok(Self { blocks, _product: PhantomData })
     }
 
     /// The file's header.
@@ -178,8 +163,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
     /// # Errors
     /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
     pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
-        let opener = &mut self.opener;
-        self.blocks.read_next(|input| record.decode_into_opened(input, opener))
+        self.blocks.read_next(|input| record.decode_into(input))
     }
 }
 
@@ -511,7 +495,6 @@ impl<T: ContainerRecord, R: Read> Iterator for ContainerReader<T, R> {
     type Item = Result<T, ContainerError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let opener = &mut self.opener;
-        self.blocks.read_next(|input| T::decode_opened(input, opener))
+        self.blocks.read_next(T::decode)
     }
 }

@@ -7,7 +7,6 @@ use std::marker::PhantomData;
 use super::compression::BlockCompressor;
 use super::ContainerRecord;
 use super::{Compression, FileHeader, PRODUCT_KEY, VERSION_KEY};
-use crate::codec::crypto::{KeyProvider, Sealer};
 
 /// Bytes of encoded records gathered before a block is written.
 const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
@@ -38,13 +37,7 @@ pub struct ContainerWriter<T: ContainerRecord, W: Write> {
     compressed: Vec<u8>,
     records: u64,
     block_bytes: usize,
-    sealer: Sealer,
     _product: PhantomData<fn(&T)>,
-}
-
-/// The domain of a product id `domain.name`: whose keys encrypt its fields.
-pub(crate) fn domain_of(product: &str) -> &str {
-    product.split_once('.').map_or(product, |(domain, _)| domain)
 }
 
 impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
@@ -82,15 +75,8 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             compressed: Vec::new(),
             records: 0,
             block_bytes: DEFAULT_BLOCK_BYTES,
-            sealer: Sealer::new(domain_of(product), None),
             _product: PhantomData,
         })
-    }
-
-    /// Encrypts the fields declared `encrypted` with keys from `provider` instead of the
-    /// [default provider](crate::codec::crypto::default_provider).
-    pub fn set_key_provider(&mut self, provider: std::sync::Arc<dyn KeyProvider>) {
-        self.sealer = Sealer::new(domain_of(T::PRODUCT_ID), Some(provider));
     }
 
     /// Sets how many bytes of encoded records make a block (at least 1).
@@ -108,14 +94,9 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// Appends one record.
     ///
     /// # Errors
-    /// Writing a full block fails, or an encrypted field's data key cannot be had (the record is
-    /// then not written, and the writer can go on).
+    /// Writing a full block fails.
     pub fn append(&mut self, record: &T) -> io::Result<()> {
-        let start = self.block.len();
-        if let Err(error) = record.encode_sealed(&mut self.block, &mut self.sealer) {
-            self.block.truncate(start);
-            return Err(io::Error::other(format!("{}: {error}", T::PRODUCT_ID)));
-        }
+        record.encode(&mut self.block);
         self.records += 1;
         if self.block.len() >= self.block_bytes {
             self.flush_block()?;
