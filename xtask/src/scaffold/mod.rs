@@ -5,7 +5,7 @@
 
 mod edits;
 mod names;
-mod product;
+mod declaration;
 mod source;
 
 use std::collections::BTreeSet;
@@ -15,7 +15,7 @@ use mesh_core::model::{Availability, Freshness, ProductDescriptor};
 use mesh_core::registered_products;
 
 use crate::output::{Failure, Output};
-use product::ProductSpec;
+use declaration::ProductSpec;
 
 /// What to scaffold.
 #[derive(Debug, clap::Subcommand)]
@@ -123,7 +123,7 @@ fn plan_domain(root: &Path, name: &str, owner: &str, support: Option<&str>) -> R
          //! `bronze.{name}_raw` -> `silver.{name}_cleaned` -> `gold.{name}_analytics`\n\npub mod bronze;\npub mod gold;\n\
          pub mod silver;\n"
     );
-    let (fields, imports) = product::landing_fields();
+    let (fields, imports) = declaration::landing_fields();
     let spec = |product: &str, layer: &str, description: &str, sla: [&str; 3], input: Option<&str>| ProductSpec {
         domain: name.to_owned(),
         name: product.to_owned(),
@@ -188,7 +188,7 @@ fn plan_domain(root: &Path, name: &str, owner: &str, support: Option<&str>) -> R
         Planned { path: src.join("lib.rs"), text: lib, new: true },
     ];
     for (module, doc, spec) in &declarations {
-        plan.push(Planned { path: src.join(format!("{module}.rs")), text: product::render(spec, doc), new: true });
+        plan.push(Planned { path: src.join(format!("{module}.rs")), text: declaration::render(spec, doc), new: true });
     }
     let xtask_manifest = root.join("xtask/Cargo.toml");
     let main = root.join("xtask/src/main.rs");
@@ -297,7 +297,7 @@ fn plan_product(root: &Path, domain: &str, name: &str, layer: &str, from: &[Stri
     }
     let (fields, field_imports, event_time) = match from.first() {
         None => {
-            let (fields, imports) = product::landing_fields();
+            let (fields, imports) = declaration::landing_fields();
             (fields, imports, Some("received_at".to_owned()))
         }
         Some(first) => {
@@ -334,7 +334,7 @@ fn plan_product(root: &Path, domain: &str, name: &str, layer: &str, from: &[Stri
     let lib = dir.join("src/lib.rs");
     let mut plan = vec![
         Planned {
-            text: product::render(&spec, &format!("The `{domain}.{name}` data product.")),
+            text: declaration::render(&spec, &format!("The `{domain}.{name}` data product.")),
             path: module_file,
             new: true,
         },
