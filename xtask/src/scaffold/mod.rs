@@ -3,9 +3,9 @@
 //! written. Every name is checked and every file planned before the first is written; no
 //! existing file is overwritten (lists such as `xtask/Cargo.toml` get one line added).
 
+mod declaration;
 mod edits;
 mod names;
-mod declaration;
 mod source;
 
 use std::collections::BTreeSet;
