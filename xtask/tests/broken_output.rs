@@ -7,8 +7,12 @@
 
 use std::fs::{self, File};
 use std::io::Read;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+#[path = "support/hand_made.rs"]
+mod hand_made;
+
+use hand_made::mesh_copy;
 
 const FULL: &str = "error: cannot write to stdout: No space left on device (os error 28)";
 
@@ -57,28 +61,6 @@ fn on_closed_pipe_after(make: &dyn Fn() -> Command, read: usize, code: i32) -> S
 fn on_closed_pipe(make: &dyn Fn() -> Command, code: i32) -> String {
     on_closed_pipe_after(make, 0, code);
     on_closed_pipe_after(make, 1, code)
-}
-
-/// A copy of this workspace's policies and published contracts, for the commands that write.
-fn mesh_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    fs::copy(source.join("mesh.toml"), dir.path().join("mesh.toml")).unwrap();
-    copy_dir(&source.join("contracts"), &dir.path().join("contracts"));
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -12,6 +12,11 @@ use apache_avro::types::Value;
 use serde_json::Value as Json;
 
 // Linked so that every example product is registered here too.
+#[path = "support/hand_made.rs"]
+mod hand_made;
+
+use hand_made::container;
+
 use customer as _;
 use marketing as _;
 use product as _;
@@ -53,39 +58,6 @@ fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mesh-dump-generic-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Avro's zig-zag varint of `n`, appended to `out`.
-fn long(out: &mut Vec<u8>, n: i64) {
-    let mut z = ((n << 1) ^ (n >> 63)) as u64;
-    while z >= 0x80 {
-        out.push((z as u8 & 0x7f) | 0x80);
-        z >>= 7;
-    }
-    out.push(z as u8);
-}
-
-const SYNC: [u8; 16] = *b"0123456789abcdef";
-
-/// A container file of `schema`, uncompressed, with `blocks` of (claimed count, datum bytes).
-fn container(schema: &str, blocks: &[(i64, &[u8])]) -> Vec<u8> {
-    let mut out = b"Obj\x01".to_vec();
-    long(&mut out, 2);
-    for (key, value) in [("avro.schema", schema), ("avro.codec", "null")] {
-        long(&mut out, key.len() as i64);
-        out.extend_from_slice(key.as_bytes());
-        long(&mut out, value.len() as i64);
-        out.extend_from_slice(value.as_bytes());
-    }
-    long(&mut out, 0);
-    out.extend_from_slice(&SYNC);
-    for (count, data) in blocks {
-        long(&mut out, *count);
-        long(&mut out, data.len() as i64);
-        out.extend_from_slice(data);
-        out.extend_from_slice(&SYNC);
-    }
-    out
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {

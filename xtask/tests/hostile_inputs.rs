@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/hand_made.rs"]
+mod hand_made;
+
+use hand_made::{container, long, mesh_copy};
+
 /// Far above any of these runs on a loaded CI machine, far below "forever".
 const TIME_LIMIT: Duration = Duration::from_secs(90);
 /// Address space per run, KiB: a quadratic table or an unbounded read fails against it.
@@ -92,36 +97,6 @@ fn every_stdout(args: &[&str], root: Option<&Path>) -> Ran {
     ran
 }
 
-fn long(out: &mut Vec<u8>, n: i64) {
-    let mut z = ((n << 1) ^ (n >> 63)) as u64;
-    while z >= 0x80 {
-        out.push((z as u8 & 0x7f) | 0x80);
-        z >>= 7;
-    }
-    out.push(z as u8);
-}
-
-/// An uncompressed container file of `schema` with `blocks` of (claimed count, datum bytes).
-fn container(schema: &str, blocks: &[(i64, Vec<u8>)]) -> Vec<u8> {
-    let mut out = b"Obj\x01".to_vec();
-    long(&mut out, 2);
-    for (key, value) in [("avro.schema", schema), ("avro.codec", "null")] {
-        long(&mut out, key.len() as i64);
-        out.extend_from_slice(key.as_bytes());
-        long(&mut out, value.len() as i64);
-        out.extend_from_slice(value.as_bytes());
-    }
-    long(&mut out, 0);
-    out.extend_from_slice(b"0123456789abcdef");
-    for (count, data) in blocks {
-        long(&mut out, *count);
-        long(&mut out, data.len() as i64);
-        out.extend_from_slice(data);
-        out.extend_from_slice(b"0123456789abcdef");
-    }
-    out
-}
-
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     fs::write(&path, bytes).unwrap();
@@ -154,14 +129,14 @@ fn dump_reads_hostile_container_files_without_crash_or_loss() {
     for depth in [10, 2_000, 30_000] {
         let mut datum = vec![2u8; depth];
         datum.push(0);
-        let file = write(dir.path(), &format!("deep{depth}.avro"), &container(chain, &[(1, datum)]));
+        let file = write(dir.path(), &format!("deep{depth}.avro"), &container(chain, &[(1, &datum)]));
         let ran = every_stdout(&["dump", text(&file)], None);
         // Shallow records print; deep ones are an error naming the file, never a crash.
         assert!(ran.code == 0 && ran.stdout.lines().count() == 1 || ran.code == 1 && ran.stderr.contains(text(&file)));
     }
     let empty_record = r#"{"type":"record","name":"E","fields":[]}"#;
     for count in [1i64 << 20, 1 << 40, 1 << 62] {
-        let file = write(dir.path(), &format!("count{count}.avro"), &container(empty_record, &[(count, Vec::new())]));
+        let file = write(dir.path(), &format!("count{count}.avro"), &container(empty_record, &[(count, &[])]));
         let ran = every_stdout(&["dump", text(&file), "--count"], None);
         assert!(ran.code == 0 || ran.stderr.contains("bad block"), "{}", ran.stderr);
         if ran.code == 0 {
@@ -177,11 +152,8 @@ fn dump_reads_hostile_container_files_without_crash_or_loss() {
                 d
             })
             .collect();
-        let file = write(
-            dir.path(),
-            &format!("gap{records}.avro"),
-            &container(longs, &[(0, Vec::new()), (records as i64, datums)]),
-        );
+        let file =
+            write(dir.path(), &format!("gap{records}.avro"), &container(longs, &[(0, &[]), (records as i64, &datums)]));
         let ran = every_stdout(&["dump", text(&file)], None);
         assert_eq!(ran.code, 0, "{}", ran.stderr);
         assert_eq!(ran.stdout.lines().count(), records, "no record is dropped after an empty block");
@@ -190,7 +162,7 @@ fn dump_reads_hostile_container_files_without_crash_or_loss() {
         let schema =
             format!(r#"{{"type":"record","name":"W","fields":[{{"name":"u","type":{}}}]}}"#, union_of_fixed(branches));
         let file =
-            write(dir.path(), &format!("union{branches}.avro"), &container(&schema, &[(20, [0u8, 7].repeat(20))]));
+            write(dir.path(), &format!("union{branches}.avro"), &container(&schema, &[(20, &[0u8, 7].repeat(20))]));
         let ran = every_stdout(&["dump", text(&file)], None);
         assert_eq!((ran.code, ran.stdout.lines().count()), (0, 20), "{}", ran.stderr);
         let typed = every_stdout(&["dump", text(&file), "--product", "sales.sales_analytics"], None);
@@ -234,29 +206,11 @@ fn compat_handles_huge_and_hostile_schemas_in_bounded_time_and_memory() {
     }
 }
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn check_and_policies_read_huge_mesh_toml_files() {
     for n in [1_000, 8_000, 32_000] {
-        let root = tempfile::tempdir().unwrap();
-        copy_dir(&workspace().join("contracts"), &root.path().join("contracts"));
-        let mut config = fs::read_to_string(workspace().join("mesh.toml")).unwrap();
+        let root = mesh_copy();
+        let mut config = fs::read_to_string(root.path().join("mesh.toml")).unwrap();
         for i in 0..n {
             config += &format!("\n[domains.d{i}]\nmax_pii_fields = 3\n");
         }
