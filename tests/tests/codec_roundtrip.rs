@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
+use mesh_core::codec::json::{write_datum_json, WriteJson};
 use mesh_core::codec::{from_datum, to_datum, AvroCodec, Compression, ContainerReader, ContainerWriter, Reader};
 use mesh_core::{DataProduct, Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
 use mesh_macros::{data_product, AvroEnum, AvroRecord};
@@ -135,6 +136,20 @@ proptest! {
         value.decode_into(&mut input).unwrap();
         prop_assert!(input.is_empty());
         prop_assert_eq!(value, record);
+    }
+
+    #[test]
+    fn json_printed_from_the_value_is_the_json_of_its_datum(record in everything()) {
+        // `dump --product` prints from the typed value; the schema walk prints from the bytes.
+        let mut typed = String::new();
+        record.write_json(&mut typed);
+        let schema = &Everything::schema().unwrap().parsed;
+        let (datum, mut walked) = (to_datum(&record), String::new());
+        write_datum_json(schema, schema.root(), &mut Reader::new(&datum), &mut walked).unwrap();
+        prop_assert_eq!(&typed, &walked);
+        // And it is JSON: one member per field.
+        let parsed: serde_json::Value = serde_json::from_str(&typed).unwrap();
+        prop_assert_eq!(parsed.as_object().map(|fields| fields.len()), Some(24));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! records as JSON lines.
 //!
 //! With `--product`, records go through the product's typed reader (so files
-//! written with an older schema are resolved to the current one); without it,
+//! written with an older schema are resolved to the current one) and printed from the decoded
+//! value by its generated `WriteJson` (one decode per record); without it,
 //! they are decoded by walking the file's own writer schema, with the typed reader's bounds,
 //! errors and block handling (one block loop, `mesh_avro::codec::SchemaReader`).
 //! `--count` prints only the record count and the peak memory of the process.
@@ -15,8 +16,7 @@
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use mesh_avro::codec::json::write_datum_json;
-use mesh_avro::codec::{Reader, SchemaReader};
+use mesh_avro::codec::SchemaReader;
 use mesh_core::codec::{ContainerError, ContainerErrorKind};
 
 use crate::output::{Failure, Output};
@@ -141,25 +141,11 @@ fn typed(
     out: &mut impl Write,
 ) -> Result<u64, Stop> {
     let registration = find_product(product)?;
-    let schema = mesh_core::registered_products()
-        .into_iter()
-        .find(|r| format!("{}.{}", r.descriptor.domain, r.descriptor.name) == registration.product)
-        .ok_or_else(|| format!("`{}` has no registered schema", registration.product))
-        .and_then(|r| (r.schema)().map_err(|e| e.to_string()))?;
-    let parsed = &schema.parsed;
-    let mut line = String::new();
     // A failed write to stdout is kept here, so that it is not reported as the file's error.
     let (mut written, mut failed) = (0, None);
-    let mut each = |datum: &[u8]| -> io::Result<()> {
-        if count_only {
-            return Ok(());
-        }
-        // The datum is in the product's layout (resolved by the typed reader): walked once, to JSON.
-        line.clear();
-        let mut input = Reader::new(datum);
-        write_datum_json(parsed, parsed.root(), &mut input, &mut line).map_err(io::Error::other)?;
-        line.push('\n');
-        out.write_all(line.as_bytes()).map_err(|e| {
+    let mut each = |line: &str| -> io::Result<()> {
+        // The line is printed from the one typed decode of the record (older schemas resolved).
+        out.write_all(line.as_bytes()).and_then(|()| out.write_all(b"\n")).map_err(|e| {
             let stop = io::Error::new(e.kind(), "stdout");
             failed = Some(e);
             stop
@@ -169,7 +155,11 @@ fn typed(
     };
     let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
     let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));
-    let read = (registration.read_file)(file, &mut each, report);
+    let read = if count_only {
+        (registration.read_file)(file, &mut |_| Ok(()), report)
+    } else {
+        (registration.read_json)(file, &mut each, report)
+    };
     match (read, failed) {
         (_, Some(e)) => Err(Stop::Output(e, written)),
         (Ok(count), None) => Ok(count),

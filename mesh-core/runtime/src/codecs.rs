@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use mesh_avro::codec::json::WriteJson;
 use mesh_avro::codec::{
     Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, Sample,
     SampleRng,
@@ -11,6 +12,9 @@ use mesh_avro::codec::{
 
 /// Receives each record read by [`CodecRegistration::read_file`], as a datum.
 pub type RecordSink<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// Receives each record read by [`CodecRegistration::read_json`], as one line of JSON (no newline).
+pub type JsonSink<'a> = &'a mut dyn FnMut(&str) -> io::Result<()>;
 
 /// Receives each corrupt block skipped by [`CodecRegistration::read_file`] (an error of kind
 /// [`ContainerErrorKind::Skipped`]); `None` stops at the first corrupt block instead.
@@ -26,6 +30,9 @@ pub struct CodecRegistration {
     /// re-encoded in the product's current schema, to `each`, and each skipped corrupt block to
     /// `skipped` (if given; see [`ContainerReader::skip_corrupt_blocks`]); returns the record count.
     pub read_file: fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
+    /// As `read_file`, handing each record to `each` as JSON printed from the decoded value
+    /// ([`WriteJson`]): one decode per record, as `cargo xtask dump --product` prints them.
+    pub read_json: fn(path: &Path, each: JsonSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
 }
 
 inventory::collect!(CodecRegistration);
@@ -55,6 +62,23 @@ pub fn write_sample<T: ContainerRecord + Sample>(
     Ok(())
 }
 
+/// [`CodecRegistration::read_json`] for `T`.
+///
+/// # Errors
+/// The file cannot be read as `T` (see [`ContainerReader`]), or `each` fails.
+pub fn read_json<T: ContainerRecord + WriteJson>(
+    path: &Path,
+    each: JsonSink<'_>,
+    skipped: SkipSink<'_>,
+) -> Result<u64, ContainerError> {
+    let mut line = String::new();
+    read_records::<T>(path, skipped, |record| {
+        line.clear();
+        record.write_json(&mut line);
+        each(&line)
+    })
+}
+
 /// [`CodecRegistration::read_file`] for `T`.
 ///
 /// # Errors
@@ -62,13 +86,27 @@ pub fn write_sample<T: ContainerRecord + Sample>(
 pub fn read_file<T: ContainerRecord>(
     path: &Path,
     each: RecordSink<'_>,
+    skipped: SkipSink<'_>,
+) -> Result<u64, ContainerError> {
+    let mut datum = Vec::new();
+    read_records::<T>(path, skipped, |record| {
+        datum.clear();
+        record.encode(&mut datum);
+        each(&datum)
+    })
+}
+
+/// Reads every record of the file as `T`, handing each to `each`; corrupt blocks are skipped
+/// (and reported to `skipped`) only when it is given.
+fn read_records<T: ContainerRecord>(
+    path: &Path,
     mut skipped: SkipSink<'_>,
+    mut each: impl FnMut(&T) -> io::Result<()>,
 ) -> Result<u64, ContainerError> {
     let mut reader = ContainerReader::<T, _>::open(path)?;
     if skipped.is_some() {
         reader.skip_corrupt_blocks();
     }
-    let mut datum = Vec::new();
     let mut count = 0;
     for record in reader {
         let record = match (record, skipped.as_mut()) {
@@ -79,9 +117,7 @@ pub fn read_file<T: ContainerRecord>(
             }
             (Err(error), _) => return Err(error),
         };
-        datum.clear();
-        record.encode(&mut datum);
-        each(&datum).map_err(|e| ContainerError {
+        each(&record).map_err(|e| ContainerError {
             file: path.display().to_string(),
             block: None,
             record: None,

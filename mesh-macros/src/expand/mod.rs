@@ -3,6 +3,7 @@
 mod codec;
 mod descriptor;
 mod docs;
+mod json;
 pub mod product;
 pub(crate) mod quality;
 pub mod record;

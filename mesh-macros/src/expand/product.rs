@@ -7,6 +7,7 @@ use quote::quote;
 use super::codec::{fallback_codec, record_codec};
 use super::descriptor::descriptor;
 use super::docs::product_docs;
+use super::json::{fallback_json, record_json};
 use super::schema::{record_impl, NamedType};
 use super::typed::{field_names, linked_inputs};
 use crate::ast::product::{check_product_struct, product_attrs};
@@ -64,6 +65,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         &record_fields,
     );
     let codec = record_codec(ident, &record_fields);
+    let json = record_json(ident, &record_fields);
     let field_names = field_names(ident, &record_fields);
     let inputs = linked_inputs(ident, &attrs.inputs);
     let descriptor = descriptor(&attrs, ident, &record_fields);
@@ -87,6 +89,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 
             #schema
             #codec
+            #json
             #field_names
             #inputs
             #quality_accessor
@@ -126,6 +129,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                     product: #id,
                     write_sample: __mesh::write_sample::<#ident>,
                     read_file: __mesh::read_file::<#ident>,
+                    read_json: __mesh::read_json::<#ident>,
                 }
             }
         };
@@ -142,6 +146,7 @@ fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
         return quote!(#error #item);
     }
     let codec = fallback_codec(ident);
+    let json = fallback_json(ident);
     quote! {
         #error
         #item
@@ -153,6 +158,7 @@ fn fallback(item: &syn::ItemStruct, error: Option<syn::Error>) -> TokenStream {
                 }
             }
             #codec
+            #json
             impl __mesh::DataProduct for #ident {
                 const DOMAIN: &'static str = "";
                 const NAME: &'static str = "";

@@ -5,6 +5,7 @@ use quote::quote;
 use syn::{Data, DeriveInput};
 
 use super::codec::{enum_codec, record_codec};
+use super::json::{enum_json, record_json};
 use super::schema::{enum_impl, record_impl, NamedType};
 use super::typed::field_names;
 use crate::ast::enumeration::symbols;
@@ -26,8 +27,9 @@ pub fn derive_record(input: DeriveInput) -> TokenStream {
         |named, fields| {
             let schema = record_impl(named, fields);
             let codec = record_codec(&input.ident, fields);
+            let json = record_json(&input.ident, fields);
             let field_names = field_names(&input.ident, fields);
-            quote!(#schema #codec #field_names)
+            quote!(#schema #codec #json #field_names)
         },
     );
     quote!(#nested_rules #expanded)
@@ -47,8 +49,9 @@ pub fn derive_enum(input: DeriveInput) -> TokenStream {
         |named, symbols| {
             let schema = enum_impl(named, symbols);
             let codec = enum_codec(&input.ident, symbols);
+            let json = enum_json(&input.ident, symbols);
             let key = super::quality::enum_key(&input.ident, symbols);
-            quote!(#schema #codec #key)
+            quote!(#schema #codec #json #key)
         },
     )
 }

@@ -6,13 +6,65 @@
 //! fixed as strings of code points 0-255 (as Avro's JSON encoding writes them), dates, times and
 //! timestamps as their numbers.
 
-use std::fmt::Write as _;
+mod text;
 
-use serde_json::Value as Json;
+pub use text::{
+    push_bool, push_bytes, push_decimal, push_decimal_bytes, push_double, push_long, push_str, push_uuid,
+    push_uuid_bytes,
+};
 
-use super::decode::{unscaled_decimal, Reader};
+use super::decode::Reader;
 use super::error::{DecodeError, DecodeErrorKind};
 use crate::schema::{Kind, Logical, Schema, TypeId};
+use crate::values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
+
+/// A typed value printed as JSON straight from the value: the text [`write_datum_json`] prints for
+/// the value's datum, without encoding or decoding it again.
+///
+/// The macro implements it for every `#[data_product]`, `#[derive(AvroRecord)]` and
+/// `#[derive(AvroEnum)]`, as it implements [`AvroCodec`](super::AvroCodec).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be printed as JSON",
+    label = "this type is used in a data product but has no JSON form",
+    note = "derive one: `#[derive(mesh_macros::AvroRecord)]` on a struct with named fields, or `#[derive(mesh_macros::AvroEnum)]` on an enum of unit variants"
+)]
+pub trait WriteJson {
+    /// Appends the value as JSON to `out`.
+    fn write_json(&self, out: &mut String);
+}
+
+// The logical types print through the trait rather than generated field access, so that a
+// look-alike type of the same name is one clear error, not a type mismatch inside the macro.
+
+impl WriteJson for Date {
+    fn write_json(&self, out: &mut String) {
+        push_long(out, i64::from(self.0));
+    }
+}
+
+impl WriteJson for TimestampMillis {
+    fn write_json(&self, out: &mut String) {
+        push_long(out, self.0);
+    }
+}
+
+impl WriteJson for TimestampMicros {
+    fn write_json(&self, out: &mut String) {
+        push_long(out, self.0);
+    }
+}
+
+impl WriteJson for Uuid {
+    fn write_json(&self, out: &mut String) {
+        push_uuid(out, *self);
+    }
+}
+
+impl<const PRECISION: u32, const SCALE: u32> WriteJson for Decimal<PRECISION, SCALE> {
+    fn write_json(&self, out: &mut String) {
+        push_decimal(out, self.unscaled(), SCALE);
+    }
+}
 
 /// Decodes one datum of type `ty` from `input` and appends it to `out` as JSON.
 ///
@@ -31,29 +83,21 @@ pub fn write_datum_json(
     match (&node.kind, &node.logical) {
         (Kind::Bytes, Some(Logical::Decimal { scale, .. })) => {
             let raw = input.read_slice()?;
-            push_decimal(out, raw, *scale);
+            push_decimal_bytes(out, raw, *scale);
         }
         (Kind::Fixed(fixed), Some(Logical::Decimal { scale, .. })) => {
             let raw = input.take(fixed_len(input, fixed.size)?)?;
-            push_decimal(out, raw, *scale);
+            push_decimal_bytes(out, raw, *scale);
         }
         (Kind::Fixed(fixed), Some(Logical::Uuid)) if fixed.size == 16 => {
-            let raw = input.take(16)?;
-            out.push('"');
-            for (i, byte) in raw.iter().enumerate() {
-                if matches!(i, 4 | 6 | 8 | 10) {
-                    out.push('-');
-                }
-                let _ = write!(out, "{byte:02x}");
-            }
-            out.push('"');
+            push_uuid_bytes(out, input.take(16)?);
         }
         (Kind::Null, _) => out.push_str("null"),
-        (Kind::Boolean, _) => out.push_str(if input.read_boolean()? { "true" } else { "false" }),
-        (Kind::Int, _) => push(out, &Json::from(input.read_int()?)),
-        (Kind::Long, _) => push(out, &Json::from(input.read_long()?)),
-        (Kind::Float, _) => push(out, &Json::from(f64::from(input.read_float()?))),
-        (Kind::Double, _) => push(out, &Json::from(input.read_double()?)),
+        (Kind::Boolean, _) => push_bool(out, input.read_boolean()?),
+        (Kind::Int, _) => push_long(out, i64::from(input.read_int()?)),
+        (Kind::Long, _) => push_long(out, input.read_long()?),
+        (Kind::Float, _) => push_double(out, f64::from(input.read_float()?)),
+        (Kind::Double, _) => push_double(out, input.read_double()?),
         (Kind::Bytes, _) => push_bytes(out, input.read_slice()?),
         (Kind::String, _) => push_str(out, input.read_str()?),
         (Kind::Fixed(fixed), _) => {
@@ -137,39 +181,6 @@ fn fixed_len(input: &Reader<'_>, size: u64) -> Result<usize, DecodeError> {
         .ok_or_else(|| input.error(DecodeErrorKind::LengthExceedsInput { length: size, remaining: input.remaining() }))
 }
 
-fn push(out: &mut String, json: &Json) {
-    let _ = write!(out, "{json}");
-}
-
-fn push_str(out: &mut String, s: &str) {
-    // serde_json's escaping, so strings print exactly as `dump` always printed them.
-    let _ = write!(out, "{}", Json::from(s));
-}
-
-fn push_bytes(out: &mut String, bytes: &[u8]) {
-    push_str(out, &bytes.iter().map(|&c| char::from(c)).collect::<String>());
-}
-
-/// A decimal's exact decimal string, or its bytes if its unscaled value does not fit 128 bits.
-fn push_decimal(out: &mut String, raw: &[u8], scale: u32) {
-    match unscaled_decimal(raw) {
-        Some(unscaled) => push_str(out, &decimal_text(unscaled, scale as usize)),
-        None => push_bytes(out, raw),
-    }
-}
-
-/// `unscaled` × 10^-`scale` written out exactly.
-fn decimal_text(unscaled: i128, scale: usize) -> String {
-    let sign = if unscaled < 0 { "-" } else { "" };
-    let digits = unscaled.unsigned_abs().to_string();
-    if scale == 0 {
-        return format!("{sign}{digits}");
-    }
-    let padded = format!("{digits:0>width$}", width = scale + 1);
-    let (whole, fraction) = padded.split_at(padded.len() - scale);
-    format!("{sign}{whole}.{fraction}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,9 +211,9 @@ mod tests {
 
     #[test]
     fn decimals_print_exactly() {
-        assert_eq!(decimal_text(12345, 2), "123.45");
-        assert_eq!(decimal_text(-5, 2), "-0.05");
-        assert_eq!(decimal_text(7, 0), "7");
+        assert_eq!(text::decimal_text(12345, 2), "123.45");
+        assert_eq!(text::decimal_text(-5, 2), "-0.05");
+        assert_eq!(text::decimal_text(7, 0), "7");
         let schema = r#"{"type": "bytes", "logicalType": "decimal", "precision": 5, "scale": 2}"#;
         assert_eq!(json(schema, &[4, 0x30, 0x39]).unwrap(), r#""123.45""#);
     }
