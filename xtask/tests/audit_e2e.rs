@@ -8,6 +8,10 @@ use std::process::Command;
 
 use mesh_core::registered_products;
 use serde_json::{json, Value};
+use validations::validation;
+
+#[path = "support/validations.rs"]
+mod validations;
 
 // The binary's mesh: the registry of this test must link the same domains.
 use customer as _;
@@ -87,7 +91,7 @@ fn fixture() -> tempfile::TempDir {
            \n[[waivers]]\ndomain = \"product\"\npolicy = \"ownership\"\nreason = \"team forming\"\nexpires = \"2026-09-01\"\n";
     fs::write(root.join("mesh.toml"), mesh).unwrap();
     commit(root, "baseline", "2027-01-05T12:00:00Z");
-    fs::create_dir_all(root.join("lakehouse/sales/sales_raw/_validations")).unwrap();
+    validation_history(&root.join("lakehouse"));
     let mut products: Vec<String> =
         registered_products().iter().map(|r| r.descriptor.id()).filter(|id| id != "customer.customer_360").collect();
     products.push("old.gone".into());
@@ -98,10 +102,29 @@ fn fixture() -> tempfile::TempDir {
                           "old": [{"product": "old.gone", "path": "email"}]},
         "waivers": {"active": []},
         "policy_findings": {"sales": {"errors": 3}},
+        "sla_compliance": [{"product": "sales.sales_raw", "status": "measured", "compliance_percent": 75.0},
+                           {"product": "marketing.marketing_raw", "status": "measured", "compliance_percent": 100.0}],
     });
     fs::create_dir_all(root.join("audits")).unwrap();
     fs::write(root.join("audits/2026-Q3.json"), previous.to_string()).unwrap();
     dir
+}
+
+/// sales_raw: one run in Q3, four in Q4 (two compliant, one late, one below its quality score), one
+/// in 2027-Q1; marketing_raw: history, but only in Q3.
+fn validation_history(lakehouse: &Path) {
+    validations::record(
+        lakehouse,
+        &[
+            validation("sales.sales_raw", 1, "2026-09-30T23:00:00Z", &["sla.freshness"]),
+            validation("sales.sales_raw", 2, "2026-10-01T00:00:00Z", &[]),
+            validation("sales.sales_raw", 3, "2026-10-15T06:00:00Z", &["sla.freshness"]),
+            validation("sales.sales_raw", 4, "2026-11-15T06:00:00Z", &["sla.quality_score"]),
+            validation("sales.sales_raw", 5, "2026-12-31T23:59:59Z", &[]),
+            validation("sales.sales_raw", 6, "2027-01-01T00:00:00Z", &["sla.freshness"]),
+            validation("marketing.marketing_raw", 1, "2026-08-01T00:00:00Z", &[]),
+        ],
+    );
 }
 
 fn audit(root: &Path, args: &[&str]) -> String {
@@ -155,10 +178,17 @@ fn every_section_of_the_quarter_from_a_known_history() {
     assert_eq!(domains(&a["waivers"]["active"]), [json!("marketing"), json!("sales")]);
     assert_eq!(domains(&a["waivers"]["expiring_next_quarter"]), [json!("marketing")]);
 
-    // SLA compliance: no history but for the one product with a validation folder.
+    // SLA compliance from the history: the four Q4 runs of sales_raw, none of marketing_raw's
+    // (its only run is in Q3); every other product without runs.
     let sla = a["sla_compliance"].as_array().unwrap();
     assert_eq!(sla.len(), descriptors.len());
-    assert_eq!(sla.iter().filter(|p| p["status"] == "no history").count(), descriptors.len() - 1);
+    let sales_raw = sla.iter().find(|p| p["product"] == "sales.sales_raw").unwrap();
+    assert_eq!(
+        sales_raw,
+        &json!({"product": "sales.sales_raw", "status": "measured", "runs": 4, "quality_met": 3,
+                "freshness_met": 3, "compliant_runs": 2, "compliance_percent": 50.0})
+    );
+    assert!(sla.iter().filter(|p| p["product"] != "sales.sales_raw").all(|p| p["status"] == "no runs in the quarter"));
 
     // Contract changes in the quarter: two versions of sales_cleaned and one of ledger; the major
     // one breaking with sales_cleaned's consumers; ledger removed; the text-only commit and the
@@ -215,6 +245,11 @@ fn every_section_of_the_quarter_from_a_known_history() {
     assert_eq!(since["new_pii_fields"].as_array().unwrap().len(), a["pii_fields"].as_u64().unwrap() as usize - 1);
     assert_eq!(since["new_waivers"].as_array().unwrap().len(), 2);
     assert_eq!(since["policy_errors"], json!({"before": 3, "now": 2}));
+    assert_eq!(
+        since["compliance"],
+        json!([{"product": "sales.sales_raw", "before": 75.0, "now": 50.0, "direction": "down"}]),
+        "marketing_raw has no runs this quarter: no trend"
+    );
 
     // The same numbers in the documents people read.
     let markdown = audit(dir.path(), &[]);
@@ -223,6 +258,8 @@ fn every_section_of_the_quarter_from_a_known_history() {
     assert!(markdown.contains("3 versions published, 1 breaking."), "{markdown}");
     assert!(markdown.contains("| 2026-11-02 |") && markdown.contains("| BREAKING 1.1.0 -> 2.0.0 |"), "{markdown}");
     assert!(markdown.contains("| Policy errors | 3 -> 2 |"), "{markdown}");
+    assert!(markdown.contains("| sales.sales_raw | 4 | 3 | 3 | 50.0% (2 of 4 runs) |"), "{markdown}");
+    assert!(markdown.contains("| SLA compliance | sales.sales_raw down 75.0% -> 50.0% |"), "{markdown}");
     let html = audit(dir.path(), &["--format", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<td>BREAKING 1.1.0 -&gt; 2.0.0</td>"), "{html}");
 }

@@ -7,6 +7,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+#[path = "support/validations.rs"]
+mod validations;
+
 const KEYS: [&str; 6] = [
     "domain_clarity",
     "team_maturity",
@@ -79,6 +82,48 @@ fn text_and_markdown_name_the_band_and_the_mesh_evidence() {
     let markdown = String::from_utf8(readiness(&["--format", "markdown"], Some(&answers)).stdout).unwrap();
     assert!(markdown.contains("**17 of 30: Build foundation first** (12-17)"), "{markdown}");
     assert!(markdown.contains("| Factor | Score | What the mesh shows |"), "{markdown}");
+}
+
+#[test]
+fn the_evidence_reads_the_validation_history() {
+    use validations::validation;
+    let dir = tempfile::tempdir().unwrap();
+    validations::record(
+        &dir.path().join("lakehouse"),
+        &[
+            validation("sales.sales_raw", 1, "2026-10-01T00:00:00Z", &[]),
+            validation("sales.sales_raw", 2, "2026-10-02T00:00:00Z", &["sla.freshness"]),
+            validation("marketing.marketing_raw", 1, "2026-10-01T00:00:00Z", &[]),
+        ],
+    );
+    let (answers, _) = answers_totalling(17);
+    let file = dir.path().join("answers.toml");
+    std::fs::write(&file, answers).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("readiness")
+        .arg("--answers")
+        .arg(&file)
+        .env("MESH_ROOT", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("mesh: 2 products validated in 3 runs, 2 of them meeting quality and freshness (66.7%)"),
+        "{text}"
+    );
+
+    std::fs::write(dir.path().join("lakehouse/_validations.sqlite"), "not a database").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("readiness")
+        .arg("--answers")
+        .arg(&file)
+        .env("MESH_ROOT", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("mesh: the validation history could not be read: validation history"), "{text}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OpenFlags};
 
 use crate::report::ProductReport;
 
@@ -49,6 +49,48 @@ CREATE TABLE IF NOT EXISTS validation_rules (
 );
 ";
 
+/// One product's SLA compliance over a period, from the runs committed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compliance {
+    /// The product id.
+    pub product: String,
+    /// Committed versions validated.
+    pub runs: u64,
+    /// Runs whose data was read whole and met the SLA's quality score.
+    pub quality_met: u64,
+    /// Runs that met the SLA's freshness.
+    pub freshness_met: u64,
+    /// Runs that met both: what compliance means.
+    pub both_met: u64,
+}
+
+impl Compliance {
+    /// `both_met / runs` in percent.
+    pub fn percent(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            self.both_met as f64 * 100.0 / self.runs as f64
+        }
+    }
+}
+
+// A run with unreadable data did not meet its quality score, whatever the records read scored.
+const COMPLIANCE: &str = "
+SELECT r.product, COUNT(*),
+       SUM(q.passed AND r.read_errors = 0),
+       SUM(f.passed),
+       SUM(q.passed AND r.read_errors = 0 AND f.passed)
+FROM validation_runs r
+JOIN validation_rules q ON q.product = r.product AND q.version = r.version
+     AND q.committed_at = r.committed_at AND q.rule_id = 'sla.quality_score'
+JOIN validation_rules f ON f.product = r.product AND f.version = r.version
+     AND f.committed_at = r.committed_at AND f.rule_id = 'sla.freshness'
+WHERE r.committed_at >= ?1 AND r.committed_at < ?2
+GROUP BY r.product
+ORDER BY r.product
+";
+
 /// The history database.
 pub struct History {
     connection: Connection,
@@ -66,6 +108,46 @@ impl History {
         connection.execute_batch("PRAGMA foreign_keys = ON;").map_err(failed)?;
         connection.execute_batch(SCHEMA).map_err(failed)?;
         Ok(Self { connection })
+    }
+
+    /// Opens the history in `lakehouse` for reading; `None` when it has none (nothing validated yet).
+    ///
+    /// # Errors
+    /// The file exists but cannot be read as a history database.
+    pub fn open_existing(lakehouse: &Path) -> Result<Option<Self>, String> {
+        let path = lakehouse.join(FILE);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let failed = |e: rusqlite::Error| {
+            format!("validation history {}: {e}; move it aside and run `cargo xtask validate` again", path.display())
+        };
+        let connection = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
+        // A file of another program has no such table: say so here, not on the first query.
+        connection.prepare("SELECT 1 FROM validation_runs, validation_rules LIMIT 0").map_err(failed)?;
+        Ok(Some(Self { connection }))
+    }
+
+    /// Compliance per product (sorted by id) over the runs committed from `from` (inclusive) to
+    /// `until` (exclusive), both RFC 3339 UTC or dates (`2026-10-01`): they compare as text.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub fn compliance(&self, from: &str, until: &str) -> Result<Vec<Compliance>, String> {
+        let failed = |e: rusqlite::Error| format!("validation history: {e}");
+        let mut query = self.connection.prepare(COMPLIANCE).map_err(failed)?;
+        let rows = query
+            .query_map(params![from, until], |row| {
+                Ok(Compliance {
+                    product: row.get(0)?,
+                    runs: row.get(1)?,
+                    quality_met: row.get(2)?,
+                    freshness_met: row.get(3)?,
+                    both_met: row.get(4)?,
+                })
+            })
+            .map_err(failed)?;
+        rows.collect::<Result<_, _>>().map_err(failed)
     }
 
     /// Records `report` (validated at `validated_at`), replacing an earlier result of the same committed
@@ -144,5 +226,79 @@ impl History {
         }
         tx.commit().map_err(failed)?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Breach, FreshnessResult, ReadError};
+
+    /// A run of `product` committed at `committed_at`, breaching what `breaches` names.
+    fn run(product: &str, version: u64, committed_at: &str, breaches: &[&str], unreadable: bool) -> ProductReport {
+        ProductReport {
+            product: product.into(),
+            version: Some(version),
+            committed_at: Some(committed_at.into()),
+            product_version: "1.0.0".into(),
+            at: committed_at.into(),
+            files: Vec::new(),
+            records: 10,
+            passing_records: 10,
+            quality_score: Some(100.0),
+            quality_bound: Some(">95%".into()),
+            freshness: FreshnessResult {
+                newest_event_time: None,
+                age_seconds: Some(60),
+                bound: Some("15 minutes".into()),
+                bound_seconds: Some(900),
+            },
+            rules: Vec::new(),
+            breaches: breaches.iter().map(|what| Breach { what: (*what).into(), message: String::new() }).collect(),
+            read_errors: if unreadable {
+                vec![ReadError { file: "f.avro".into(), block: Some(0), message: "corrupt".into() }]
+            } else {
+                Vec::new()
+            },
+            spilled: false,
+        }
+    }
+
+    #[test]
+    fn compliance_counts_the_runs_committed_in_the_period_and_each_promise_met() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut history = History::open(dir.path()).unwrap();
+        for report in [
+            run("a.x", 1, "2026-09-30T23:59:59Z", &["sla.freshness"], false), // before the period
+            run("a.x", 2, "2026-10-01T00:00:00Z", &[], false),
+            run("a.x", 3, "2026-11-01T00:00:00Z", &["sla.freshness"], false),
+            run("a.x", 4, "2026-12-01T00:00:00Z", &[], true), // unreadable: quality not met
+            run("b.y", 1, "2026-12-31T23:59:59Z", &["sla.quality_score"], false),
+            run("b.y", 2, "2027-01-01T00:00:00Z", &[], false), // after
+        ] {
+            assert!(history.record(&report, "2027-01-02T00:00:00Z").unwrap());
+        }
+        // Validating a version again replaces its result: still one run.
+        history.record(&run("a.x", 2, "2026-10-01T00:00:00Z", &[], false), "2027-01-03T00:00:00Z").unwrap();
+        drop(history);
+
+        let history = History::open_existing(dir.path()).unwrap().unwrap();
+        let found = history.compliance("2026-10-01", "2027-01-01").unwrap();
+        let a = Compliance { product: "a.x".into(), runs: 3, quality_met: 2, freshness_met: 2, both_met: 1 };
+        let b = Compliance { product: "b.y".into(), runs: 1, quality_met: 0, freshness_met: 1, both_met: 0 };
+        assert_eq!(found, [a.clone(), b]);
+        assert!((a.percent() - 100.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn no_history_file_is_none_and_a_foreign_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(History::open_existing(dir.path()).unwrap().is_none());
+        assert!(!dir.path().join(FILE).exists(), "reading creates nothing");
+        let other = Connection::open(dir.path().join(FILE)).unwrap();
+        other.execute_batch("CREATE TABLE t (x);").unwrap();
+        drop(other);
+        let Err(message) = History::open_existing(dir.path()) else { panic!("a foreign database was read") };
+        assert!(message.contains(FILE) && message.contains("validation_runs"), "{message}");
     }
 }

@@ -7,7 +7,6 @@ mod quarter;
 mod render;
 mod report;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use mesh_analysis::governance::CalendarDate;
@@ -76,7 +75,13 @@ fn build(root: &Path, quarter: Quarter, previous: Option<&Path>) -> Result<serde
     // The check as it stands on the quarter's last day, so waivers expire as they would then.
     let report = crate::check::analyse(Some(quarter.end()), None)?;
     let changes = history::contract_changes(root, quarter.start(), quarter.end())?;
-    let with_history = validation_history(&root.join("lakehouse"));
+    let compliance = match mesh_quality::history::History::open_existing(&root.join("lakehouse"))? {
+        None => None,
+        Some(history) => {
+            let until = quarter.next().start().to_string();
+            Some(history.compliance(&quarter.start().to_string(), &until)?)
+        }
+    };
     let previous_path: PathBuf = match previous {
         Some(path) => path.to_path_buf(),
         None => root.join(AUDITS_DIR).join(format!("{}.json", quarter.previous())),
@@ -97,24 +102,7 @@ fn build(root: &Path, quarter: Quarter, previous: Option<&Path>) -> Result<serde
         config: &config,
         findings: &report.diagnostics,
         contract_changes: changes.as_deref(),
-        with_history: &with_history,
+        compliance: compliance.as_deref(),
         previous: previous.as_ref(),
     }))
-}
-
-/// `domain.name` of each product with a `lakehouse/<domain>/<name>/_validations` folder.
-fn validation_history(lakehouse: &Path) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    for domain in std::fs::read_dir(lakehouse).into_iter().flatten().flatten() {
-        for product in std::fs::read_dir(domain.path()).into_iter().flatten().flatten() {
-            if product.path().join("_validations").is_dir() {
-                found.insert(format!(
-                    "{}.{}",
-                    domain.file_name().to_string_lossy(),
-                    product.file_name().to_string_lossy()
-                ));
-            }
-        }
-    }
-    found
 }

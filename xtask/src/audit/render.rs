@@ -70,14 +70,31 @@ fn sections(audit: &Value) -> Vec<Section> {
     let note = (rows.len() == 1).then(|| "No waivers active during the quarter or expiring in the next.".to_owned());
     sections.push(Section { title: "Waivers".into(), note, rows });
 
-    let mut rows = vec![vec!["Product".to_owned(), "SLA compliance".to_owned()]];
+    let mut rows = vec![vec!["Product", "Runs", "Quality met", "Freshness met", "SLA compliance"]
+        .into_iter()
+        .map(String::from)
+        .collect()];
     for p in audit["sla_compliance"].as_array().into_iter().flatten() {
-        rows.push(vec![text(&p["product"]), text(&p["status"])]);
+        let row = if p["status"] == "measured" {
+            vec![
+                text(&p["product"]),
+                p["runs"].to_string(),
+                p["quality_met"].to_string(),
+                p["freshness_met"].to_string(),
+                format!("{}% ({} of {} runs)", p["compliance_percent"], p["compliant_runs"], p["runs"]),
+            ]
+        } else {
+            vec![text(&p["product"]), String::new(), String::new(), String::new(), text(&p["status"])]
+        };
+        rows.push(row);
     }
     sections.push(Section {
         title: "SLA compliance".into(),
         note: Some(
-            "Compliance is the share of runs meeting quality and freshness, read from the validation history.".into(),
+            "Compliance is the share of the runs committed in the quarter that met both quality and freshness, \
+             read from the validation history (`lakehouse/_validations.sqlite`); a run with unreadable data did \
+             not meet quality."
+                .into(),
         ),
         rows,
     });
@@ -159,6 +176,18 @@ fn sections(audit: &Value) -> Vec<Section> {
             vec![
                 "Policy errors".into(),
                 format!("{} -> {}", since["policy_errors"]["before"], since["policy_errors"]["now"]),
+            ],
+            vec![
+                "SLA compliance".into(),
+                since["compliance"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| {
+                        format!("{} {} {}% -> {}%", text(&c["product"]), text(&c["direction"]), c["before"], c["now"])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ],
         ];
         (None, rows)

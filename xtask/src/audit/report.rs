@@ -9,6 +9,8 @@ use mesh_analysis::governance::MeshConfig;
 use mesh_core::model::ProductDescriptor;
 use serde_json::{json, Value};
 
+use mesh_quality::history::Compliance;
+
 use super::history::{ChangeKind, ContractChange};
 use super::quarter::Quarter;
 
@@ -24,8 +26,8 @@ pub struct Inputs<'a> {
     pub findings: &'a [Diagnostic],
     /// `None` when the workspace has no git history.
     pub contract_changes: Option<&'a [ContractChange]>,
-    /// Products with a validation history in the lakehouse.
-    pub with_history: &'a BTreeSet<String>,
+    /// Compliance of the products with runs in the quarter; `None` without a validation history.
+    pub compliance: Option<&'a [Compliance]>,
     /// The previous quarter's audit (its JSON), if filed.
     pub previous: Option<&'a Value>,
 }
@@ -40,7 +42,7 @@ fn consumers<'a>(products: &'a [&'a ProductDescriptor], id: &str) -> Vec<&'a Pro
 
 /// The audit document.
 pub fn build(inputs: &Inputs<'_>) -> Value {
-    let Inputs { quarter, products, config, findings, contract_changes, with_history, previous } = *inputs;
+    let Inputs { quarter, products, config, findings, contract_changes, compliance, previous } = *inputs;
     let mut sorted: Vec<&ProductDescriptor> = products.to_vec();
     sorted.sort_by_key(|p| p.id());
 
@@ -97,12 +99,25 @@ pub fn build(inputs: &Inputs<'_>) -> Value {
     active.sort_by_key(Value::to_string);
     expiring.sort_by_key(Value::to_string);
 
-    // SLA compliance needs the validation history; without it the audit says so per product.
+    // SLA compliance from the validation history; without one the audit says so per product.
     let sla: Vec<Value> = sorted
         .iter()
         .map(|p| {
-            let status = if with_history.contains(&p.id()) { "history without results read" } else { "no history" };
-            json!({"product": p.id(), "status": status})
+            let id = p.id();
+            match compliance.map(|all| all.iter().find(|c| c.product == id)) {
+                None => json!({"product": id, "status": "no history"}),
+                Some(None) => json!({"product": id, "status": "no runs in the quarter"}),
+                Some(Some(c)) => json!({
+                    "product": id,
+                    "status": "measured",
+                    "runs": c.runs,
+                    "quality_met": c.quality_met,
+                    "freshness_met": c.freshness_met,
+                    "compliant_runs": c.both_met,
+                    // One decimal, so the same history gives the same bytes on every machine.
+                    "compliance_percent": (c.percent() * 10.0).round() / 10.0,
+                }),
+            }
         })
         .collect();
 
@@ -222,6 +237,29 @@ fn trend(previous: &Value, current: &Value) -> Value {
             .filter_map(|d| d["errors"].as_u64())
             .sum()
     };
+    let percents = |audit: &Value| -> BTreeMap<String, f64> {
+        audit["sla_compliance"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| Some((p["product"].as_str()?.to_owned(), p["compliance_percent"].as_f64()?)))
+            .collect()
+    };
+    let compliance_before = percents(previous);
+    let compliance_changes: Vec<Value> = percents(current)
+        .into_iter()
+        .filter_map(|(product, now)| {
+            let before = *compliance_before.get(&product)?;
+            let direction = if now > before {
+                "up"
+            } else if now < before {
+                "down"
+            } else {
+                return None;
+            };
+            Some(json!({"product": product, "before": before, "now": now, "direction": direction}))
+        })
+        .collect();
     let (before, now) = (pii_keys(previous), pii_keys(current));
     let (products_before, products_now) = (strings(&previous["products"]), strings(&current["products"]));
     let (waivers_before, waivers_now) =
@@ -234,5 +272,6 @@ fn trend(previous: &Value, current: &Value) -> Value {
         "products_added": products_now.difference(&products_before).collect::<Vec<_>>(),
         "products_removed": products_before.difference(&products_now).collect::<Vec<_>>(),
         "policy_errors": {"before": errors(previous), "now": errors(current)},
+        "compliance": compliance_changes,
     })
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use mesh_analysis::governance::{CalendarDate, Level, MeshConfig, POLICIES};
 use mesh_analysis::lineage::Lineage;
 use mesh_core::model::{Layer, ProductDescriptor, Visibility};
+use mesh_quality::history::Compliance;
 
 /// One fact, filed under the factor it speaks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,8 +20,9 @@ pub struct Fact {
 
 /// What the workspace shows beyond the declarations.
 pub struct Workspace {
-    /// The products whose lakehouse folder holds a validation history, if any lakehouse exists.
-    pub validation_history: Option<usize>,
+    /// The validation history's compliance per product over all its runs; `None` without a history,
+    /// or why it could not be read.
+    pub validation_history: Result<Option<Vec<Compliance>>, String>,
     /// The CI files that run `cargo xtask check`.
     pub ci_running_check: Vec<String>,
     /// The errors and warnings of `cargo xtask check`, or why it could not run.
@@ -75,10 +77,19 @@ pub fn gather(
     fact("platform_capability", format!("{complete} of {} published products declare a complete SLA", published.len()));
     fact(
         "platform_capability",
-        match workspace.validation_history {
-            None => "no lakehouse yet, so no validation history".to_owned(),
-            Some(0) => "no validation history in the lakehouse yet".to_owned(),
-            Some(n) => format!("{n} products have a validation history in the lakehouse"),
+        match &workspace.validation_history {
+            Ok(None) => "no validation history yet (`cargo xtask validate` keeps it in the lakehouse)".to_owned(),
+            Ok(Some(products)) if products.is_empty() => "the validation history holds no runs yet".to_owned(),
+            Ok(Some(products)) => {
+                let runs: u64 = products.iter().map(|p| p.runs).sum();
+                let compliant: u64 = products.iter().map(|p| p.both_met).sum();
+                format!(
+                    "{} products validated in {runs} runs, {compliant} of them meeting quality and freshness ({:.1}%)",
+                    products.len(),
+                    compliant as f64 * 100.0 / runs as f64
+                )
+            }
+            Err(why) => format!("the validation history could not be read: {why}"),
         },
     );
     fact(
@@ -113,17 +124,12 @@ pub fn gather(
     facts
 }
 
-/// The products with a `_validations` folder under `lakehouse/<domain>/<product>/`; `None` when
-/// there is no lakehouse.
-pub fn validation_history(lakehouse: &Path) -> Option<usize> {
-    let domains = std::fs::read_dir(lakehouse).ok()?;
-    let count = domains
-        .flatten()
-        .filter_map(|domain| std::fs::read_dir(domain.path()).ok())
-        .flat_map(|products| products.flatten())
-        .filter(|product| product.path().join("_validations").is_dir())
-        .count();
-    Some(count)
+/// The compliance of every product over all the runs in `lakehouse`'s validation history.
+pub fn validation_history(lakehouse: &Path) -> Result<Option<Vec<Compliance>>, String> {
+    // Commit times are RFC 3339 text: every one sorts between these two.
+    mesh_quality::history::History::open_existing(lakehouse)?
+        .map(|history| history.compliance("0000", "9999"))
+        .transpose()
 }
 
 /// The CI files (`.ci/*`, `.github/workflows/*`) that run `cargo xtask check`, relative to `root`.
