@@ -75,21 +75,50 @@ impl Compliance {
     }
 }
 
-// A run with unreadable data did not meet its quality score, whatever the records read scored.
-const COMPLIANCE: &str = "
-SELECT r.product, COUNT(*),
-       SUM(q.passed AND r.read_errors = 0),
-       SUM(f.passed),
-       SUM(q.passed AND r.read_errors = 0 AND f.passed)
-FROM validation_runs r
-JOIN validation_rules q ON q.product = r.product AND q.version = r.version
-     AND q.committed_at = r.committed_at AND q.rule_id = 'sla.quality_score'
-JOIN validation_rules f ON f.product = r.product AND f.version = r.version
-     AND f.committed_at = r.committed_at AND f.rule_id = 'sla.freshness'
-WHERE r.committed_at >= ?1 AND r.committed_at < ?2
-GROUP BY r.product
-ORDER BY r.product
-";
+/// One validated run: what the catalog charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The lakehouse version validated.
+    pub version: u64,
+    /// Its commit time, RFC 3339 UTC.
+    pub committed_at: String,
+    /// The quality score in percent; absent without records.
+    pub quality_score: Option<f64>,
+    /// The data's age when validated, in seconds.
+    pub freshness_seconds: Option<i64>,
+    /// Whether its data was read whole and met the SLA's quality score.
+    pub quality_met: bool,
+    /// Whether it met the SLA's freshness.
+    pub freshness_met: bool,
+}
+
+// Each run with its two SLA rows. A run with unreadable data did not meet its quality score,
+// whatever the records read scored.
+macro_rules! runs_with_sla {
+    ($select:literal, $rest:literal) => {
+        concat!(
+            "SELECT ",
+            $select,
+            " FROM validation_runs r
+              JOIN validation_rules q ON q.product = r.product AND q.version = r.version
+                   AND q.committed_at = r.committed_at AND q.rule_id = 'sla.quality_score'
+              JOIN validation_rules f ON f.product = r.product AND f.version = r.version
+                   AND f.committed_at = r.committed_at AND f.rule_id = 'sla.freshness' ",
+            $rest
+        )
+    };
+}
+
+const COMPLIANCE: &str = runs_with_sla!(
+    "r.product, COUNT(*), SUM(q.passed AND r.read_errors = 0), SUM(f.passed),
+     SUM(q.passed AND r.read_errors = 0 AND f.passed)",
+    "WHERE r.committed_at >= ?1 AND r.committed_at < ?2 GROUP BY r.product ORDER BY r.product"
+);
+
+const RECENT_RUNS: &str = runs_with_sla!(
+    "r.version, r.committed_at, r.quality_score, r.freshness_seconds, q.passed AND r.read_errors = 0, f.passed",
+    "WHERE r.product = ?1 ORDER BY r.committed_at DESC, r.version DESC LIMIT ?2"
+);
 
 /// The history database.
 pub struct History {
@@ -148,6 +177,31 @@ impl History {
             })
             .map_err(failed)?;
         rows.collect::<Result<_, _>>().map_err(failed)
+    }
+
+    /// The newest `limit` runs of `product`, oldest first.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub fn recent_runs(&self, product: &str, limit: usize) -> Result<Vec<Run>, String> {
+        let failed = |e: rusqlite::Error| format!("validation history of {product}: {e}");
+        let mut query = self.connection.prepare(RECENT_RUNS).map_err(failed)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = query
+            .query_map(params![product, limit], |row| {
+                Ok(Run {
+                    version: row.get(0)?,
+                    committed_at: row.get(1)?,
+                    quality_score: row.get(2)?,
+                    freshness_seconds: row.get(3)?,
+                    quality_met: row.get(4)?,
+                    freshness_met: row.get(5)?,
+                })
+            })
+            .map_err(failed)?;
+        let mut runs: Vec<Run> = rows.collect::<Result<_, _>>().map_err(failed)?;
+        runs.reverse();
+        Ok(runs)
     }
 
     /// Records `report` (validated at `validated_at`), replacing an earlier result of the same committed
@@ -288,6 +342,13 @@ mod tests {
         let b = Compliance { product: "b.y".into(), runs: 1, quality_met: 0, freshness_met: 1, both_met: 0 };
         assert_eq!(found, [a.clone(), b]);
         assert!((a.percent() - 100.0 / 3.0).abs() < 1e-9);
+
+        let recent = history.recent_runs("a.x", 2).unwrap();
+        let seen: Vec<(u64, bool, bool)> = recent.iter().map(|r| (r.version, r.quality_met, r.freshness_met)).collect();
+        assert_eq!(seen, [(3, true, false), (4, false, true)], "the newest two, oldest first");
+        assert_eq!(recent[0].committed_at, "2026-11-01T00:00:00Z");
+        assert_eq!((recent[0].quality_score, recent[0].freshness_seconds), (Some(100.0), Some(60)));
+        assert!(history.recent_runs("none.such", 5).unwrap().is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Gathers the catalog's data: the registered products, `contracts/` (published versions and
-//! the change between them), the lakehouse manifests and `mesh.toml`'s policies and waivers.
+//! the change between them), the lakehouse manifests, the validation history and `mesh.toml`'s
+//! policies and waivers.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,9 +10,13 @@ use mesh_analysis::governance::{CalendarDate, POLICIES};
 use mesh_avro::compat::{classify, Mode};
 use mesh_core::model::Instant;
 use mesh_pipeline::lakehouse::Lakehouse;
+use mesh_quality::history::History;
 
 use super::model::{Catalog, Entry, Finding, Governance, LakehouseFacts, PolicyRow, PublishedVersion, WaiverRow};
 use crate::{check, evolution, mesh};
+
+/// Validations shown per product page, newest last.
+pub const CHARTED_RUNS: usize = 30;
 
 /// The catalog of the registered products, with `contracts/` under `root` and the lakehouse
 /// at `lakehouse` when they exist.
@@ -25,6 +30,7 @@ pub fn load(root: &Path, lakehouse: &Path) -> Result<Catalog, String> {
         let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("contracts/ cannot be read: {}; run `cargo xtask publish` to rewrite it", listed.join("; "))
     })?;
+    let history = History::open_existing(lakehouse)?;
     let lakehouse = Lakehouse::new(lakehouse);
     let now = Instant::now();
     let mut consumers: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -63,6 +69,10 @@ pub fn load(root: &Path, lakehouse: &Path) -> Result<Catalog, String> {
             versions: published_versions(&baseline, &id, d.compatibility),
             schema_json: product.schema.json.clone(),
             lakehouse,
+            validations: match &history {
+                Some(history) => history.recent_runs(&id, CHARTED_RUNS)?,
+                None => Vec::new(),
+            },
         });
     }
     entries.sort_by_key(Entry::id);

@@ -10,6 +10,7 @@ mod load;
 pub mod model;
 mod pages;
 mod product_page;
+mod quality_history;
 mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};

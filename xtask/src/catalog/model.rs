@@ -2,6 +2,7 @@
 //! and the 10,000-product benchmark, and turned into pages by `pages.rs`.
 
 use mesh_core::Contract;
+use mesh_quality::history::Run;
 
 /// Everything the catalog shows.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct Entry {
     pub schema_json: String,
     /// The current lakehouse version, when the product was built.
     pub lakehouse: Option<LakehouseFacts>,
+    /// The newest validations from the history, oldest first; empty when never validated.
+    pub validations: Vec<Run>,
 }
 
 /// A version published in `contracts/`.

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::html::{el, Element};
-use super::lineage_svg;
 use super::model::{Catalog, Entry};
 use super::pages::{page, row_header};
+use super::{lineage_svg, quality_history};
 
 /// The page of `catalog.products[index]`; `by_id` finds the others for links and lineage.
 pub fn render(catalog: &Catalog, entry: &Entry, by_id: &BTreeMap<String, &Entry>) -> String {
@@ -80,6 +80,7 @@ pub fn render(catalog: &Catalog, entry: &Entry, by_id: &BTreeMap<String, &Entry>
         .child(section("owner", "Owner and support", owner))
         .child(section("contract", "Contract and SLA", contract))
         .child(section("measured", "Measured", measured))
+        .child(section("quality-history", "Quality history", quality_history::render(entry)))
         .child(section("fields", "Fields", fields(entry)))
         .child(section("lineage", "Inputs and consumers", lineage(entry, by_id)))
         .child(section("versions", "Published versions", versions(entry)))

@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use mesh_core::{ContractDocument, ContractInput};
 
+use mesh_quality::history::Run;
+
 use super::model::{Catalog, Entry, Governance, LakehouseFacts, PublishedVersion, SlaStatus};
 use super::{generate, write};
 
@@ -28,6 +30,7 @@ fn entry(domain: &str, name: &str, inputs: &[&str]) -> Entry {
         versions: Vec::new(),
         schema_json: "{}".into(),
         lakehouse: None,
+        validations: Vec::new(),
     }
 }
 
@@ -114,6 +117,38 @@ fn freshness_status_follows_the_measured_age() {
     );
     let index = generate(&catalog(vec![fresh, stale])).remove("search-index.js").unwrap();
     assert!(index.contains(r#""d.fresh""#) && index.contains(r#""met""#) && index.contains(r#""breached""#));
+}
+
+#[test]
+fn the_quality_history_charts_each_run_and_tables_it_newest_first() {
+    let run = |version: u64, score: Option<f64>, quality_met: bool, freshness_met: bool| Run {
+        version,
+        committed_at: format!("2026-12-0{version}T00:00:00Z"),
+        quality_score: score,
+        freshness_seconds: Some(60 * version as i64),
+        quality_met,
+        freshness_met,
+    };
+    let mut validated = entry("d", "validated", &[]);
+    validated.validations =
+        vec![run(1, Some(100.0), true, true), run(2, Some(90.0), false, true), run(3, Some(97.5), true, false)];
+    let mut files = generate(&catalog(vec![validated, entry("d", "never", &[])]));
+    let page = files.remove("products/d.validated.html").unwrap();
+    let section = &page[page.find(r#"id="quality-history""#).unwrap()..];
+    assert!(
+        section.contains("Latest run (version 3, committed 2026-12-03T00:00:00Z): quality score 97.5% (SLA &gt;95%: met), data age 180 s (SLA 1 day: breached)."),
+        "{section}"
+    );
+    assert!(section.contains(r#"aria-label="Quality score of the last 3 runs, from 100.0% to 97.5%""#), "{section}");
+    // One point per run, at its score (100% on top, 0% at the bottom of the 8..82 band).
+    assert_eq!(section.matches("<circle").count(), 3);
+    assert!(section.contains(r#"points="8.0,8.0 160.0,15.4 312.0,9.8""#), "{section}");
+    assert_eq!(section.matches(r#"class="run met""#).count(), 1, "only the first run met both");
+    let versions: Vec<&str> =
+        section.split("<tr><td>").skip(1).map(|row| row.split("</td><td>").nth(1).unwrap()).collect();
+    assert_eq!(versions, ["3", "2", "1"], "the table newest first");
+    let never = files.remove("products/d.never.html").unwrap();
+    assert!(never.contains("Not validated yet: run `cargo xtask validate`"));
 }
 
 /// This thread's CPU time (user and system), from /proc: on a shared machine the wall time says
