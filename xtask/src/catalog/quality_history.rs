@@ -102,7 +102,10 @@ fn table(runs: &[Run]) -> Element {
     });
     el("table")
         .attr("class", "quality-runs")
-        .child(el("caption").text(format!("The last {} validations, newest first", runs.len())))
+        .child(el("caption").text(match runs.len() {
+            1 => "The one validation so far".to_owned(),
+            n => format!("The last {n} validations, newest first"),
+        }))
         .child(el("thead").child(head))
         .child(el("tbody").children(rows))
 }
