@@ -200,7 +200,7 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// The lakehouse whose manifests give freshness and record counts, and whose validation history the quality history (default: `lakehouse/`).
+        /// The lakehouse its manifests (freshness, record counts) and validation history (quality history) come from (default: `lakehouse/`).
         #[arg(long, value_name = "DIR")]
         lakehouse: Option<PathBuf>,
         /// Then serve the site on 127.0.0.1 until stopped.
