@@ -12,6 +12,7 @@ use mesh_core::model::Instant;
 use mesh_pipeline::lakehouse::Lakehouse;
 use mesh_quality::history::History;
 
+use super::examples;
 use super::model::{Catalog, Entry, Finding, Governance, LakehouseFacts, PolicyRow, PublishedVersion, WaiverRow};
 use crate::{check, evolution, mesh};
 
@@ -73,6 +74,7 @@ pub fn load(root: &Path, lakehouse: &Path) -> Result<Catalog, String> {
                 Some(history) => history.recent_runs(&id, CHARTED_RUNS)?,
                 None => Vec::new(),
             },
+            examples: examples::examples(d)?,
         });
     }
     entries.sort_by_key(Entry::id);

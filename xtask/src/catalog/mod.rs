@@ -4,6 +4,7 @@
 //! files without touching the disk, so tests and the 10,000-product measurement run it on data
 //! of their own.
 
+mod examples;
 mod html;
 mod lineage_svg;
 mod load;

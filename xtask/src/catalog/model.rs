@@ -32,6 +32,8 @@ pub struct Entry {
     pub lakehouse: Option<LakehouseFacts>,
     /// The newest validations from the history, oldest first; empty when never validated.
     pub validations: Vec<Run>,
+    /// Synthetic example records, pretty JSON, personal data masked by class.
+    pub examples: Vec<String>,
 }
 
 /// A version published in `contracts/`.

@@ -84,6 +84,7 @@ pub fn render(catalog: &Catalog, entry: &Entry, by_id: &BTreeMap<String, &Entry>
         .child(section("fields", "Fields", fields(entry)))
         .child(section("lineage", "Inputs and consumers", lineage(entry, by_id)))
         .child(section("versions", "Published versions", versions(entry)))
+        .child(section("examples", "Example records", example_records(entry)))
         .child(section("read", "How to read it", how_to_read(entry)));
     page(&id, "../", catalog, main, &[])
 }
@@ -206,6 +207,18 @@ fn versions(entry: &Entry) -> Element {
                 .child(el("td").text(v.verdict.clone().unwrap_or_else(|| "first version".into())))
                 .child(el("td").child(el("ul").children(v.changes.iter().map(|c| el("li").text(c.clone())))))
         })))
+}
+
+fn example_records(entry: &Entry) -> Element {
+    if entry.examples.is_empty() {
+        return el("p").text("No sample generator is linked for this product.");
+    }
+    el("div")
+        .child(el("p").text(
+            "Synthetic records from the product's sample generator (`cargo xtask sample`), read back through \
+             its typed reader, fields by name; personal data is shown as its class, never as a value.",
+        ))
+        .children(entry.examples.iter().map(|record| el("pre").child(el("code").text(record.clone()))))
 }
 
 fn how_to_read(entry: &Entry) -> Element {

@@ -31,6 +31,7 @@ fn entry(domain: &str, name: &str, inputs: &[&str]) -> Entry {
         schema_json: "{}".into(),
         lakehouse: None,
         validations: Vec::new(),
+        examples: Vec::new(),
     }
 }
 
