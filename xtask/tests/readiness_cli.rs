@@ -20,9 +20,17 @@ const KEYS: [&str; 6] = [
 ];
 
 fn readiness(args: &[&str], answers: Option<&str>) -> Output {
+    readiness_in(None, args, answers)
+}
+
+/// `readiness` with `MESH_ROOT` at `root`, when given.
+fn readiness_in(root: Option<&Path>, args: &[&str], answers: Option<&str>) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command.arg("readiness").args(args).stdin(Stdio::null());
+    if let Some(root) = root {
+        command.env("MESH_ROOT", root);
+    }
     if let Some(text) = answers {
         let file = dir.path().join("answers.toml");
         std::fs::write(&file, text).unwrap();
@@ -97,32 +105,14 @@ fn the_evidence_reads_the_validation_history() {
         ],
     );
     let (answers, _) = answers_totalling(17);
-    let file = dir.path().join("answers.toml");
-    std::fs::write(&file, answers).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("readiness")
-        .arg("--answers")
-        .arg(&file)
-        .env("MESH_ROOT", dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = String::from_utf8(readiness_in(Some(dir.path()), &[], Some(&answers)).stdout).unwrap();
     assert!(
         text.contains("mesh: 2 products validated in 3 runs, 2 of them meeting quality and freshness (66.7%)"),
         "{text}"
     );
 
     std::fs::write(dir.path().join("lakehouse/_validations.sqlite"), "not a database").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("readiness")
-        .arg("--answers")
-        .arg(&file)
-        .env("MESH_ROOT", dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = String::from_utf8(readiness_in(Some(dir.path()), &[], Some(&answers)).stdout).unwrap();
     assert!(text.contains("mesh: the validation history could not be read: validation history"), "{text}");
 }
 

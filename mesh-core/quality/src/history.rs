@@ -179,6 +179,15 @@ impl History {
         rows.collect::<Result<_, _>>().map_err(failed)
     }
 
+    /// Compliance per product (sorted by id) over every run in the history.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub fn compliance_over_all_runs(&self) -> Result<Vec<Compliance>, String> {
+        // Commit times are RFC 3339 text: every one sorts between these two.
+        self.compliance("0000", "9999")
+    }
+
     /// The newest `limit` runs of `product`, oldest first.
     ///
     /// # Errors
@@ -349,6 +358,9 @@ mod tests {
         assert_eq!(recent[0].committed_at, "2026-11-01T00:00:00Z");
         assert_eq!((recent[0].quality_score, recent[0].freshness_seconds), (Some(100.0), Some(60)));
         assert!(history.recent_runs("none.such", 5).unwrap().is_empty());
+        let all: Vec<(String, u64)> =
+            history.compliance_over_all_runs().unwrap().into_iter().map(|c| (c.product, c.runs)).collect();
+        assert_eq!(all, [("a.x".to_owned(), 4), ("b.y".to_owned(), 2)]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub fn render(entry: &Entry) -> Element {
     };
     let sla = &entry.contract.sla;
     let bound = |bound: Option<String>, met: bool| match bound {
-        Some(bound) => format!(" (SLA {bound}: {})", if met { "met" } else { "breached" }),
+        Some(bound) => format!(" (SLA {bound}: {})", verdict(met)),
         None => " (no SLA)".to_owned(),
     };
     let latest_facts = el("p").text(format!(
@@ -28,7 +28,7 @@ pub fn render(entry: &Entry) -> Element {
         latest.committed_at,
         score(latest.quality_score),
         bound(sla.quality_score.map(|q| q.to_string()), latest.quality_met),
-        latest.freshness_seconds.map_or_else(|| "unknown".to_owned(), |s| format!("{s} s")),
+        data_age(latest.freshness_seconds),
         bound(sla.freshness.map(|f| f.to_string()), latest.freshness_met),
     ));
     el("div").child(latest_facts).child(chart(runs)).child(table(runs))
@@ -36,6 +36,18 @@ pub fn render(entry: &Entry) -> Element {
 
 fn score(score: Option<f64>) -> String {
     score.map_or_else(|| "none (no records)".to_owned(), |s| format!("{s:.1}%"))
+}
+
+fn data_age(seconds: Option<i64>) -> String {
+    seconds.map_or_else(|| "unknown".to_owned(), |s| format!("{s} s"))
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "breached"
+    }
 }
 
 /// The quality score of each run, 0-100% bottom to top, one point per run, coloured by whether
@@ -69,7 +81,7 @@ fn chart(runs: &[Run]) -> Element {
         let met = run.quality_met && run.freshness_met;
         svg = svg.child(
             el("circle")
-                .attr("class", if met { "run met" } else { "run breached" })
+                .attr("class", format!("run {}", verdict(met)))
                 .attr("cx", format!("{x:.1}"))
                 .attr("cy", format!("{y:.1}"))
                 .attr("r", "3.5")
@@ -78,7 +90,7 @@ fn chart(runs: &[Run]) -> Element {
                     run.version,
                     run.committed_at,
                     score(run.quality_score),
-                    if met { "met" } else { "breached" }
+                    verdict(met)
                 ))),
         );
     }
@@ -86,7 +98,6 @@ fn chart(runs: &[Run]) -> Element {
 }
 
 fn table(runs: &[Run]) -> Element {
-    let yes_no = |met: bool| if met { "met" } else { "breached" };
     let head = el("tr").children(
         ["Committed", "Version", "Quality score", "Quality", "Data age", "Freshness"]
             .map(|h| el("th").attr("scope", "col").text(h)),
@@ -96,9 +107,9 @@ fn table(runs: &[Run]) -> Element {
             .child(el("td").text(run.committed_at.clone()))
             .child(el("td").text(run.version.to_string()))
             .child(el("td").text(score(run.quality_score)))
-            .child(el("td").attr("class", format!("sla-{}", yes_no(run.quality_met))).text(yes_no(run.quality_met)))
-            .child(el("td").text(run.freshness_seconds.map_or_else(|| "unknown".to_owned(), |s| format!("{s} s"))))
-            .child(el("td").attr("class", format!("sla-{}", yes_no(run.freshness_met))).text(yes_no(run.freshness_met)))
+            .child(verdict_cell(run.quality_met))
+            .child(el("td").text(data_age(run.freshness_seconds)))
+            .child(verdict_cell(run.freshness_met))
     });
     el("table")
         .attr("class", "quality-runs")
@@ -108,4 +119,8 @@ fn table(runs: &[Run]) -> Element {
         }))
         .child(el("thead").child(head))
         .child(el("tbody").children(rows))
+}
+
+fn verdict_cell(met: bool) -> Element {
+    el("td").attr("class", format!("sla-{}", verdict(met))).text(verdict(met))
 }
