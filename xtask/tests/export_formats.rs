@@ -89,6 +89,57 @@ fn odcs_contracts_validate_against_the_official_schema() {
     assert!(custom.contains(&"layer") && custom.contains(&"authentication"), "{custom:?}");
     assert_eq!(customer["servers"][0]["path"], "lakehouse/gold/customer/customer_360/data/*.avro");
     assert_eq!(customer["team"]["members"][0]["username"], "customer-insights@company.com");
+
+    // Every quality rule is one ODCS check where it applies: ODCS's own metric where it has one.
+    for c in &contracts {
+        let document: Value = serde_saphyr::from_str(
+            &std::fs::read_to_string(out.path().join(format!("{}/{}.odcs.yaml", c.domain, c.name))).unwrap(),
+        )
+        .unwrap();
+        let schema = &document["schema"][0];
+        for rule in &c.quality {
+            let checks = match &rule.field {
+                Some(field) => {
+                    let property =
+                        schema["properties"].as_array().unwrap().iter().find(|p| p["name"] == field.as_str()).unwrap();
+                    property["quality"].clone()
+                }
+                None => schema["quality"].clone(),
+            };
+            let found: Vec<&Value> =
+                checks.as_array().into_iter().flatten().filter(|q| q["name"] == rule.id.as_str()).collect();
+            assert_eq!(found.len(), 1, "{}.{}: rule {} once in {checks}", c.domain, c.name, rule.id);
+            let expected_metric = match rule.rule.as_str() {
+                "unique" | "unique_combination" => Some("duplicateValues"),
+                "accepted_values" | "pattern" => Some("invalidValues"),
+                "max_null_share" => Some("nullValues"),
+                "row_count" => Some("rowCount"),
+                _ => None,
+            };
+            match expected_metric {
+                Some(metric) => assert_eq!(found[0]["metric"], metric, "{}", rule.id),
+                None => assert_eq!(
+                    (found[0]["engine"].as_str(), found[0]["implementation"]["id"].as_str()),
+                    (Some("mesh-as-code"), Some(rule.id.as_str())),
+                    "{}",
+                    rule.id
+                ),
+            }
+        }
+    }
+    let sales: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(out.path().join("sales/sales_analytics.odcs.yaml")).unwrap())
+            .unwrap();
+    let property = |name: &str| {
+        sales["schema"][0]["properties"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone()
+    };
+    assert_eq!(property("amount")["logicalTypeOptions"], serde_json::json!({"minimum": 0, "maximum": 1_000_000}));
+    assert_eq!(property("order_id")["unique"], true);
+    let channel_nulls = &property("channel")["quality"][0];
+    assert_eq!(
+        (&channel_nulls["mustBeLessOrEqualTo"], &channel_nulls["unit"]),
+        (&serde_json::json!(20), &serde_json::json!("percent"))
+    );
 }
 
 #[test]

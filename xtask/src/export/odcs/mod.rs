@@ -2,10 +2,14 @@
 //! typed contract and the product's Avro schema (for logical types and nested records). What
 //! ODCS has no key for goes to `customProperties`: the standard forbids unknown keys.
 
+mod quality;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use mesh_core::Contract;
+
+use quality::Quality;
 
 /// The ODCS version written.
 pub const API_VERSION: &str = "v3.1.0";
@@ -67,7 +71,11 @@ struct Property {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    logical_type_options: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     required: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unique: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     classification: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -75,15 +83,9 @@ struct Property {
     #[serde(skip_serializing_if = "Option::is_none")]
     items: Option<Box<Property>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    quality: Vec<Quality>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     custom_properties: Vec<CustomProperty>,
-}
-
-#[derive(Debug, Serialize)]
-struct Quality {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    description: String,
-    dimension: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -153,6 +155,10 @@ pub fn contract(contract: &Contract, schema_json: &str) -> DataContract {
             let mut property = property(Some(&field.name), avro_type.unwrap_or(&Value::Null), &field.name, c);
             property.description = Some(field.doc.clone());
             property.physical_type = field.avro_type.clone();
+            property.logical_type_options =
+                quality::logical_type_options(&c.quality, &field.name, property.logical_type);
+            property.unique = quality::is_unique(&c.quality, &field.name).then_some(true);
+            property.quality = quality::field_checks(&c.quality, &field.name, property.logical_type);
             if let Some(pii) = &field.pii {
                 property.classification = Some(pii.class.as_str().to_string());
                 property
@@ -162,16 +168,8 @@ pub fn contract(contract: &Contract, schema_json: &str) -> DataContract {
             property
         })
         .collect();
-    let quality = c
-        .sla
-        .quality_score
-        .map(|q| Quality {
-            kind: "text",
-            description: format!("{q} of records pass the product's quality checks (its quality score)"),
-            dimension: "accuracy",
-        })
-        .into_iter()
-        .collect();
+    let mut quality: Vec<Quality> = c.sla.quality_score.map(Quality::quality_score).into_iter().collect();
+    quality.extend(quality::product_checks(&c.quality));
     let mut sla = Vec::new();
     if let Some(freshness) = c.sla.freshness {
         let seconds = freshness.as_secs();
@@ -293,10 +291,13 @@ fn property(name: Option<&str>, avro: &Value, path: &str, contract: &Contract) -
         logical_type,
         physical_type: if logical.is_empty() { kind.to_string() } else { format!("{kind} ({logical})") },
         description: avro.get("doc").and_then(Value::as_str).map(str::to_string),
+        logical_type_options: None,
         required: name.map(|_| required),
+        unique: None,
         classification: nested.map(|n| n.class.as_str().to_string()),
         properties: Vec::new(),
         items: None,
+        quality: Vec::new(),
         custom_properties: nested
             .map(|n| CustomProperty { property: "encryptedAtRest", value: n.encrypted_at_rest.into() })
             .into_iter()
