@@ -30,6 +30,7 @@ mod readiness;
 mod run;
 mod sample;
 mod scaffold;
+mod sql;
 mod validate;
 
 use std::ffi::OsString;
@@ -179,6 +180,27 @@ enum Command {
         /// KiB of keys each uniqueness rule holds in memory before it partitions them on disk.
         #[arg(long, value_name = "KIB", default_value_t = 256 * 1024)]
         unique_memory: usize,
+        /// Where the checks run: in this process, or on Apache Spark (the query of `cargo xtask sql`).
+        #[arg(long, value_enum, default_value_t = validate::Engine::Embedded)]
+        engine: validate::Engine,
+        /// The Spark master (`local[*]`, `spark://host:7077`) for `--engine spark`.
+        #[arg(long, value_name = "URL", default_value = "local[*]")]
+        master: String,
+    },
+    /// Print a product's contract as SQL: the table over its lakehouse folder, the grant of its read
+    /// access, and the query that counts every quality rule's checked and failing records.
+    Sql {
+        /// The product (`domain.name`).
+        product: String,
+        /// The SQL dialect.
+        #[arg(long, value_enum, default_value_t = sql::SqlDialect::Spark)]
+        dialect: sql::SqlDialect,
+        /// The lakehouse folder the table's location is in (default: `lakehouse/` in the workspace).
+        #[arg(long, value_name = "DIR")]
+        lakehouse: Option<PathBuf>,
+        /// The folder of Avro files the table reads, instead of the product's `data/` folder.
+        #[arg(long, value_name = "DIR", conflicts_with = "lakehouse")]
+        location: Option<String>,
     },
     /// Print the records of an Avro container file as JSON lines.
     Dump {
@@ -352,7 +374,11 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             let lakehouse = lakehouse.unwrap_or_else(|| root.join("lakehouse"));
             return run::run(&product, &landing, &lakehouse, format, out).map(passed);
         }
-        Command::Validate { products, lakehouse, files, at, format, unique_memory } => {
+        Command::Sql { product, dialect, lakehouse, location } => {
+            let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
+            sql::run(&product, dialect, &lakehouse, location.as_deref(), out)
+        }
+        Command::Validate { products, lakehouse, files, at, format, unique_memory, engine, master } => {
             let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
             let request = validate::Request {
                 products: &products,
@@ -361,6 +387,8 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
                 at: at.as_deref(),
                 format,
                 unique_memory_kib: unique_memory,
+                engine,
+                master: &master,
             };
             return validate::run(&request, out).map(ExitCode::from);
         }

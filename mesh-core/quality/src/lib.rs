@@ -15,6 +15,7 @@ pub mod history;
 mod key;
 pub mod report;
 pub mod rules;
+pub mod sql;
 pub mod unique;
 
 use std::path::{Path, PathBuf};
@@ -73,28 +74,7 @@ pub fn validate(
     options: &Options,
 ) -> ProductReport {
     let file_names: Vec<String> = target.files.iter().map(|f| f.display().to_string()).collect();
-    let mut report = ProductReport {
-        product: product.id(),
-        version: target.version,
-        committed_at: target.committed_at.clone(),
-        product_version: product.version.to_string(),
-        at: options.at.to_string(),
-        files: file_names.clone(),
-        records: 0,
-        passing_records: 0,
-        quality_score: None,
-        quality_bound: product.sla.quality_score.map(|q| q.to_string()),
-        freshness: FreshnessResult {
-            newest_event_time: None,
-            age_seconds: None,
-            bound: product.sla.freshness.map(|f| f.to_string()),
-            bound_seconds: product.sla.freshness.map(|f| f.as_secs()),
-        },
-        rules: Vec::new(),
-        breaches: Vec::new(),
-        read_errors: Vec::new(),
-        spilled: false,
-    };
+    let mut report = unmeasured(product, target, options.at);
     let mut evaluator = match rules::Evaluator::new(product, options.unique_memory, &options.spill_dir) {
         Ok(evaluator) => evaluator,
         Err(message) => {
@@ -151,8 +131,34 @@ pub fn validate(
     report
 }
 
+/// A report of `product` over `target` with nothing measured yet (for data that cannot be read).
+pub fn unmeasured(product: &ProductDescriptor, target: &Target, at: Instant) -> ProductReport {
+    ProductReport {
+        product: product.id(),
+        version: target.version,
+        committed_at: target.committed_at.clone(),
+        product_version: product.version.to_string(),
+        at: at.to_string(),
+        files: target.files.iter().map(|f| f.display().to_string()).collect(),
+        records: 0,
+        passing_records: 0,
+        quality_score: None,
+        quality_bound: product.sla.quality_score.map(|q| q.to_string()),
+        freshness: FreshnessResult {
+            newest_event_time: None,
+            age_seconds: None,
+            bound: product.sla.freshness.map(|f| f.to_string()),
+            bound_seconds: product.sla.freshness.map(|f| f.as_secs()),
+        },
+        rules: Vec::new(),
+        breaches: Vec::new(),
+        read_errors: Vec::new(),
+        spilled: false,
+    }
+}
+
 /// Compares the measurements with the SLA and the data-wide rules, recording each breach.
-fn judge(product: &ProductDescriptor, report: &mut ProductReport, newest: Option<i64>, at: Instant) {
+pub(crate) fn judge(product: &ProductDescriptor, report: &mut ProductReport, newest: Option<i64>, at: Instant) {
     if report.records > 0 {
         report.quality_score = Some(report.passing_records as f64 * 100.0 / report.records as f64);
     }

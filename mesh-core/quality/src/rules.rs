@@ -175,17 +175,11 @@ impl Evaluator {
             let mut result = RuleResult::new(&rule);
             match state {
                 State::Record { checked, failing, examples: found, .. } => {
-                    result.checked = checked;
-                    result.failing = failing;
-                    result.passed = failing == 0;
+                    judge_record_rule(&mut result, checked, failing);
                     result.examples = examples(found);
                 }
                 State::Nulls { max, nulls, checked, examples: found, .. } => {
-                    result.checked = checked;
-                    result.failing = nulls;
-                    // nulls / checked <= max, in integers: nulls * 100_000 <= max_thousandths * checked.
-                    result.passed = u128::from(nulls) * 100_000 <= u128::from(max.thousandths()) * u128::from(checked);
-                    result.measured = Some(share_text(nulls, checked));
+                    judge_null_share(&mut result, max, nulls, checked);
                     // Nulls within the limit are no failures to point at.
                     if !result.passed {
                         result.examples = examples(found);
@@ -195,24 +189,50 @@ impl Evaluator {
                     let counted = counter.finish()?;
                     spilled |= counted.spilled;
                     let masks: Vec<Option<String>> = fields.iter().map(|&f| self.masks[f].clone()).collect();
-                    result.checked = counted.checked;
-                    result.failing = counted.failing;
-                    result.passed = counted.failing == 0;
-                    result.measured = Some(format!("{} duplicated values", counted.duplicated_values));
+                    judge_unique(&mut result, counted.checked, counted.failing, counted.duplicated_values);
                     result.examples =
                         examples(counted.examples.into_iter().map(|(l, k)| (l, key::display(&k, &masks))).collect());
                 }
-                State::RowCount { min, max } => {
-                    result.checked = self.records;
-                    result.passed = min.is_none_or(|m| self.records >= m) && max.is_none_or(|m| self.records <= m);
-                    result.failing = if result.passed { 0 } else { self.records };
-                    result.measured = Some(format!("{} records", self.records));
-                }
+                State::RowCount { min, max } => judge_row_count(&mut result, min, max, self.records),
             }
             results.push(result);
         }
         Ok((results, spilled))
     }
+}
+
+// How a rule's counts become its verdict: shared by this evaluator and the scoring of counts an
+// engine such as Spark returns (`crate::sql::score`), so both judge alike.
+
+/// A record-level rule: it holds when no record fails.
+pub(crate) fn judge_record_rule(result: &mut RuleResult, checked: u64, failing: u64) {
+    result.checked = checked;
+    result.failing = failing;
+    result.passed = failing == 0;
+}
+
+/// `max_null_share`: `nulls / checked <= max`, in integers (`nulls * 100_000 <= max_thousandths * checked`).
+pub(crate) fn judge_null_share(result: &mut RuleResult, max: Percent, nulls: u64, checked: u64) {
+    result.checked = checked;
+    result.failing = nulls;
+    result.passed = u128::from(nulls) * 100_000 <= u128::from(max.thousandths()) * u128::from(checked);
+    result.measured = Some(share_text(nulls, checked));
+}
+
+/// `unique` and `unique_combination`: every occurrence of a duplicated key fails.
+pub(crate) fn judge_unique(result: &mut RuleResult, checked: u64, failing: u64, duplicated_values: u64) {
+    result.checked = checked;
+    result.failing = failing;
+    result.passed = failing == 0;
+    result.measured = Some(format!("{duplicated_values} duplicated values"));
+}
+
+/// `row_count`: the version's records within the bounds; all of them fail when they are not.
+pub(crate) fn judge_row_count(result: &mut RuleResult, min: Option<u64>, max: Option<u64>, records: u64) {
+    result.checked = records;
+    result.passed = min.is_none_or(|m| records >= m) && max.is_none_or(|m| records <= m);
+    result.failing = if result.passed { 0 } else { records };
+    result.measured = Some(format!("{records} records"));
 }
 
 /// `nulls / checked` as a percentage with up to three decimals.

@@ -13,6 +13,17 @@ use mesh_quality::{format, history::History, Options, Target};
 
 use crate::output::{Failure, Output};
 
+mod spark;
+
+/// Where the checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// In this process: one streaming pass per product through its typed reader.
+    Embedded,
+    /// On Apache Spark (`--master`): the contract's check query over the files as a Hive Avro table.
+    Spark,
+}
+
 /// How `cargo xtask validate` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ValidateFormat {
@@ -40,6 +51,10 @@ pub struct Request<'a> {
     pub format: ValidateFormat,
     /// KiB of keys each uniqueness rule holds in memory before spilling to disk.
     pub unique_memory_kib: usize,
+    /// Where the checks run.
+    pub engine: Engine,
+    /// The Spark master URL (`--engine spark`).
+    pub master: &'a str,
 }
 
 /// Validates, prints the reports, records history; the exit code: 0 every SLA holds, 1 a breach,
@@ -54,15 +69,39 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
     let options = Options { at, unique_memory: request.unique_memory_kib.max(1) << 10, spill_dir };
     let targets = if from_files { file_targets(request)? } else { lakehouse_targets(request)? };
     let mut reports = Vec::new();
-    for (descriptor, target) in targets {
-        let report = match (scan_of(descriptor), target) {
-            (Some(scan), Ok(target)) => mesh_quality::validate(descriptor, scan, &target, &options),
-            (None, _) => {
-                unreadable(descriptor, &options, format!("{} has no quality scan linked into xtask", descriptor.id()))
+    match request.engine {
+        Engine::Embedded => {
+            for (descriptor, target) in targets {
+                let report = match (scan_of(descriptor), target) {
+                    (Some(scan), Ok(target)) => mesh_quality::validate(descriptor, scan, &target, &options),
+                    (None, _) => unreadable(
+                        descriptor,
+                        &options,
+                        format!("{} has no quality scan linked into xtask", descriptor.id()),
+                    ),
+                    (_, Err(message)) => unreadable(descriptor, &options, message),
+                };
+                reports.push(report);
             }
-            (_, Err(message)) => unreadable(descriptor, &options, message),
-        };
-        reports.push(report);
+        }
+        Engine::Spark => {
+            let mut jobs = Vec::new();
+            for (descriptor, target) in targets {
+                match target {
+                    Ok(target) => jobs.push((descriptor, target)),
+                    Err(message) => reports.push(unreadable(descriptor, &options, message)),
+                }
+            }
+            let (counted, timings) =
+                spark::validate(&jobs, request.master, &options.spill_dir, at).map_err(Failure::from)?;
+            if let Some(startup) = timings.startup_seconds {
+                errln!("  Spark ({}): session started in {startup:.1} s", request.master);
+            }
+            for (product, seconds) in &timings.products {
+                errln!("  Spark: {product} counted in {seconds:.1} s");
+            }
+            reports.extend(counted);
+        }
     }
     if !from_files && request.lakehouse.is_dir() {
         let mut history = History::open(request.lakehouse).map_err(Failure::from)?;
@@ -87,13 +126,10 @@ fn scan_of(product: &ProductDescriptor) -> Option<&'static QualityRegistration> 
 }
 
 fn unreadable(product: &ProductDescriptor, options: &Options, message: String) -> ProductReport {
-    let mut report = mesh_quality::validate(product, &NO_SCAN, &Target::default(), options);
+    let mut report = mesh_quality::unmeasured(product, &Target::default(), options.at);
     report.read_errors.push(ReadError { file: product.id(), block: None, message });
     report
 }
-
-/// Scans nothing: for reports of products whose data is missing.
-static NO_SCAN: QualityRegistration = QualityRegistration { product: "", scan_file: |_, _, _| Ok(0) };
 
 type Targets = Vec<(&'static ProductDescriptor, Result<Target, String>)>;
 
