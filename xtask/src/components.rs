@@ -60,6 +60,18 @@ const COMPONENTS: &[Component] = &[
         install: Install::Python(&["open-data-contract-standard==3.1.0", "jsonschema"]),
     },
     Component {
+        name: "Java 17",
+        used_for: "runs Apache Spark for `validate --engine spark` and its tests",
+        probe: &["java", "-version"],
+        install: Install::Debian(&["openjdk-17-jre-headless"]),
+    },
+    Component {
+        name: "Apache Spark (pyspark)",
+        used_for: "the same checks on Spark, locally and as a standalone cluster on loopback",
+        probe: &["python3", "-c", "import pyspark"],
+        install: Install::Python(&["pyspark"]),
+    },
+    Component {
         name: "DataHub's Python models (acryl-datahub)",
         used_for: "parse the DataHub export as DataHub's file source does",
         probe: &["python3", "-c", "import datahub.emitter.mcp, datahub.ingestion.source.file"],

@@ -136,7 +136,9 @@ fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str) -> Result
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run python3 for Spark: {e}; install Python 3 with pyspark (`cargo xtask test` installs it)"))?;
+        .map_err(|e| {
+            format!("cannot run python3 for Spark: {e}; install Python 3 with pyspark (`cargo xtask test` installs it)")
+        })?;
     let mut stderr = String::new();
     let mut stdout = String::new();
     // Spark logs a lot on stderr: read it on a thread so neither pipe fills up and blocks the driver.

@@ -125,7 +125,9 @@ impl Dialect {
     pub fn date_micros(self, expression: &str) -> String {
         match self {
             Dialect::Spark => format!("CAST(unix_date({expression}) AS BIGINT) * 86400000000"),
-            Dialect::Trino => format!("CAST(date_diff('day', DATE '1970-01-01', {expression}) AS BIGINT) * 86400000000"),
+            Dialect::Trino => {
+                format!("CAST(date_diff('day', DATE '1970-01-01', {expression}) AS BIGINT) * 86400000000")
+            }
             Dialect::Postgres => format!("CAST({expression} - DATE '1970-01-01' AS BIGINT) * 86400000000"),
         }
     }

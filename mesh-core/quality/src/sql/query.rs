@@ -35,7 +35,12 @@ pub mod columns {
 }
 
 /// The check query of `product` over `table`; `fields` are its Avro schema's fields.
-pub fn check_query(product: &ProductDescriptor, fields: &[Value], dialect: Dialect, table: &str) -> Result<String, String> {
+pub fn check_query(
+    product: &ProductDescriptor,
+    fields: &[Value],
+    dialect: Dialect,
+    table: &str,
+) -> Result<String, String> {
     let named = Named::of(fields);
     let kind = |name: &str| -> Result<Kind, String> {
         fields.iter().find(|f| f["name"] == name).map(|f| named.kind(&f["type"])).ok_or_else(|| {
@@ -82,7 +87,12 @@ pub fn check_query(product: &ProductDescriptor, fields: &[Value], dialect: Diale
             }
             (Check::RowCount { .. }, _, _) => {}
             (check, _, _) => {
-                return Err(format!("{}: quality rule `{}` ({}) needs a field", product.id(), rule.id(), check.keyword()))
+                return Err(format!(
+                    "{}: quality rule `{}` ({}) needs a field",
+                    product.id(),
+                    rule.id(),
+                    check.keyword()
+                ))
             }
         }
     }
@@ -147,9 +157,15 @@ fn predicate(rule: &QualityRule, dialect: Dialect, c: &str, kind: Kind) -> Resul
         _ => Err(format!("quality rule `{}` measures a length, and its field has none", rule.id())),
     };
     let between = |value: String, min: Option<u64>, max: Option<u64>| {
-        let parts: Vec<String> =
-            [min.map(|m| format!("{value} >= {m}")), max.map(|m| format!("{value} <= {m}"))].into_iter().flatten().collect();
-        if parts.is_empty() { "TRUE".to_string() } else { parts.join(" AND ") }
+        let parts: Vec<String> = [min.map(|m| format!("{value} >= {m}")), max.map(|m| format!("{value} <= {m}"))]
+            .into_iter()
+            .flatten()
+            .collect();
+        if parts.is_empty() {
+            "TRUE".to_string()
+        } else {
+            parts.join(" AND ")
+        }
     };
     Ok(match &rule.check {
         Check::NotEmpty => format!("{} > 0", length()?),
@@ -165,18 +181,22 @@ fn predicate(rule: &QualityRule, dialect: Dialect, c: &str, kind: Kind) -> Resul
                     })
                     .transpose()
             };
-            let parts: Vec<String> =
-                [bound(min, ">=", ">")?, bound(max, "<=", "<")?].into_iter().flatten().collect();
-            if parts.is_empty() { "TRUE".to_string() } else { parts.join(" AND ") }
+            let parts: Vec<String> = [bound(min, ">=", ">")?, bound(max, "<=", "<")?].into_iter().flatten().collect();
+            if parts.is_empty() {
+                "TRUE".to_string()
+            } else {
+                parts.join(" AND ")
+            }
         }
         Check::AcceptedValues(values) => {
             let listed: Vec<String> = values
                 .iter()
                 .map(|v| match kind {
                     Kind::Text => Ok(dialect.string(v)),
-                    _ => v.parse::<i64>().map(|n| n.to_string()).map_err(|_| {
-                        format!("quality rule `{}`: accepted value `{v}` is no integer", rule.id())
-                    }),
+                    _ => v
+                        .parse::<i64>()
+                        .map(|n| n.to_string())
+                        .map_err(|_| format!("quality rule `{}`: accepted value `{v}` is no integer", rule.id())),
                 })
                 .collect::<Result<_, String>>()?;
             format!("{c} IN ({})", listed.join(", "))

@@ -8,7 +8,7 @@ use mesh_model::{Check, Instant, ProductDescriptor};
 
 use super::query::columns;
 use crate::report::{ProductReport, RuleResult};
-use crate::{unmeasured, judge, rules, Target};
+use crate::{judge, rules, unmeasured, Target};
 
 /// The report of `product` over `target` from the check query's row (column name to value).
 ///
@@ -39,12 +39,9 @@ pub fn score(
             check if check.is_record_level() => {
                 rules::judge_record_rule(&mut result, count(&columns::checked(i))?, count(&columns::failing(i))?);
             }
-            Check::MaxNullShare(max) => rules::judge_null_share(
-                &mut result,
-                *max,
-                count(&columns::failing(i))?,
-                count(&columns::checked(i))?,
-            ),
+            Check::MaxNullShare(max) => {
+                rules::judge_null_share(&mut result, *max, count(&columns::failing(i))?, count(&columns::checked(i))?)
+            }
             Check::Unique | Check::UniqueCombination(_) => rules::judge_unique(
                 &mut result,
                 count(&columns::checked(i))?,

@@ -76,11 +76,8 @@ fn counts_are_judged_as_the_embedded_validator_judges_them() {
         ("newest_event_micros", json!(newest)),
     ]);
     let report = score::score(Order::DESCRIPTOR, &counts, &Target::default(), at).unwrap();
-    let verdicts: Vec<(&str, u64, u64, bool, Option<&str>)> = report
-        .rules
-        .iter()
-        .map(|r| (r.id.as_str(), r.checked, r.failing, r.passed, r.measured.as_deref()))
-        .collect();
+    let verdicts: Vec<(&str, u64, u64, bool, Option<&str>)> =
+        report.rules.iter().map(|r| (r.id.as_str(), r.checked, r.failing, r.passed, r.measured.as_deref())).collect();
     assert_eq!(
         verdicts,
         [

@@ -103,9 +103,7 @@ impl<'a> Named<'a> {
     pub fn column_type(&self, avro: &'a Value, dialect: Dialect, path: &str) -> Result<String, String> {
         if let Some(branches) = avro.as_array() {
             if branches.iter().filter(|b| *b != "null").count() > 1 {
-                return Err(format!(
-                    "field `{path}` is a union of several types, which has no {dialect} column type"
-                ));
+                return Err(format!("field `{path}` is a union of several types, which has no {dialect} column type"));
             }
         }
         let (avro, _) = self.resolve(avro);
@@ -114,7 +112,11 @@ impl<'a> Named<'a> {
         let decimal = || {
             let precision = avro["precision"].as_u64().unwrap_or(38);
             let scale = avro["scale"].as_u64().unwrap_or(0);
-            if trino { format!("DECIMAL({precision}, {scale})") } else { format!("numeric({precision}, {scale})") }
+            if trino {
+                format!("DECIMAL({precision}, {scale})")
+            } else {
+                format!("numeric({precision}, {scale})")
+            }
         };
         Ok(match (kind, logical) {
             (_, "decimal") => decimal(),
@@ -138,12 +140,18 @@ impl<'a> Named<'a> {
                     .flatten()
                     .map(|f| {
                         let name = f["name"].as_str().unwrap_or("");
-                        Ok(format!("{} {}", dialect.ident(name), self.column_type(&f["type"], dialect, &format!("{path}.{name}"))?))
+                        Ok(format!(
+                            "{} {}",
+                            dialect.ident(name),
+                            self.column_type(&f["type"], dialect, &format!("{path}.{name}"))?
+                        ))
                     })
                     .collect::<Result<_, String>>()?;
                 format!("ROW({})", fields.join(", "))
             }
-            ("array", _) if trino => format!("ARRAY({})", self.column_type(&avro["items"], dialect, &format!("{path}[]"))?),
+            ("array", _) if trino => {
+                format!("ARRAY({})", self.column_type(&avro["items"], dialect, &format!("{path}[]"))?)
+            }
             ("map", _) if trino => {
                 format!("MAP(VARCHAR, {})", self.column_type(&avro["values"], dialect, &format!("{path}{{}}"))?)
             }
@@ -156,7 +164,9 @@ impl<'a> Named<'a> {
                 }
             }
             ("record" | "map", _) => "jsonb".into(),
-            (other, _) => return Err(format!("field `{path}` has the Avro type `{other}`, which has no {dialect} column type")),
+            (other, _) => {
+                return Err(format!("field `{path}` has the Avro type `{other}`, which has no {dialect} column type"))
+            }
         })
     }
 }
