@@ -57,3 +57,19 @@ fn example_records_are_the_samples_with_personal_data_masked() {
     }
     assert!(dumped.iter().any(|r| !r["shipping_address"].is_null()), "the sample has a nested address to mask");
 }
+
+#[test]
+fn each_product_page_shows_the_spark_sql_that_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let lake = dir.path().join("lake");
+    xtask(&["catalog", "--out", site.to_str().unwrap(), "--lakehouse", lake.to_str().unwrap()]);
+    let page = unescape(&std::fs::read_to_string(site.join("products/customer.customer_360.html")).unwrap());
+    // The statements `cargo xtask sql` prints, up to its check query, with the lakehouse folder as location.
+    let printed = xtask(&["sql", "customer.customer_360", "--dialect", "spark", "--lakehouse", lake.to_str().unwrap()]);
+    let table = &printed[printed.find("CREATE EXTERNAL TABLE").unwrap()..];
+    let table = &table[..table.find(";\n").unwrap()];
+    assert!(page.contains(table), "the page's DDL is `cargo xtask sql`'s");
+    assert!(table.contains(&format!("LOCATION '{}/gold/customer/customer_360/data'", lake.display())), "{table}");
+    assert!(page.contains("GRANT SELECT ON TABLE `customer`.`customer_360` TO `customer`;"));
+}

@@ -8,9 +8,10 @@ use std::path::Path;
 use mesh_analysis::baseline::Baseline;
 use mesh_analysis::governance::{CalendarDate, POLICIES};
 use mesh_avro::compat::{classify, Mode};
-use mesh_core::model::Instant;
+use mesh_core::model::{Instant, ProductDescriptor};
 use mesh_pipeline::lakehouse::Lakehouse;
 use mesh_quality::history::History;
+use mesh_quality::sql::{self, Dialect};
 
 use super::examples;
 use super::model::{Catalog, Entry, Finding, Governance, LakehouseFacts, PolicyRow, PublishedVersion, WaiverRow};
@@ -32,6 +33,7 @@ pub fn load(root: &Path, lakehouse: &Path) -> Result<Catalog, String> {
         format!("contracts/ cannot be read: {}; run `cargo xtask publish` to rewrite it", listed.join("; "))
     })?;
     let history = History::open_existing(lakehouse)?;
+    let lakehouse_root = std::path::absolute(lakehouse).unwrap_or_else(|_| lakehouse.to_path_buf());
     let lakehouse = Lakehouse::new(lakehouse);
     let now = Instant::now();
     let mut consumers: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -75,10 +77,26 @@ pub fn load(root: &Path, lakehouse: &Path) -> Result<Catalog, String> {
                 None => Vec::new(),
             },
             examples: examples::examples(d)?,
+            spark_sql: spark_sql(d, &product.schema.json, &lakehouse_root),
         });
     }
     entries.sort_by_key(Entry::id);
     Ok(Catalog { products: entries, governance: governance()?, generated_at: now.to_string() })
+}
+
+/// The Spark statements that make the product a table (what `cargo xtask sql --dialect spark`
+/// prints before its check query); empty when its schema has no SQL form.
+fn spark_sql(product: &ProductDescriptor, schema_json: &str, lakehouse: &Path) -> String {
+    let location = Lakehouse::new(lakehouse).product_dir(product).join("data").display().to_string();
+    match sql::statements(product, schema_json, Dialect::Spark, &location) {
+        Ok(statements) => {
+            let mut out: Vec<String> = statements.ddl.iter().map(|s| format!("{s};")).collect();
+            out.push(statements.grants.iter().map(|s| format!("{s};")).collect::<Vec<_>>().join("\n"));
+            out.push(format!("SELECT * FROM {} LIMIT 10;", statements.table));
+            out.join("\n\n")
+        }
+        Err(_) => String::new(),
+    }
 }
 
 /// The published versions of `id`, oldest first, each classified against the one before.

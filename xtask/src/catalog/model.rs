@@ -34,6 +34,10 @@ pub struct Entry {
     pub validations: Vec<Run>,
     /// Synthetic example records, pretty JSON, personal data masked by class.
     pub examples: Vec<String>,
+    /// The Spark SQL that reads it: the database, the external table over its lakehouse folder and
+    /// the grants (`cargo xtask sql --dialect spark`, without the check query); empty when the
+    /// contract has no SQL form.
+    pub spark_sql: String,
 }
 
 /// A version published in `contracts/`.

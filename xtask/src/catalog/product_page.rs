@@ -242,4 +242,16 @@ fn how_to_read(entry: &Entry) -> Element {
             entry.contract.domain,
             entry.contract.name
         ))))
+        .children((!entry.spark_sql.is_empty()).then(|| {
+            [
+                el("dt").text("SQL (Apache Spark)"),
+                el("dd").child(
+                    el("details")
+                        .child(el("summary").text(format!(
+                            "An external Hive table over the product's Avro files, and its grants; `cargo xtask sql {id} --dialect spark` also prints the query that checks its quality rules (trino and postgres too)"
+                        )))
+                        .child(el("pre").attr("class", "sql").child(el("code").text(entry.spark_sql.clone()))),
+                ),
+            ]
+        }).into_iter().flatten())
 }

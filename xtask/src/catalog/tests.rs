@@ -32,6 +32,11 @@ fn entry(domain: &str, name: &str, inputs: &[&str]) -> Entry {
         lakehouse: None,
         validations: Vec::new(),
         examples: Vec::new(),
+        // About the size of a real product's DDL, so that the 10,000-product measurement carries it.
+        spark_sql: format!(
+            "CREATE EXTERNAL TABLE IF NOT EXISTS `{domain}`.`{name}`\nSTORED AS AVRO\n{}",
+            "-- ".repeat(500)
+        ),
     }
 }
 
