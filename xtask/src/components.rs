@@ -72,6 +72,12 @@ const COMPONENTS: &[Component] = &[
         install: Install::Python(&["pyspark"]),
     },
     Component {
+        name: "promtool (Debian's prometheus)",
+        used_for: "checks the exported alerting rules and the metrics files",
+        probe: &["promtool", "--version"],
+        install: Install::Debian(&["prometheus"]),
+    },
+    Component {
         name: "DataHub's Python models (acryl-datahub)",
         used_for: "parse the DataHub export as DataHub's file source does",
         probe: &["python3", "-c", "import datahub.emitter.mcp, datahub.ingestion.source.file"],

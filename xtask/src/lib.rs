@@ -186,6 +186,12 @@ enum Command {
         /// The Spark master (`local[*]`, `spark://host:7077`) for `--engine spark`.
         #[arg(long, value_name = "URL", default_value = "local[*]")]
         master: String,
+        /// Write each product's Prometheus metrics file here (default: `mesh.toml`'s `[alerts] metrics-dir`).
+        #[arg(long, value_name = "DIR")]
+        metrics_dir: Option<PathBuf>,
+        /// Do not send breaches to the webhooks `mesh.toml` routes them to.
+        #[arg(long)]
+        no_alerts: bool,
     },
     /// Print a product's contract as SQL: the table over its lakehouse folder, the grant of its read
     /// access, and the query that counts every quality rule's checked and failing records.
@@ -378,8 +384,20 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
             sql::run(&product, dialect, &lakehouse, location.as_deref(), out)
         }
-        Command::Validate { products, lakehouse, files, at, format, unique_memory, engine, master } => {
-            let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
+        Command::Validate {
+            products,
+            lakehouse,
+            files,
+            at,
+            format,
+            unique_memory,
+            engine,
+            master,
+            metrics_dir,
+            no_alerts,
+        } => {
+            let root = workspace_root();
+            let lakehouse = lakehouse.unwrap_or_else(|| root.join("lakehouse"));
             let request = validate::Request {
                 products: &products,
                 lakehouse: &lakehouse,
@@ -389,6 +407,9 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
                 unique_memory_kib: unique_memory,
                 engine,
                 master: &master,
+                metrics_dir: metrics_dir.as_deref(),
+                send_alerts: !no_alerts,
+                root: &root,
             };
             return validate::run(&request, out).map(ExitCode::from);
         }

@@ -187,3 +187,33 @@ fn an_unknown_format_is_refused_with_the_known_ones() {
     assert!(stderr.contains("invalid value 'openmetadata'") && stderr.contains("contract, odcs, datahub"), "{stderr}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing is written");
 }
+
+#[test]
+fn the_prometheus_rules_pass_promtool() {
+    let out = tempfile::tempdir().unwrap();
+    export("prometheus-rules", out.path());
+    let file = out.path().join("prometheus/mesh-rules.yml");
+    let checked = Command::new("promtool")
+        .args(["check", "rules", file.to_str().unwrap()])
+        .output()
+        .expect("promtool is missing: `cargo xtask test` installs Debian's prometheus");
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert!(checked.status.success(), "{stdout}{}", String::from_utf8_lossy(&checked.stderr));
+    // Per product: a rule for each promise it makes, and one for unreadable data.
+    let expected: usize = contracts()
+        .iter()
+        .map(|c| {
+            usize::from(c.sla.quality_score.is_some())
+                + usize::from(c.sla.freshness.is_some())
+                + usize::from(c.quality.iter().any(|r| {
+                    matches!(r.rule.as_str(), "unique" | "unique_combination" | "max_null_share" | "row_count")
+                }))
+                + 1
+        })
+        .sum();
+    assert!(stdout.contains(&format!("SUCCESS: {expected} rules found")), "{stdout}");
+    // A broken rules file fails: the check is live.
+    std::fs::write(&file, "groups:\n- name: x\n  rules:\n  - alert: A\n    expr: 'rate(('\n").unwrap();
+    let broken = Command::new("promtool").args(["check", "rules", file.to_str().unwrap()]).output().unwrap();
+    assert!(!broken.status.success());
+}

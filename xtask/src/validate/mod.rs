@@ -11,6 +11,8 @@ use mesh_pipeline::lakehouse::Lakehouse;
 use mesh_quality::report::{ProductReport, ReadError};
 use mesh_quality::{format, history::History, Options, Target};
 
+use mesh_alerts::config::AlertsConfig;
+
 use crate::output::{Failure, Output};
 
 mod spark;
@@ -55,6 +57,12 @@ pub struct Request<'a> {
     pub engine: Engine,
     /// The Spark master URL (`--engine spark`).
     pub master: &'a str,
+    /// Where each product's Prometheus metrics file goes (default: `mesh.toml`'s `metrics-dir`).
+    pub metrics_dir: Option<&'a Path>,
+    /// Whether breaches are sent to the webhooks `mesh.toml` routes them to.
+    pub send_alerts: bool,
+    /// The workspace root (its `mesh.toml`).
+    pub root: &'a Path,
 }
 
 /// Validates, prints the reports, records history; the exit code: 0 every SLA holds, 1 a breach,
@@ -110,6 +118,8 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
             history.record(report, &now).map_err(Failure::from)?;
         }
     }
+    // After the history: a failing delivery never loses a result.
+    deliver_alerts(request, &reports)?;
     let text = match request.format {
         ValidateFormat::Text => format::text(&reports),
         ValidateFormat::Json => format::json(&reports),
@@ -118,6 +128,42 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
     };
     out.print(&text)?;
     Ok(reports.iter().map(ProductReport::exit_code).max().unwrap_or(0))
+}
+
+/// Sends the breaches to their domains' webhooks and writes the metrics files, reporting on stderr.
+///
+/// # Errors
+/// `mesh.toml`'s alerts tables are invalid (before anything is sent).
+fn deliver_alerts(request: &Request<'_>, reports: &[ProductReport]) -> Result<(), Failure> {
+    let file = request.root.join("mesh.toml");
+    let config = match std::fs::read_to_string(&file) {
+        Ok(text) => AlertsConfig::parse(&text, &file.display().to_string()).map_err(Failure::from)?,
+        Err(_) => AlertsConfig::default(),
+    };
+    let metrics_dir = request
+        .metrics_dir
+        .map(Path::to_path_buf)
+        .or_else(|| config.metrics_dir.as_ref().map(|dir| request.root.join(dir)));
+    let validated: Vec<(&ProductDescriptor, &ProductReport)> =
+        reports.iter().filter_map(|r| descriptor(&r.product).ok().map(|d| (d, r))).collect();
+    let config = if request.send_alerts { config } else { config.without_webhooks() };
+    let delivery = mesh_alerts::deliver(
+        &validated,
+        &config,
+        metrics_dir.as_deref(),
+        &|name| std::env::var(name).ok(),
+        Instant::now(),
+    );
+    if delivery.sent > 0 {
+        errln!("  Alerts: {} sent", delivery.sent);
+    }
+    for failure in &delivery.failures {
+        errln!("warning: {failure}; the validation's result is kept in the history");
+    }
+    if let Some(dir) = &metrics_dir {
+        errln!("  Metrics: {} file(s) in {}", delivery.metrics_files.len(), dir.display());
+    }
+    Ok(())
 }
 
 fn scan_of(product: &ProductDescriptor) -> Option<&'static QualityRegistration> {

@@ -77,6 +77,10 @@ struct RawConfig {
     domains: BTreeMap<Spanned<String>, RawDomain>,
     #[serde(default)]
     waivers: Vec<Spanned<RawWaiver>>,
+    /// Alert routing: read by `mesh-alerts`, not a governance setting.
+    #[serde(default)]
+    #[allow(dead_code)]
+    alerts: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +88,10 @@ struct RawConfig {
 struct RawDomain {
     #[serde(default)]
     policies: BTreeMap<String, Spanned<String>>,
+    /// The domain's alert routing: read by `mesh-alerts`.
+    #[serde(default)]
+    #[allow(dead_code)]
+    alerts: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -312,6 +320,16 @@ mod tests {
 
     fn codes(config: &MeshConfig) -> Vec<(Code, u32)> {
         config.problems.iter().map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line))).collect()
+    }
+
+    #[test]
+    fn alert_tables_are_no_governance_problem() {
+        let config = MeshConfig::parse(
+            "[alerts]\nwebhook-env = \"HOOK\"\n\n[domains.sales.alerts]\nretries = 1\n\n[domains.sales.policies]\nlayer-names = \"error\"\n",
+            "mesh.toml",
+        );
+        assert_eq!(codes(&config), []);
+        assert_eq!(config.level(Policy::LayerNames, "sales"), Level::Error);
     }
 
     #[test]
