@@ -11,7 +11,7 @@ use crate::types::{Currency, LineItem};
 /// and discount. The example of a data product contract in the docs.
 #[data_product(
     domain = "sales",
-    version = "2.3.0",
+    version = "2.4.0",
     event_time = "ordered_at",
     owner = "sales-data-team@company.com",
     layer = "gold",
@@ -21,14 +21,14 @@ use crate::types::{Currency, LineItem};
     access(read = "SELECT on sales.orders", authentication = "OAuth2"),
     visibility = "public",
     inputs(SalesCleaned),
-    quality(row_count(min = 1))
+    quality(row_count(min = 1), unique_combination("customer_id", "ordered_at"))
 )]
 pub struct SalesAnalytics {
     /// Unique order identifier.
     #[quality(unique)]
     pub order_id: Uuid,
     /// The customer who placed the order.
-    #[quality(not_empty, pattern = "C[0-9]{6}")]
+    #[quality(not_empty, pattern = "C[0-9]{6}", length(max = 16))]
     pub customer_id: String,
     /// The customer's email, for consented follow-up only.
     #[quality(pattern = "[^@\\s]+@[^@\\s]+\\.[a-z]+")]
@@ -45,7 +45,7 @@ pub struct SalesAnalytics {
     #[quality(not_empty)]
     pub line_items: Vec<LineItem>,
     /// Sales channel (web, app, store), when known.
-    #[quality(max_null_share = "20%")]
+    #[quality(max_null_share = "20%", accepted_values("web", "app", "store"))]
     pub channel: Option<String>,
     /// Discount granted, in `currency`, when any.
     #[quality(range(min = 0))]
