@@ -12,3 +12,5 @@ use sales as _;
 pub fn yaml_to_json(yaml: &str) -> serde_json::Value {
     serde_saphyr::from_str(yaml).expect("valid YAML")
 }
+
+pub mod spark;

@@ -9,20 +9,20 @@
 mod quality_kinds;
 
 use std::fs::File;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Output};
 
 use mesh_core::codec::{Compression, ContainerWriter};
 use mesh_core::{Date, Decimal, TimestampMillis};
+use mesh_tests::spark::SparkCluster;
 use quality_kinds::EveryRule;
 use serde_json::Value;
 
 const KINDS: &str = env!("CARGO_BIN_EXE_fixture_quality_kinds");
 const EXAMPLE: &str = env!("CARGO_BIN_EXE_fixture_example");
-/// Freshness is measured here: ten minutes after the newest record below.
-const AT: &str = "2026-11-01T12:10:00Z";
+/// Freshness is measured here: two hours after the newest record below, so the product is stale
+/// (its SLA promises one hour).
+const AT: &str = "2026-11-01T14:00:00Z";
 
 fn run(binary: &str, args: &[&str]) -> Output {
     Command::new(binary).args(args).output().unwrap_or_else(|e| panic!("cannot run {binary}: {e}"))
@@ -142,6 +142,9 @@ fn every_rule_kind_counts_the_same_on_spark_local_as_embedded() {
     let (spark_code, spark) = validate(KINDS, &["--files", file, "--engine", "spark", "--master", "local[2]"]);
     assert_same(&embedded, &spark, "edge cases, local[2]");
     assert_eq!(spark_code, code);
+    let stale = spark["products"][0]["breaches"].as_array().unwrap().iter().find(|b| b["what"] == "sla.freshness");
+    let message = stale.expect("a freshness breach")["message"].as_str().unwrap();
+    assert!(message.contains("is 2h old") && message.contains("SLA's freshness of 1 hour"), "{message}");
 }
 
 #[test]
@@ -168,96 +171,6 @@ fn the_example_mesh_counts_the_same_on_spark_as_embedded() {
     assert_eq!(left, Vec::<String>::new(), "staging folders left behind");
 }
 
-/// A Spark standalone master and worker on loopback, stopped when dropped.
-struct Cluster {
-    processes: Vec<Child>,
-    master_url: String,
-    _logs: tempfile::TempDir,
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        for process in &mut self.processes {
-            let _ = process.kill();
-            let _ = process.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn spark_home() -> PathBuf {
-    let output = run("python3", &["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"]);
-    assert!(output.status.success(), "pyspark is missing: `cargo xtask test` installs it");
-    PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
-}
-
-/// Starts `spark-class <class> <args>` logging to `log`; waits until the log holds `ready`.
-fn start(home: &Path, log: &Path, class: &str, args: &[&str], ready: &str) -> Child {
-    let mut child = Command::new(home.join("bin/spark-class"))
-        .arg(class)
-        .args(args)
-        .env("SPARK_HOME", home)
-        .env("SPARK_LOCAL_IP", "127.0.0.1")
-        .stdout(Stdio::null())
-        .stderr(File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if std::fs::read_to_string(log).unwrap_or_default().contains(ready) {
-            return child;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("{class} exited with {status}: {}", std::fs::read_to_string(log).unwrap_or_default());
-        }
-        assert!(Instant::now() < deadline, "{class} not ready in 120 s: {}", std::fs::read_to_string(log).unwrap());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-fn cluster() -> Cluster {
-    let home = spark_home();
-    let logs = tempfile::tempdir().unwrap();
-    let log_dir = logs.path().to_path_buf();
-    let port = free_port().to_string();
-    let master_url = format!("spark://127.0.0.1:{port}");
-    // The guard exists before the first process, so a worker that fails to start still stops the master.
-    let mut cluster = Cluster { processes: Vec::new(), master_url: master_url.clone(), _logs: logs };
-    let master_ui = free_port().to_string();
-    cluster.processes.push(start(
-        &home,
-        &log_dir.join("master.log"),
-        "org.apache.spark.deploy.master.Master",
-        &["--host", "127.0.0.1", "--port", &port, "--webui-port", &master_ui],
-        "I have been elected leader",
-    ));
-    let worker_ui = free_port().to_string();
-    let work_dir = log_dir.join("work");
-    cluster.processes.push(start(
-        &home,
-        &log_dir.join("worker.log"),
-        "org.apache.spark.deploy.worker.Worker",
-        &[
-            "--host",
-            "127.0.0.1",
-            "--webui-port",
-            &worker_ui,
-            "--cores",
-            "2",
-            "--memory",
-            "2g",
-            "--work-dir",
-            work_dir.to_str().unwrap(),
-            &master_url,
-        ],
-        "Successfully registered with master",
-    ));
-    cluster
-}
-
 #[test]
 fn every_rule_kind_counts_the_same_on_a_standalone_cluster() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,7 +178,8 @@ fn every_rule_kind_counts_the_same_on_a_standalone_cluster() {
     write_edge_cases(&file);
     let file = file.to_str().unwrap();
     let (_, embedded) = validate(KINDS, &["--files", file]);
-    let cluster = cluster();
+    let logs = tempfile::tempdir().unwrap();
+    let cluster = SparkCluster::start(logs.path());
     let (_, spark) = validate(KINDS, &["--files", file, "--engine", "spark", "--master", &cluster.master_url]);
     assert_same(&embedded, &spark, "edge cases, standalone cluster");
     drop(cluster);
