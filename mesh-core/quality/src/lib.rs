@@ -13,6 +13,7 @@
 pub mod format;
 pub mod history;
 mod key;
+mod key_table;
 pub mod report;
 pub mod rules;
 pub mod sql;
@@ -49,6 +50,8 @@ pub struct Target {
     pub committed_at: Option<String>,
     /// The newest event time the manifest records (microseconds), used when the records hold none.
     pub manifest_newest_event: Option<i64>,
+    /// The records the manifest counts, so that uniqueness sizes its table once instead of growing it.
+    pub expected_records: Option<u64>,
 }
 
 /// The current committed version of `product` in `lakehouse`; `None` when it was never built.
@@ -63,6 +66,7 @@ pub fn lakehouse_target(lakehouse: &Lakehouse, product: &ProductDescriptor) -> R
         version: Some(manifest.version),
         committed_at: Some(manifest.committed_at.clone()),
         manifest_newest_event: manifest.files.iter().filter_map(|f| f.newest_event_micros).max(),
+        expected_records: Some(manifest.records),
     }))
 }
 
@@ -75,13 +79,14 @@ pub fn validate(
 ) -> ProductReport {
     let file_names: Vec<String> = target.files.iter().map(|f| f.display().to_string()).collect();
     let mut report = unmeasured(product, target, options.at);
-    let mut evaluator = match rules::Evaluator::new(product, options.unique_memory, &options.spill_dir) {
-        Ok(evaluator) => evaluator,
-        Err(message) => {
-            report.read_errors.push(ReadError { file: product.id(), block: None, message });
-            return report;
-        }
-    };
+    let mut evaluator =
+        match rules::Evaluator::new(product, options.unique_memory, &options.spill_dir, target.expected_records) {
+            Ok(evaluator) => evaluator,
+            Err(message) => {
+                report.read_errors.push(ReadError { file: product.id(), block: None, message });
+                return report;
+            }
+        };
     let mut newest: Option<i64> = None;
     let mut spill_error = None;
     for (index, path) in target.files.iter().enumerate() {

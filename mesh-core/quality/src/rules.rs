@@ -46,12 +46,17 @@ pub struct Evaluator {
 
 impl Evaluator {
     /// Prepares the rules of `product`; uniqueness holds at most `unique_memory` bytes of keys per rule
-    /// in memory and spills under `spill_dir`.
+    /// in memory and spills under `spill_dir`, and sizes its table for `expected_records` (a hint).
     ///
     /// # Errors
     /// A rule names a field the product does not have, or a pattern does not compile (both mean the
     /// descriptor was not built by the macro, which checks them).
-    pub fn new(product: &ProductDescriptor, unique_memory: usize, spill_dir: &Path) -> Result<Self, String> {
+    pub fn new(
+        product: &ProductDescriptor,
+        unique_memory: usize,
+        spill_dir: &Path,
+        expected_records: Option<u64>,
+    ) -> Result<Self, String> {
         let index = |name: &str| {
             product.fields.iter().position(|f| f.name == name).ok_or_else(|| {
                 format!("{}: a quality rule names field `{name}`, which the product does not have", product.id())
@@ -85,12 +90,12 @@ impl Evaluator {
                 }
                 Check::Unique => State::Unique {
                     fields: field.into_iter().collect(),
-                    counter: Box::new(UniqueCounter::new(unique_memory, spill_dir)),
+                    counter: Box::new(UniqueCounter::new(unique_memory, spill_dir).expecting(expected_records)),
                     skip_nulls: true,
                 },
                 Check::UniqueCombination(names) => State::Unique {
                     fields: names.iter().map(|n| index(n)).collect::<Result<_, _>>()?,
-                    counter: Box::new(UniqueCounter::new(unique_memory, spill_dir)),
+                    counter: Box::new(UniqueCounter::new(unique_memory, spill_dir).expecting(expected_records)),
                     // A combination is compared as a whole, nulls included, as dbt's unique_combination_of_columns does.
                     skip_nulls: false,
                 },

@@ -4,23 +4,22 @@
 //! counted on its own with a map of about 1/64 of the keys; a file still over the budget is split
 //! again with another hash seed. The counts are exact: no sketch, no sampling.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::key_table::{KeyTable, SLOT_BYTES};
+
 /// Spill files per split.
 pub const PARTITIONS: usize = 64;
 /// Splits of one partition at most; past it the partition is counted in memory whatever its size.
 const MAX_DEPTH: u32 = 4;
-/// What one map entry costs beyond its key bytes (hash map slot, vector, counts), roughly.
-const ENTRY_OVERHEAD: usize = 96;
 /// Example locations kept per duplicated value and per rule.
 pub const EXAMPLES: usize = 5;
 
 /// Where a record is: file (index into the validated files), block and record in the block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
     /// Index of the file in the run's file list.
     pub file: u32,
@@ -28,24 +27,6 @@ pub struct Location {
     pub block: u64,
     /// 0-based record in the block.
     pub record: u64,
-}
-
-#[derive(Default)]
-struct Entry {
-    count: u64,
-    /// The earliest locations, at most [`EXAMPLES`].
-    locations: Vec<Location>,
-}
-
-impl Entry {
-    fn absorb(&mut self, count: u64, locations: impl IntoIterator<Item = Location>) {
-        self.count += count;
-        self.locations.extend(locations);
-        if self.locations.len() > EXAMPLES {
-            self.locations.sort_unstable();
-            self.locations.truncate(EXAMPLES);
-        }
-    }
 }
 
 /// The result of counting.
@@ -66,7 +47,7 @@ pub struct Uniqueness {
 /// Counts keys exactly within a memory budget.
 pub struct UniqueCounter {
     budget: usize,
-    map: HashMap<Vec<u8>, Entry>,
+    keys: KeyTable,
     used: usize,
     checked: u64,
     spill: Option<Spill>,
@@ -81,7 +62,18 @@ struct Spill {
 impl UniqueCounter {
     /// A counter holding at most about `budget` bytes of keys in memory, spilling under `spill_dir`.
     pub fn new(budget: usize, spill_dir: &Path) -> Self {
-        Self { budget, map: HashMap::new(), used: 0, checked: 0, spill: None, spill_dir: spill_dir.to_path_buf() }
+        Self { budget, keys: KeyTable::new(), used: 0, checked: 0, spill: None, spill_dir: spill_dir.to_path_buf() }
+    }
+
+    /// Sizes the table for `records` keys at most (capped by the budget), so that it does not grow
+    /// and rehash as the keys arrive; `None` keeps the default.
+    pub fn expecting(mut self, records: Option<u64>) -> Self {
+        if let Some(records) = records {
+            // Keys of at least 16 bytes each: the budget holds no more than this many.
+            let fit = self.budget / (SLOT_BYTES + 16);
+            self.keys = KeyTable::with_capacity((records as usize).min(fit));
+        }
+        self
     }
 
     /// Counts one occurrence of `key` at `location`.
@@ -93,12 +85,8 @@ impl UniqueCounter {
         if let Some(spill) = &mut self.spill {
             return write_entry(&mut spill.files[partition(key, 0)], key, 1, &[location]);
         }
-        match self.map.get_mut(key) {
-            Some(entry) => entry.absorb(1, [location]),
-            None => {
-                self.used += key.len() + ENTRY_OVERHEAD;
-                self.map.insert(key.to_vec(), Entry { count: 1, locations: vec![location] });
-            }
+        if self.keys.add(key, 1, &[location]) {
+            self.used += key.len() + SLOT_BYTES;
         }
         if self.used > self.budget {
             self.start_spilling()?;
@@ -110,9 +98,13 @@ impl UniqueCounter {
         let dir = tempfile::Builder::new().prefix(".unique-").tempdir_in(&self.spill_dir)?;
         let files = create_partitions(dir.path())?;
         let mut spill = Spill { dir, files };
-        for (key, entry) in self.map.drain() {
-            write_entry(&mut spill.files[partition(&key, 0)], &key, entry.count, &entry.locations)?;
-        }
+        let mut written = Ok(());
+        self.keys.drain(|key, count, locations| {
+            if written.is_ok() {
+                written = write_entry(&mut spill.files[partition(key, 0)], key, count, locations);
+            }
+        });
+        written?;
         self.used = 0;
         self.spill = Some(spill);
         Ok(())
@@ -125,7 +117,7 @@ impl UniqueCounter {
     pub fn finish(mut self) -> io::Result<Uniqueness> {
         let mut out = Uniqueness { checked: self.checked, ..Uniqueness::default() };
         match self.spill.take() {
-            None => collect(std::mem::take(&mut self.map), &mut out),
+            None => collect(&mut self.keys, &mut out),
             Some(spill) => {
                 out.spilled = true;
                 let paths = close_partitions(spill.dir.path(), spill.files)?;
@@ -141,18 +133,18 @@ impl UniqueCounter {
     }
 }
 
-fn collect(map: HashMap<Vec<u8>, Entry>, out: &mut Uniqueness) {
-    for (key, entry) in map {
-        if entry.count > 1 {
-            out.failing += entry.count;
+fn collect(keys: &mut KeyTable, out: &mut Uniqueness) {
+    keys.drain(|key, count, locations| {
+        if count > 1 {
+            out.failing += count;
             out.duplicated_values += 1;
-            out.examples.extend(entry.locations.into_iter().map(|l| (l, key.clone())));
+            out.examples.extend(locations.iter().map(|l| (*l, key.to_vec())));
             if out.examples.len() > 8 * EXAMPLES {
                 out.examples.sort_unstable();
                 out.examples.truncate(EXAMPLES);
             }
         }
-    }
+    });
 }
 
 /// Counts one partition file, splitting it again with the next seed while it exceeds the budget.
@@ -171,13 +163,13 @@ fn count_partition(path: &Path, depth: u32, budget: usize, out: &mut Uniqueness)
         }
         return std::fs::remove_dir(&dir);
     }
-    let mut map: HashMap<Vec<u8>, Entry> = HashMap::new();
+    let mut keys = KeyTable::new();
     read_entries(path, |key, count, locations| {
-        map.entry(key.to_vec()).or_default().absorb(count, locations.iter().copied());
+        keys.add(key, count, locations);
         Ok(())
     })?;
     std::fs::remove_file(path)?;
-    collect(map, out);
+    collect(&mut keys, out);
     Ok(())
 }
 
