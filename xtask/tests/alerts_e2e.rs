@@ -201,6 +201,19 @@ fn a_webhook_that_is_down_is_reported_and_the_result_kept() {
     let runs: i64 = db.query_row("SELECT COUNT(*) FROM validation_runs", [], |row| row.get(0)).unwrap();
     assert_eq!(runs as usize, report["products"].as_array().unwrap().len(), "every result is in the history");
 
+    // A mistake in the alerts tables stops the validation before any work, naming the key.
+    let validated_at = |db: &rusqlite::Connection| -> String {
+        db.query_row("SELECT MAX(validated_at) FROM validation_runs", [], |row| row.get(0)).unwrap()
+    };
+    let before = validated_at(&db);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(root.path().join("mesh.toml"), "[alerts]\nwebhok = \"http://127.0.0.1:1/\"\n").unwrap();
+    let refused = xtask(root.path(), &["validate", "--lakehouse", lake.to_str().unwrap(), "--at", AT]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(refused.stdout.is_empty() && stderr.contains("mesh.toml") && stderr.contains("webhok"), "{stderr}");
+    assert_eq!(validated_at(&db), before, "nothing validated, nothing recorded");
+    std::fs::remove_file(root.path().join("mesh.toml")).unwrap();
+
     // `--no-alerts` sends nothing and says nothing about webhooks.
     let (output, _) = validate(root.path(), &lake, &["--no-alerts"]);
     assert!(!String::from_utf8_lossy(&output.stderr).contains("webhook"));

@@ -48,16 +48,20 @@ pub fn deliver(
     let mut delivery = Delivery::default();
     for (product, report) in validated {
         let route = config.route(&product.domain, env);
-        for alert in alert::alerts(product, report) {
-            let Some(url) = &route.webhook else {
-                delivery.unrouted += 1;
-                continue;
-            };
-            let body = serde_json::to_string(&alert).unwrap_or_default();
-            match webhook::post(url, &route, &body) {
-                Ok(_) => delivery.sent += 1,
-                Err(e) => delivery.failures.push(format!("{} `{}`: {e}", alert.product, alert.breach)),
+        let alerts = alert::alerts(product, report);
+        match &route.webhook {
+            None => delivery.unrouted += alerts.len(),
+            Some(url) if !alerts.is_empty() => {
+                let agent = webhook::agent(&route);
+                for alert in alerts {
+                    let body = serde_json::to_string(&alert).unwrap_or_default();
+                    match webhook::post(&agent, url, &route, &body) {
+                        Ok(_) => delivery.sent += 1,
+                        Err(e) => delivery.failures.push(format!("{} `{}`: {e}", alert.product, alert.breach)),
+                    }
+                }
             }
+            Some(_) => {}
         }
         if let Some(dir) = metrics_dir {
             let file = metrics::file_of(dir, product);

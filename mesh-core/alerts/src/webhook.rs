@@ -6,14 +6,17 @@ use std::time::Duration;
 
 use crate::config::Route;
 
-/// Posts `body` (JSON) to the route's webhook; the attempts it took.
+/// The HTTP client of a route (its timeout per attempt), built once for all its alerts.
+pub fn agent(route: &Route) -> ureq::Agent {
+    ureq::Agent::config_builder().timeout_global(Some(route.timeout)).http_status_as_error(true).build().into()
+}
+
+/// Posts `body` (JSON) to `url` with `agent`, retrying as the route says; the attempts it took.
 ///
 /// # Errors
 /// Every attempt failed (timeout, connection refused, a status other than 2xx): the last reason,
 /// with the endpoint's scheme and host only, since webhook URLs carry their secret in the path.
-pub fn post(url: &str, route: &Route, body: &str) -> Result<u32, String> {
-    let agent: ureq::Agent =
-        ureq::Agent::config_builder().timeout_global(Some(route.timeout)).http_status_as_error(true).build().into();
+pub fn post(agent: &ureq::Agent, url: &str, route: &Route, body: &str) -> Result<u32, String> {
     let mut last = String::new();
     for attempt in 0..=route.retries {
         if attempt > 0 {

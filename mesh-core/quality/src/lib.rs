@@ -77,16 +77,13 @@ pub fn validate(
     target: &Target,
     options: &Options,
 ) -> ProductReport {
-    let file_names: Vec<String> = target.files.iter().map(|f| f.display().to_string()).collect();
-    let mut report = unmeasured(product, target, options.at);
     let mut evaluator =
         match rules::Evaluator::new(product, options.unique_memory, &options.spill_dir, target.expected_records) {
             Ok(evaluator) => evaluator,
-            Err(message) => {
-                report.read_errors.push(ReadError { file: product.id(), block: None, message });
-                return report;
-            }
+            Err(message) => return unreadable(product, target, options.at, message),
         };
+    let mut report = unmeasured(product, target, options.at);
+    let file_names = report.files.clone();
     let mut newest: Option<i64> = None;
     let mut spill_error = None;
     for (index, path) in target.files.iter().enumerate() {
@@ -160,6 +157,13 @@ pub fn unmeasured(product: &ProductDescriptor, target: &Target, at: Instant) -> 
         read_errors: Vec::new(),
         spilled: false,
     }
+}
+
+/// The report of `product` whose data could not be read at all, saying why (exit code 2).
+pub fn unreadable(product: &ProductDescriptor, target: &Target, at: Instant, message: String) -> ProductReport {
+    let mut report = unmeasured(product, target, at);
+    report.read_errors.push(ReadError { file: product.id(), block: None, message });
+    report
 }
 
 /// Compares the measurements with the SLA and the data-wide rules, recording each breach.

@@ -8,7 +8,7 @@ use mesh_avro::codec::SchemaReader;
 use mesh_core::model::{Instant, ProductDescriptor};
 use mesh_core::{registered_products, registered_quality_scans, QualityRegistration};
 use mesh_pipeline::lakehouse::Lakehouse;
-use mesh_quality::report::{ProductReport, ReadError};
+use mesh_quality::report::ProductReport;
 use mesh_quality::{format, history::History, Options, Target};
 
 use mesh_alerts::config::AlertsConfig;
@@ -75,6 +75,8 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
     let from_files = !request.files.is_empty();
     let spill_dir = if from_files { std::env::temp_dir() } else { request.lakehouse.to_path_buf() };
     let options = Options { at, unique_memory: request.unique_memory_kib.max(1) << 10, spill_dir };
+    // Before any work: a mistake in `mesh.toml` must not cost a validation.
+    let alerts = alerts_config(request)?;
     let targets = if from_files { file_targets(request)? } else { lakehouse_targets(request)? };
     let mut reports = Vec::new();
     match request.engine {
@@ -119,7 +121,7 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
         }
     }
     // After the history: a failing delivery never loses a result.
-    deliver_alerts(request, &reports)?;
+    deliver_alerts(request, alerts, &reports);
     let text = match request.format {
         ValidateFormat::Text => format::text(&reports),
         ValidateFormat::Json => format::json(&reports),
@@ -130,16 +132,21 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
     Ok(reports.iter().map(ProductReport::exit_code).max().unwrap_or(0))
 }
 
-/// Sends the breaches to their domains' webhooks and writes the metrics files, reporting on stderr.
+/// The alert routing of the workspace's `mesh.toml` (none without the file).
 ///
 /// # Errors
-/// `mesh.toml`'s alerts tables are invalid (before anything is sent).
-fn deliver_alerts(request: &Request<'_>, reports: &[ProductReport]) -> Result<(), Failure> {
+/// Its alerts tables are invalid.
+fn alerts_config(request: &Request<'_>) -> Result<AlertsConfig, Failure> {
     let file = request.root.join("mesh.toml");
-    let config = match std::fs::read_to_string(&file) {
-        Ok(text) => AlertsConfig::parse(&text, &file.display().to_string()).map_err(Failure::from)?,
-        Err(_) => AlertsConfig::default(),
-    };
+    match std::fs::read_to_string(&file) {
+        Ok(text) => AlertsConfig::parse(&text, &file.display().to_string()).map_err(Failure::from),
+        Err(_) => Ok(AlertsConfig::default()),
+    }
+}
+
+/// Sends the breaches to their domains' webhooks and writes the metrics files, reporting on stderr;
+/// a failing delivery is a warning.
+fn deliver_alerts(request: &Request<'_>, config: AlertsConfig, reports: &[ProductReport]) {
     let metrics_dir = request
         .metrics_dir
         .map(Path::to_path_buf)
@@ -163,7 +170,6 @@ fn deliver_alerts(request: &Request<'_>, reports: &[ProductReport]) -> Result<()
     if let Some(dir) = &metrics_dir {
         errln!("  Metrics: {} file(s) in {}", delivery.metrics_files.len(), dir.display());
     }
-    Ok(())
 }
 
 fn scan_of(product: &ProductDescriptor) -> Option<&'static QualityRegistration> {
@@ -172,9 +178,7 @@ fn scan_of(product: &ProductDescriptor) -> Option<&'static QualityRegistration> 
 }
 
 fn unreadable(product: &ProductDescriptor, options: &Options, message: String) -> ProductReport {
-    let mut report = mesh_quality::unmeasured(product, &Target::default(), options.at);
-    report.read_errors.push(ReadError { file: product.id(), block: None, message });
-    report
+    mesh_quality::unreadable(product, &Target::default(), options.at, message)
 }
 
 type Targets = Vec<(&'static ProductDescriptor, Result<Target, String>)>;

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use mesh_core::model::{Instant, ProductDescriptor};
 use mesh_core::registered_products;
-use mesh_quality::report::{ProductReport, ReadError};
+use mesh_quality::report::ProductReport;
 use mesh_quality::sql::{self, score::score, Dialect};
 use mesh_quality::Target;
 use serde_json::{json, Value};
@@ -50,18 +50,16 @@ pub fn validate(
     let root = scratch.join(format!(".spark-validate-{}", std::process::id()));
     std::fs::create_dir_all(&root).map_err(|e| format!("cannot create the staging folder {}: {e}", root.display()))?;
     let staging = Staging(root.canonicalize().unwrap_or(root));
-    let mut requests = Vec::new();
-    let mut failed: Vec<(usize, String)> = Vec::new();
-    for (index, (product, target)) in jobs.iter().enumerate() {
-        match stage(product, target, &staging.0) {
-            Ok(statements) => requests.push(json!({
-                "product": product.id(),
-                "ddl": statements.ddl,
-                "query": statements.check_query,
-            })),
-            Err(message) => failed.push((index, message)),
-        }
-    }
+    let staged: Vec<Result<sql::Statements, String>> =
+        jobs.iter().map(|(product, target)| stage(product, target, &staging.0)).collect();
+    let requests: Vec<Value> = jobs
+        .iter()
+        .zip(&staged)
+        .filter_map(|((product, _), statements)| {
+            let statements = statements.as_ref().ok()?;
+            Some(json!({ "product": product.id(), "ddl": statements.ddl, "query": statements.check_query }))
+        })
+        .collect();
     let request = json!({
         "master": master,
         "warehouse": staging.0.join("warehouse").display().to_string(),
@@ -76,27 +74,24 @@ pub fn validate(
 
     let mut timings = Timings { startup_seconds: None, products: Vec::new() };
     let mut reports = Vec::new();
-    for (index, (product, target)) in jobs.iter().enumerate() {
+    for ((product, target), statements) in jobs.iter().zip(staged) {
         let id = product.id();
-        let unreadable = |message: String| {
-            let mut report = mesh_quality::unmeasured(product, target, at);
-            report.read_errors.push(ReadError { file: id.clone(), block: None, message });
-            report
-        };
-        if let Some((_, message)) = failed.iter().find(|(i, _)| *i == index) {
-            reports.push(unreadable(message.clone()));
+        let unreadable = |message: String| mesh_quality::unreadable(product, target, at, message);
+        if let Err(message) = statements {
+            reports.push(unreadable(message));
             continue;
         }
         let line = lines.iter().find(|l| l["product"] == id.as_str());
-        let report = match line {
-            Some(line) if line["row"].is_object() => {
+        let report = match line.map(|l| (l, l["row"].as_object())) {
+            Some((line, Some(row))) => {
                 if let Some(seconds) = line["seconds"].as_f64() {
                     timings.products.push((id.clone(), seconds));
                 }
-                score(product, line["row"].as_object().unwrap_or(&Default::default()), target, at)
-                    .unwrap_or_else(unreadable)
+                score(product, row, target, at).unwrap_or_else(unreadable)
             }
-            Some(line) => unreadable(format!("Spark: {}", line["error"].as_str().unwrap_or("the query failed"))),
+            Some((line, None)) => {
+                unreadable(format!("Spark: {}", line["error"].as_str().unwrap_or("the query failed")))
+            }
             None => unreadable("Spark returned no result for the product".into()),
         };
         reports.push(report);
