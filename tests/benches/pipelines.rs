@@ -15,15 +15,19 @@ use std::time::Instant;
 
 use mesh_analysis::lineage::Lineage;
 use mesh_core::codec::{Compression, ContainerReader, ContainerRecord, ContainerWriter};
-use mesh_core::{registered_codecs, registered_products, DataProduct};
+use mesh_core::model::ProductDescriptor;
+use mesh_core::{registered_products, DataProduct};
 use mesh_pipeline::lakehouse::Lakehouse;
 use serde_json::Value;
 
 use customer::gold::Customer360;
+use marketing::bronze::MarketingRaw;
 use marketing::gold::MarketingAnalytics;
 use marketing::silver::MarketingCleaned;
+use product::bronze::UsageRaw;
 use product::gold::UsageAnalytics;
 use product::silver::UsageCleaned;
+use sales::bronze::SalesRaw;
 use sales::gold::SalesAnalytics;
 use sales::silver::SalesCleaned;
 
@@ -72,30 +76,30 @@ fn build_each(landing: &Path, lake: &Path, order: &[String]) -> BTreeMap<String,
     measured
 }
 
-/// Seconds for a typed read of every input file of `P` plus a typed write of `P`'s records
-/// (loaded first, so that only the write is timed).
-fn typed_baseline<P: ContainerRecord + DataProduct>(lake: &Path) -> f64 {
+/// The committed data files of product `descriptor`.
+fn committed_files(lakehouse: &Lakehouse, descriptor: &ProductDescriptor) -> Vec<PathBuf> {
+    let manifest = lakehouse.current(descriptor).unwrap().unwrap();
+    let dir = lakehouse.product_dir(descriptor);
+    manifest.files.iter().map(|f| dir.join(&f.path)).collect()
+}
+
+/// A plain typed read of input `I`: every record decoded and dropped, on one thread.
+fn read_input<I: ContainerRecord + DataProduct>(lakehouse: &Lakehouse) -> u64 {
+    let files = committed_files(lakehouse, I::DESCRIPTOR);
+    files.iter().map(|f| ContainerReader::<I, _>::open(f).unwrap().map(Result::unwrap).count() as u64).sum()
+}
+
+/// Seconds for a plain typed read of every input of `P` (`inputs`) plus a typed write of `P`'s
+/// records (loaded first, so that only the write is timed), all on one thread.
+fn typed_baseline<P: ContainerRecord + DataProduct>(lake: &Path, inputs: &[fn(&Lakehouse) -> u64]) -> f64 {
     let lakehouse = Lakehouse::new(lake);
-    let files = |descriptor| {
-        let manifest = lakehouse.current(descriptor).unwrap().unwrap();
-        let dir = lakehouse.product_dir(descriptor);
-        manifest.files.iter().map(|f| dir.join(&f.path)).collect::<Vec<PathBuf>>()
-    };
-    let outputs: Vec<P> = files(P::DESCRIPTOR)
+    let outputs: Vec<P> = committed_files(&lakehouse, P::DESCRIPTOR)
         .iter()
         .flat_map(|f| ContainerReader::<P, _>::open(f).unwrap().map(Result::unwrap))
         .collect();
     let started = Instant::now();
-    for input in P::DESCRIPTOR.inputs.iter() {
-        let registration = registered_products()
-            .into_iter()
-            .find(|r| r.descriptor.domain == input.domain && r.descriptor.name == input.name)
-            .unwrap();
-        let codec = registered_codecs().find(|c| c.product == registration.descriptor.id()).unwrap();
-        for file in files(registration.descriptor) {
-            (codec.read_file)(&file, &mut |_| Ok(()), None).unwrap();
-        }
-    }
+    let read: u64 = inputs.iter().map(|read| read(&lakehouse)).sum();
+    assert!(read > 0, "{}: no input records", P::PRODUCT_ID);
     let out = tempfile::NamedTempFile::new().unwrap();
     let mut writer =
         ContainerWriter::<P, _>::new(std::io::BufWriter::new(out.reopen().unwrap()), Compression::Deflate).unwrap();
@@ -110,13 +114,17 @@ fn typed_baseline<P: ContainerRecord + DataProduct>(lake: &Path) -> f64 {
 
 fn baseline(id: &str, lake: &Path) -> Option<f64> {
     Some(match id {
-        "sales.sales_cleaned" => typed_baseline::<SalesCleaned>(lake),
-        "sales.sales_analytics" => typed_baseline::<SalesAnalytics>(lake),
-        "marketing.marketing_cleaned" => typed_baseline::<MarketingCleaned>(lake),
-        "marketing.marketing_analytics" => typed_baseline::<MarketingAnalytics>(lake),
-        "product.usage_cleaned" => typed_baseline::<UsageCleaned>(lake),
-        "product.usage_analytics" => typed_baseline::<UsageAnalytics>(lake),
-        "customer.customer_360" => typed_baseline::<Customer360>(lake),
+        "sales.sales_cleaned" => typed_baseline::<SalesCleaned>(lake, &[read_input::<SalesRaw>]),
+        "sales.sales_analytics" => typed_baseline::<SalesAnalytics>(lake, &[read_input::<SalesCleaned>]),
+        "marketing.marketing_cleaned" => typed_baseline::<MarketingCleaned>(lake, &[read_input::<MarketingRaw>]),
+        "marketing.marketing_analytics" => {
+            typed_baseline::<MarketingAnalytics>(lake, &[read_input::<MarketingCleaned>, read_input::<SalesCleaned>])
+        }
+        "product.usage_cleaned" => typed_baseline::<UsageCleaned>(lake, &[read_input::<UsageRaw>]),
+        "product.usage_analytics" => typed_baseline::<UsageAnalytics>(lake, &[read_input::<UsageCleaned>]),
+        "customer.customer_360" => {
+            typed_baseline::<Customer360>(lake, &[read_input::<SalesCleaned>, read_input::<MarketingCleaned>])
+        }
         _ => return None,
     })
 }

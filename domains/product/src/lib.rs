@@ -3,6 +3,7 @@
 //! `bronze.usage_raw` -> `silver.usage_cleaned` -> `gold.usage_analytics`
 
 pub mod bronze;
+mod event_payload;
 pub mod gold;
 pub mod silver;
 pub mod types;

@@ -1,17 +1,14 @@
 //! Cleaned, conformed product usage data.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use std::collections::HashSet;
-
+use crate::bronze::UsageRaw;
+use crate::event_payload::{EventPayload, Scalar};
+use crate::types::Platform;
 use mesh_core::model::Instant;
 use mesh_core::{TimestampMicros, Uuid};
 use mesh_macros::data_product;
 use mesh_pipeline::{Build, Pipeline, PipelineError};
-use serde_json::Value;
-
-use crate::bronze::UsageRaw;
-use crate::types::Platform;
 
 /// Usage events, deduplicated, mapped to features and (where signed in) customers.
 #[data_product(
@@ -59,34 +56,24 @@ impl Platform {
 /// A usage event's content; the error is a reason that quotes nothing of the event.
 fn parse(raw: &UsageRaw) -> Result<UsageCleaned, &'static str> {
     let event_id: Uuid = raw.event_id.parse().map_err(|_| "`event_id` is not a UUID")?;
-    let Ok(Value::Object(mut payload)) = serde_json::from_slice::<Value>(&raw.payload) else {
-        return Err("the payload is not a JSON object");
-    };
-    let platform = match payload.remove("platform") {
-        Some(Value::String(name)) => Platform::from_name(&name).ok_or("`platform` is not web, ios, android or api")?,
+    let payload = EventPayload::parse(&raw.payload)?;
+    let platform = match payload.platform {
+        Some(Scalar::Text(name)) => Platform::from_name(&name).ok_or("`platform` is not web, ios, android or api")?,
         _ => return Err("the payload has no `platform` text"),
     };
-    let occurred_at = match payload.remove("client_ts") {
-        Some(Value::String(text)) => {
+    let occurred_at = match payload.client_ts {
+        Some(Scalar::Text(text)) => {
             Instant::parse_rfc3339(&text).map_err(|_| "`client_ts` is not an RFC 3339 timestamp")?.0
         }
         // Clients that keep no clock: the collector's time is the best there is.
-        None | Some(Value::Null) => raw.received_at.0,
+        None | Some(Scalar::Null) => raw.received_at.0,
         Some(_) => return Err("`client_ts` is not text"),
     };
-    let duration_ms = match payload.remove("duration_ms") {
-        None | Some(Value::Null) => None,
-        Some(value) => {
-            Some(value.as_i64().filter(|ms| *ms >= 0).ok_or("`duration_ms` is not a whole number of milliseconds")?)
-        }
+    let duration_ms = match payload.duration_ms {
+        None | Some(Scalar::Null) => None,
+        Some(Scalar::Int(ms)) if ms >= 0 => Some(ms),
+        Some(_) => return Err("`duration_ms` is not a whole number of milliseconds"),
     };
-    let properties = payload
-        .into_iter()
-        .map(|(key, value)| match value {
-            Value::String(text) => (key, text),
-            other => (key, other.to_string()),
-        })
-        .collect();
     let feature = raw.event_name.split('.').next().unwrap_or_default().trim().to_ascii_lowercase();
     if feature.is_empty() {
         return Err("`event_name` names no feature");
@@ -98,7 +85,7 @@ fn parse(raw: &UsageRaw) -> Result<UsageCleaned, &'static str> {
         platform,
         occurred_at: TimestampMicros(occurred_at),
         duration_ms,
-        properties,
+        properties: payload.properties,
     })
 }
 

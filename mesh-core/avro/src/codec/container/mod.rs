@@ -7,6 +7,7 @@
 mod compression;
 mod error;
 mod header;
+mod read_ahead;
 mod reader;
 mod recovery;
 mod schema_reader;
@@ -15,6 +16,7 @@ mod writer;
 pub use compression::Compression;
 pub use error::{ContainerError, ContainerErrorKind, SkippedBlock};
 pub use header::FileHeader;
+pub use read_ahead::{ReadAhead, ReadAheadItem};
 pub use reader::ContainerReader;
 pub use schema_reader::SchemaReader;
 pub use writer::ContainerWriter;
