@@ -2,13 +2,14 @@
 //! types from their committed versions, and its output, written through its typed writer.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use mesh_core::codec::json::write_datum_json;
-use mesh_core::codec::{ContainerReader, ContainerRecord, ReadAhead, Reader};
+use mesh_core::codec::{ContainerReader, ContainerRecord, Reader};
 use mesh_core::model::{Version, VersionReq};
 use mesh_core::DataProduct;
 
@@ -61,13 +62,12 @@ impl<'a, P: ContainerRecord + DataProduct> Build<'a, P> {
     }
 
     /// Streams every record of input `I`'s current committed version, as `I` (data written with
-    /// an older schema of `I` is resolved to the current one), decoded on a thread of its own a
-    /// batch ahead of the pipeline. Memory: a block and two batches of records.
+    /// an older schema of `I` is resolved to the current one). Memory: one block at a time.
     ///
     /// # Errors
     /// `I` is not a declared input of `P`, has no committed version, or its committed version
     /// was written by a release `P`'s requirement does not accept.
-    pub fn read<I: ContainerRecord + DataProduct + Send>(&self) -> Result<Records<I>, PipelineError> {
+    pub fn read<I: ContainerRecord + DataProduct>(&self) -> Result<Records<I>, PipelineError> {
         let declared = P::DESCRIPTOR
             .inputs
             .iter()
@@ -145,21 +145,21 @@ impl<'a, P: ContainerRecord + DataProduct> Build<'a, P> {
 }
 
 /// The records of one input's committed version, file by file (see [`Build::read`]).
-pub struct Records<I: ContainerRecord + Send> {
+pub struct Records<I: ContainerRecord> {
     // In reverse, so the next file is popped from the end.
     files: Vec<PathBuf>,
-    current: Option<ReadAhead<I>>,
+    current: Option<ContainerReader<I, File>>,
     records_in: Arc<AtomicU64>,
 }
 
-impl<I: ContainerRecord + Send> Iterator for Records<I> {
+impl<I: ContainerRecord> Iterator for Records<I> {
     type Item = Result<I, PipelineError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(reader) = self.current.as_mut() {
                 match reader.next() {
-                    Some(Ok((record, _))) => {
+                    Some(Ok(record)) => {
                         self.records_in.fetch_add(1, Ordering::Relaxed);
                         return Some(Ok(record));
                     }
@@ -173,14 +173,11 @@ impl<I: ContainerRecord + Send> Iterator for Records<I> {
                 }
             }
             let path = self.files.pop()?;
-            let opened = ContainerReader::open(&path).map_err(PipelineError::from).and_then(|reader| {
-                reader.read_ahead().map_err(|e| PipelineError::io(&path, "starting the reading thread for", e))
-            });
-            match opened {
+            match ContainerReader::open(&path) {
                 Ok(reader) => self.current = Some(reader),
                 Err(error) => {
                     self.files.clear();
-                    return Some(Err(error));
+                    return Some(Err(error.into()));
                 }
             }
         }

@@ -91,36 +91,42 @@ pub fn registered_quality_scans() -> impl Iterator<Item = &'static QualityRegist
     inventory::iter::<QualityRegistration>.into_iter()
 }
 
-/// [`QualityRegistration::scan_file`] for `T`: records are decoded on a thread of their own a
-/// batch ahead of `visit` (so that with two cores the rules cost about what reading does), into
-/// records handed back once visited: no allocation per record, two batches in memory.
+/// [`QualityRegistration::scan_file`] for `T`: one record in memory at a time, decoded in place.
 ///
 /// # Errors
 /// The file cannot be opened or its header read as `T`; corrupt blocks go to `skipped` instead.
-pub fn scan_quality<T: ContainerRecord + DataProduct + QualityRecord + Send>(
+pub fn scan_quality<T: ContainerRecord + DataProduct + QualityRecord>(
     path: &Path,
     visit: QualityVisitor<'_>,
     skipped: SkippedBlocks<'_>,
 ) -> Result<u64, ContainerError> {
     let mut reader = ContainerReader::<T, _>::open(path)?;
     reader.skip_corrupt_blocks();
-    let mut records = reader.read_ahead().map_err(|e| ContainerError {
-        file: path.display().to_string(),
-        block: None,
-        record: None,
-        kind: ContainerErrorKind::Io(e),
-    })?;
+    let mut record: Option<T> = None;
     let mut count = 0;
-    while let Some(read) = records.next() {
+    loop {
+        // The first record is decoded fresh, the rest into it: no allocation per record.
+        let read = match record.as_mut() {
+            Some(record) => reader.read_into(record).map(|r| r.map(|()| None)),
+            None => reader.next().map(|r| r.map(Some)),
+        };
         match read {
-            Ok((record, (block, index))) => {
-                visit(RecordPosition { block, record: index }, &record, record.event_time_micros());
-                records.recycle(record);
-                count += 1;
+            None => break,
+            Some(Ok(first)) => {
+                if first.is_some() {
+                    record = first;
+                }
             }
-            Err(error) if matches!(error.kind, ContainerErrorKind::Skipped(_)) => skipped(&error),
-            Err(error) => return Err(error),
+            Some(Err(error)) if matches!(error.kind, ContainerErrorKind::Skipped(_)) => {
+                skipped(&error);
+                continue;
+            }
+            Some(Err(error)) => return Err(error),
         }
+        let Some(current) = record.as_ref() else { break };
+        let (block, index) = reader.position();
+        visit(RecordPosition { block, record: index }, current, current.event_time_micros());
+        count += 1;
     }
     Ok(count)
 }

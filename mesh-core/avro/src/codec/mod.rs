@@ -23,7 +23,7 @@ mod sample;
 
 pub use container::{
     Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, FileHeader,
-    ReadAhead, ReadAheadItem, SchemaReader, SkippedBlock,
+    SchemaReader, SkippedBlock,
 };
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
 pub use error::{DecodeError, DecodeErrorKind};

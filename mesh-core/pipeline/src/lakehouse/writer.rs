@@ -54,10 +54,6 @@ impl<P: ContainerRecord + DataProduct> DataWriter<P> {
             let mut writer = ContainerWriter::new(BufWriter::with_capacity(1 << 16, file), COMPRESSION)
                 .map_err(|e| PipelineError::io(&path, "writing", e))?;
             writer.set_deflate_level(DEFLATE_LEVEL);
-            // Compression is most of a write's time: on its own thread it overlaps the pipeline.
-            writer
-                .compress_on_thread()
-                .map_err(|e| PipelineError::io(&path, "starting the compression thread for", e))?;
             self.open = Some(OpenFile { relative, path, writer, records: 0, newest_event_micros: None });
         }
         let Some(open) = self.open.as_mut() else { unreachable!("a file was opened above") };

@@ -7,7 +7,6 @@
 mod compression;
 mod error;
 mod header;
-mod read_ahead;
 mod reader;
 mod recovery;
 mod schema_reader;
@@ -16,7 +15,6 @@ mod writer;
 pub use compression::Compression;
 pub use error::{ContainerError, ContainerErrorKind, SkippedBlock};
 pub use header::FileHeader;
-pub use read_ahead::{ReadAhead, ReadAheadItem};
 pub use reader::ContainerReader;
 pub use schema_reader::SchemaReader;
 pub use writer::ContainerWriter;

@@ -33,7 +33,7 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 /// ([`ContainerReader::skip_corrupt_blocks`]): then each skipped block is
 /// yielded as a [`ContainerErrorKind::Skipped`] error and reading goes on.
 pub struct ContainerReader<T: ContainerRecord, R: Read> {
-    pub(super) blocks: Blocks<R>,
+    blocks: Blocks<R>,
     _product: PhantomData<fn() -> T>,
 }
 
@@ -42,7 +42,7 @@ pub struct ContainerReader<T: ContainerRecord, R: Read> {
 /// schema-driven one ([`super::SchemaReader`]) are one code path.
 pub(super) struct Blocks<R: Read> {
     input: BufReader<R>,
-    pub(super) file: String,
+    file: String,
     pub(super) header: FileHeader,
     plan: Option<Plan>,
     decompressor: BlockDecompressor,

@@ -3,8 +3,6 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::marker::PhantomData;
-use std::sync::mpsc::{Receiver, SyncSender};
-use std::thread::JoinHandle;
 
 use super::compression::BlockCompressor;
 use super::ContainerRecord;
@@ -17,10 +15,8 @@ const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
 ///
 /// Records are encoded by `T`'s generated encoder into a block buffer that
 /// is compressed and written once it holds [`ContainerWriter::set_block_bytes`]
-/// bytes, on the caller's thread or, after [`ContainerWriter::compress_on_thread`],
-/// on a thread of its own. Call [`ContainerWriter::finish`] to write the last
-/// block and get the output back; dropping the writer also writes it, but
-/// ignores errors.
+/// bytes. Call [`ContainerWriter::finish`] to write the last block and get the
+/// output back; dropping the writer also writes it, but ignores errors.
 ///
 /// ```no_run
 /// # fn demo<T: mesh_avro::codec::ContainerRecord>(records: &[T]) -> std::io::Result<()> {
@@ -34,40 +30,14 @@ const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
 /// # Ok(()) }
 /// ```
 pub struct ContainerWriter<T: ContainerRecord, W: Write> {
-    sink: Sink<W>,
+    out: Option<W>,
+    compressor: BlockCompressor,
+    sync: [u8; 16],
     block: Vec<u8>,
+    compressed: Vec<u8>,
     records: u64,
     block_bytes: usize,
     _product: PhantomData<fn(&T)>,
-}
-
-/// Where full blocks go.
-enum Sink<W> {
-    /// Compressed and written on the caller's thread.
-    Inline(BlockOut<W>),
-    /// Sent to the compression thread.
-    Thread(CompressionThread<W>),
-    /// Finished, or the compression thread failed (its error was returned).
-    Closed,
-}
-
-/// The output past the header: compresses each block and writes it with its framing.
-struct BlockOut<W> {
-    out: W,
-    compressor: BlockCompressor,
-    compressed: Vec<u8>,
-    sync: [u8; 16],
-}
-
-/// Blocks in flight to the compression thread: two, so that encoding the next block overlaps
-/// compressing this one while memory stays bounded by a few blocks.
-const BLOCKS_IN_FLIGHT: usize = 2;
-
-struct CompressionThread<W> {
-    blocks: SyncSender<(u64, Vec<u8>)>,
-    /// Buffers of written blocks, handed back to be filled again.
-    spare: Receiver<Vec<u8>>,
-    worker: JoinHandle<io::Result<BlockOut<W>>>,
 }
 
 impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
@@ -98,8 +68,11 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             &sync,
         )?;
         Ok(Self {
-            sink: Sink::Inline(BlockOut { out, compressor, compressed: Vec::new(), sync }),
+            out: Some(out),
+            compressor,
+            sync,
             block: Vec::with_capacity(DEFAULT_BLOCK_BYTES + (DEFAULT_BLOCK_BYTES >> 2)),
+            compressed: Vec::new(),
             records: 0,
             block_bytes: DEFAULT_BLOCK_BYTES,
             _product: PhantomData,
@@ -113,18 +86,15 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
 
     /// Sets the deflate level: 0 (stored) to 10 (smallest and slowest), 6 by default; 1 writes
     /// several times faster for somewhat larger files. Any deflate reader reads every level; the
-    /// other codecs ignore it. Set it before [`ContainerWriter::compress_on_thread`]: the
-    /// compressor moves to that thread.
+    /// other codecs ignore it.
     pub fn set_deflate_level(&mut self, level: u8) {
-        if let Sink::Inline(out) = &mut self.sink {
-            out.compressor.set_deflate_level(level);
-        }
+        self.compressor.set_deflate_level(level);
     }
 
     /// Appends one record.
     ///
     /// # Errors
-    /// Writing a full block fails (with compression on a thread: an earlier block failed).
+    /// Writing a full block fails.
     pub fn append(&mut self, record: &T) -> io::Result<()> {
         record.encode(&mut self.block);
         self.records += 1;
@@ -134,28 +104,27 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
         Ok(())
     }
 
-    /// Writes the records gathered so far as a block, if there are any (with compression on a
-    /// thread: hands the block to it).
+    /// Writes the records gathered so far as a block, if there are any.
     ///
     /// # Errors
     /// Writing fails.
     pub fn flush_block(&mut self) -> io::Result<()> {
+        let Some(out) = self.out.as_mut() else { return Ok(()) };
         if self.records == 0 {
             return Ok(());
         }
-        match &mut self.sink {
-            Sink::Inline(out) => out.write_block(self.records, &self.block)?,
-            Sink::Thread(thread) => {
-                let spare = thread.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(self.block.capacity()));
-                let full = std::mem::replace(&mut self.block, spare);
-                if thread.blocks.send((self.records, full)).is_err() {
-                    // The thread stopped on an error: it is the answer.
-                    self.records = 0;
-                    return self.stop_thread().map(drop);
-                }
-            }
-            Sink::Closed => return Err(io::Error::other("the writer was already finished")),
-        }
+        // An uncompressed block is written straight from the buffer it was encoded into.
+        let data = if self.compressor.codec() == Compression::Null {
+            &self.block
+        } else {
+            self.compressor.compress(&self.block, &mut self.compressed)?;
+            &self.compressed
+        };
+        let mut prefix = [0u8; 20];
+        let prefix_len = block_prefix(&mut prefix, self.records, data.len());
+        out.write_all(&prefix[..prefix_len])?;
+        out.write_all(data)?;
+        out.write_all(&self.sync)?;
         self.block.clear();
         self.records = 0;
         Ok(())
@@ -167,69 +136,9 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// Writing or flushing fails.
     pub fn finish(mut self) -> io::Result<W> {
         self.flush_block()?;
-        let mut out = match std::mem::replace(&mut self.sink, Sink::Closed) {
-            Sink::Inline(out) => out,
-            thread @ Sink::Thread(_) => {
-                self.sink = thread;
-                self.stop_thread()?
-            }
-            Sink::Closed => return Err(io::Error::other("the writer was already finished")),
-        };
-        out.out.flush()?;
-        Ok(out.out)
-    }
-
-    /// Waits for the compression thread to write what it was given; its output, or its error.
-    fn stop_thread(&mut self) -> io::Result<BlockOut<W>> {
-        let Sink::Thread(thread) = std::mem::replace(&mut self.sink, Sink::Closed) else {
-            return Err(io::Error::other("the writer was already finished"));
-        };
-        drop(thread.blocks);
-        thread.worker.join().unwrap_or_else(|_| Err(io::Error::other("the compression thread panicked")))
-    }
-}
-
-impl<T: ContainerRecord, W: Write + Send + 'static> ContainerWriter<T, W> {
-    /// Compresses and writes blocks on a thread of the writer's own from now on, so that encoding
-    /// the next block overlaps compressing the last one (with two cores, writing takes about the
-    /// time encoding does). Memory: a few blocks. Errors of the thread are returned by the next
-    /// [`ContainerWriter::append`], [`ContainerWriter::flush_block`] or [`ContainerWriter::finish`].
-    ///
-    /// # Errors
-    /// The thread cannot be started.
-    pub fn compress_on_thread(&mut self) -> io::Result<()> {
-        let Sink::Inline(_) = self.sink else { return Ok(()) };
-        let Sink::Inline(mut out) = std::mem::replace(&mut self.sink, Sink::Closed) else { unreachable!() };
-        let (blocks, received) = std::sync::mpsc::sync_channel::<(u64, Vec<u8>)>(BLOCKS_IN_FLIGHT);
-        let (give_back, spare) = std::sync::mpsc::channel();
-        let worker = std::thread::Builder::new().name("avro-compress".into()).spawn(move || {
-            for (records, mut block) in received {
-                out.write_block(records, &block)?;
-                block.clear();
-                // The writer may be gone already: then the buffer is simply freed.
-                let _ = give_back.send(block);
-            }
-            Ok(out)
-        })?;
-        self.sink = Sink::Thread(CompressionThread { blocks, spare, worker });
-        Ok(())
-    }
-}
-
-impl<W: Write> BlockOut<W> {
-    fn write_block(&mut self, records: u64, block: &[u8]) -> io::Result<()> {
-        // An uncompressed block is written straight from the buffer it was encoded into.
-        let data = if self.compressor.codec() == Compression::Null {
-            block
-        } else {
-            self.compressor.compress(block, &mut self.compressed)?;
-            &self.compressed
-        };
-        let mut prefix = [0u8; 20];
-        let prefix_len = block_prefix(&mut prefix, records, data.len());
-        self.out.write_all(&prefix[..prefix_len])?;
-        self.out.write_all(data)?;
-        self.out.write_all(&self.sync)
+        let mut out = self.out.take().ok_or_else(|| io::Error::other("the writer was already finished"))?;
+        out.flush()?;
+        Ok(out)
     }
 }
 
@@ -237,16 +146,8 @@ impl<T: ContainerRecord, W: Write> Drop for ContainerWriter<T, W> {
     fn drop(&mut self) {
         // Like BufWriter: do not lose buffered records, but errors can only be seen through `finish`.
         let _ = self.flush_block();
-        let out = match std::mem::replace(&mut self.sink, Sink::Closed) {
-            Sink::Inline(out) => Some(out),
-            thread @ Sink::Thread(_) => {
-                self.sink = thread;
-                self.stop_thread().ok()
-            }
-            Sink::Closed => None,
-        };
-        if let Some(mut out) = out {
-            let _ = out.out.flush();
+        if let Some(out) = self.out.as_mut() {
+            let _ = out.flush();
         }
     }
 }
