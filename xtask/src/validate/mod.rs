@@ -76,7 +76,7 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
     let spill_dir = if from_files { std::env::temp_dir() } else { request.lakehouse.to_path_buf() };
     let options = Options { at, unique_memory: request.unique_memory_kib.max(1) << 10, spill_dir };
     // Before any work: a mistake in `mesh.toml` must not cost a validation.
-    let alerts = alerts_config(request)?;
+    let alerts = alerts_config(request.root)?;
     let targets = if from_files { file_targets(request)? } else { lakehouse_targets(request)? };
     let mut reports = Vec::new();
     match request.engine {
@@ -135,12 +135,17 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> Result<u8, Failure> {
 /// The alert routing of the workspace's `mesh.toml` (none without the file).
 ///
 /// # Errors
-/// Its alerts tables are invalid.
-fn alerts_config(request: &Request<'_>) -> Result<AlertsConfig, Failure> {
-    let file = request.root.join("mesh.toml");
-    match std::fs::read_to_string(&file) {
+/// The file exists but cannot be read, or its alerts tables are invalid: routing silently
+/// nowhere would hide every breach.
+fn alerts_config(root: &Path) -> Result<AlertsConfig, Failure> {
+    let file = root.join(crate::check::CONFIG_FILE);
+    match crate::files::read_text_file(&file) {
         Ok(text) => AlertsConfig::parse(&text, &file.display().to_string()).map_err(Failure::from),
-        Err(_) => Ok(AlertsConfig::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AlertsConfig::default()),
+        Err(e) => Err(Failure::from(format!(
+            "cannot read {}: {e}; make it readable (or remove it) so that alerts are routed as it says",
+            file.display()
+        ))),
     }
 }
 
@@ -243,4 +248,29 @@ fn file_targets(request: &Request<'_>) -> Result<Targets, Failure> {
         .into_iter()
         .map(|(id, files)| Ok((descriptor(&id)?, Ok(Target { files, ..Target::default() }))))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alerts_config_defaults_only_when_mesh_toml_is_absent() {
+        let root = tempfile::tempdir().unwrap();
+        assert!(alerts_config(root.path()).is_ok_and(|config| config.metrics_dir.is_none()));
+
+        // Present but unreadable (a folder: refused as root too, unlike a permission bit).
+        std::fs::create_dir(root.path().join("mesh.toml")).unwrap();
+        let error = alerts_config(root.path()).unwrap_err().to_string();
+        assert!(error.starts_with("cannot read ") && error.contains("mesh.toml"), "{error}");
+        assert!(error.contains("not a regular file") && error.contains("make it readable"), "{error}");
+    }
+
+    #[test]
+    fn alerts_config_reads_mesh_toml() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("mesh.toml"), "[alerts]\nmetrics-dir = \"metrics\"\n").unwrap();
+        let config = alerts_config(root.path()).unwrap();
+        assert_eq!(config.metrics_dir.as_deref(), Some(Path::new("metrics")));
+    }
 }
