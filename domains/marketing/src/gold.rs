@@ -1,9 +1,8 @@
 //! Marketing data products for consumers across the company.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
 use mesh_core::{Date, Decimal, TimestampMillis};
 use mesh_macros::data_product;
+use mesh_pipeline::clean::{HashMap, HashMapExt, HashSet};
 use mesh_pipeline::{Build, Pipeline, PipelineError};
 use sales::silver::SalesCleaned;
 
@@ -50,55 +49,107 @@ pub struct MarketingAnalytics {
 /// How long after a touch an order is attributed to it.
 const ATTRIBUTION_WINDOW_MILLIS: i64 = 7 * 86_400_000;
 
-/// What the performance is measured per: campaign, UTC day (days since the epoch), channel.
-type GroupKey = (String, i32, Channel);
+/// What the performance is measured per: campaign (its index in [`Interned`]), UTC day (days since
+/// the epoch), channel.
+type GroupKey = (u32, i32, Channel);
 
 #[derive(Default)]
 struct Group {
     touches: i64,
-    customers: HashSet<String>,
+    /// Indexes of the distinct customers touched.
+    customers: HashSet<u32>,
     // In ten-thousandths of a euro, as `cost_eur` has it.
     spend: i128,
     // In euro cents.
     revenue: i128,
 }
 
+/// Each distinct string once, numbered densely in order of first sight: touches then refer to
+/// campaigns and customers by number, so no string is copied per touch.
+#[derive(Default)]
+struct Interned {
+    numbers: HashMap<String, u32>,
+}
+
+impl Interned {
+    /// The number of `text`, numbering it if new (the string is moved in, not copied).
+    fn number(&mut self, text: String) -> u32 {
+        let next = self.numbers.len() as u32;
+        *self.numbers.entry(text).or_insert(next)
+    }
+
+    fn get(&self, text: &str) -> Option<u32> {
+        self.numbers.get(text).copied()
+    }
+
+    /// The strings by number.
+    fn by_number(&self) -> Vec<&str> {
+        let mut names = vec![""; self.numbers.len()];
+        for (name, &number) in &self.numbers {
+            names[number as usize] = name;
+        }
+        names
+    }
+}
+
 /// Groups touches by campaign, UTC day and channel, then attributes each order (converted to
 /// EUR at the sales domain's fixed rates) to the customer's last touch in the 7 days before it
-/// (last-touch attribution; an order with no such touch is attributed to none).
+/// (last-touch attribution; an order with no such touch is attributed to none). Rows are written
+/// ordered by campaign, day and channel.
 ///
-/// Holds every touch as (customer, time, group) and every group's distinct customers: memory
-/// grows with the touches, not with the orders, which are streamed.
+/// Holds each distinct customer and campaign id once, every touch as (time, group) and every
+/// group's distinct customers as numbers: memory grows with the touches, not with the orders,
+/// which are streamed.
 impl Pipeline for MarketingAnalytics {
     fn build(build: &mut Build<'_, Self>) -> Result<(), PipelineError> {
-        let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
-        let mut touches: HashMap<String, Vec<(TimestampMillis, GroupKey)>> = HashMap::new();
+        let (mut campaigns, mut customers) = (Interned::default(), Interned::default());
+        let mut group_numbers: HashMap<GroupKey, u32> = HashMap::new();
+        let mut groups: Vec<(GroupKey, Group)> = Vec::new();
+        // Per customer number: their touches as (time, group number).
+        let mut touches: Vec<Vec<(TimestampMillis, u32)>> = Vec::new();
         for touch in build.read::<MarketingCleaned>()? {
             let touch = touch?;
-            let key = (touch.campaign_id, day_of(touch.touched_at), touch.channel);
-            let group = groups.entry(key.clone()).or_default();
+            let key = (campaigns.number(touch.campaign_id), day_of(touch.touched_at), touch.channel);
+            let number = *group_numbers.entry(key).or_insert_with(|| {
+                groups.push((key, Group::default()));
+                groups.len() as u32 - 1
+            });
+            let customer = customers.number(touch.customer_id);
+            let group = &mut groups[number as usize].1;
             group.touches += 1;
             group.spend += touch.cost_eur.map_or(0, Decimal::unscaled);
-            group.customers.insert(touch.customer_id.clone());
-            touches.entry(touch.customer_id).or_default().push((touch.touched_at, key));
+            group.customers.insert(customer);
+            if customer as usize == touches.len() {
+                touches.push(Vec::new());
+            }
+            touches[customer as usize].push((touch.touched_at, number));
         }
-        for customer_touches in touches.values_mut() {
-            customer_touches.sort();
+        let campaign_ids = campaigns.by_number();
+        let order_key = |number: u32| {
+            let (campaign, day, channel) = groups[number as usize].0;
+            (campaign_ids[campaign as usize], day, channel)
+        };
+        // By time, then group: of touches at the same time, the last is the greatest group.
+        for customer_touches in &mut touches {
+            customer_touches.sort_unstable_by(|(a_at, a), (b_at, b)| (a_at, order_key(*a)).cmp(&(b_at, order_key(*b))));
         }
         for order in build.read::<SalesCleaned>()? {
             let order = order?;
             let Some(cents) = order.currency.to_eur_cents(order.amount) else { continue };
-            let Some(customer_touches) = touches.get(&order.customer_id) else { continue };
+            let Some(customer) = customers.get(&order.customer_id) else { continue };
+            let customer_touches = &touches[customer as usize];
             // The last touch at or before the order, if it is within the window.
             let before = customer_touches.partition_point(|(at, _)| *at <= order.ordered_at);
-            let Some((at, key)) = before.checked_sub(1).map(|i| &customer_touches[i]) else { continue };
+            let Some((at, number)) = before.checked_sub(1).map(|i| customer_touches[i]) else { continue };
             if order.ordered_at.0 - at.0 <= ATTRIBUTION_WINDOW_MILLIS {
-                if let Some(group) = groups.get_mut(key) {
-                    group.revenue += cents;
-                }
+                groups[number as usize].1.revenue += cents;
             }
         }
-        for ((campaign_id, day, channel), group) in groups {
+        groups.sort_unstable_by(|((a, a_day, a_channel), _), ((b, b_day, b_channel), _)| {
+            (campaign_ids[*a as usize], a_day, a_channel).cmp(&(campaign_ids[*b as usize], b_day, b_channel))
+        });
+        for ((campaign, day, channel), group) in groups {
+            let campaign_id = campaign_ids[campaign as usize];
             let euros = |unscaled: i128| {
                 Decimal::from_unscaled(unscaled).ok_or_else(|| {
                     PipelineError::failed(format!(
@@ -113,7 +164,7 @@ impl Pipeline for MarketingAnalytics {
                 unique_customers: group.customers.len() as i64,
                 spend_eur: euros(round_to_cents(group.spend))?,
                 attributed_revenue_eur: euros(group.revenue)?,
-                campaign_id,
+                campaign_id: campaign_id.to_owned(),
             })?;
         }
         Ok(())

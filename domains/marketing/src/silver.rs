@@ -1,10 +1,9 @@
 //! Cleaned, conformed marketing data.
 
-use std::collections::HashSet;
-
 use mesh_core::model::Instant;
 use mesh_core::{Decimal, TimestampMillis, Uuid};
 use mesh_macros::data_product;
+use mesh_pipeline::clean::{trimmed_lowercase, HashSet, HashSetExt};
 use mesh_pipeline::{Build, Pipeline, PipelineError};
 
 use crate::bronze::MarketingRaw;
@@ -75,10 +74,10 @@ impl Pipeline for MarketingCleaned {
         let mut seen = HashSet::new();
         for raw in build.read::<MarketingRaw>()? {
             let raw = raw?;
-            let Some(customer_id) = raw.customer_id.clone() else {
+            if raw.customer_id.is_none() {
                 build.drop_record("anonymous recipient (no customer id)");
                 continue;
-            };
+            }
             let cost_eur = match raw.cost_eur.as_deref().map(str::parse::<Decimal<10, 4>>).transpose() {
                 Ok(cost) => cost,
                 Err(_) => {
@@ -86,18 +85,21 @@ impl Pipeline for MarketingCleaned {
                     continue;
                 }
             };
-            if !seen.insert(raw.event_id.clone()) {
+            // From here the record is not quarantined: its strings move, none is copied.
+            let touch_id = touch_id(&raw.event_id);
+            if !seen.insert(raw.event_id) {
                 build.drop_record("duplicate touch event");
                 continue;
             }
+            let Some(customer_id) = raw.customer_id else { continue }; // known: checked above
             build.write(&MarketingCleaned {
-                touch_id: touch_id(&raw.event_id),
+                touch_id,
                 customer_id,
                 campaign_id: raw.campaign_id,
                 channel: Channel::conform(&raw.channel),
                 touched_at: raw.occurred_at,
                 cost_eur,
-                email: Some(raw.email.trim().to_lowercase()),
+                email: Some(trimmed_lowercase(raw.email)),
             })?;
         }
         Ok(())

@@ -1,6 +1,6 @@
 //! Cleaned, conformed product usage data.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use crate::bronze::UsageRaw;
 use crate::event_payload::{EventPayload, Scalar};
@@ -8,6 +8,7 @@ use crate::types::Platform;
 use mesh_core::model::Instant;
 use mesh_core::{TimestampMicros, Uuid};
 use mesh_macros::data_product;
+use mesh_pipeline::clean::{HashSet, HashSetExt};
 use mesh_pipeline::{Build, Pipeline, PipelineError};
 
 /// Usage events, deduplicated, mapped to features and (where signed in) customers.
@@ -43,18 +44,24 @@ pub struct UsageCleaned {
 impl Platform {
     /// The platform a client names, in any case.
     pub fn from_name(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "web" => Some(Self::Web),
-            "ios" => Some(Self::Ios),
-            "android" => Some(Self::Android),
-            "api" => Some(Self::Api),
-            _ => None,
-        }
+        [("web", Self::Web), ("ios", Self::Ios), ("android", Self::Android), ("api", Self::Api)]
+            .into_iter()
+            .find_map(|(known, platform)| known.eq_ignore_ascii_case(name).then_some(platform))
     }
 }
 
-/// A usage event's content; the error is a reason that quotes nothing of the event.
-fn parse(raw: &UsageRaw) -> Result<UsageCleaned, &'static str> {
+/// A usage event's content; the error gives the event back (to quarantine) with a reason that
+/// quotes nothing of it.
+fn parse(raw: UsageRaw) -> Result<UsageCleaned, (Box<UsageRaw>, &'static str)> {
+    match validate(&raw) {
+        // The user id moves into the cleaned event rather than being copied.
+        Ok(event) => Ok(UsageCleaned { customer_id: raw.user_id, ..event }),
+        Err(reason) => Err((Box::new(raw), reason)),
+    }
+}
+
+/// The cleaned event of `raw`, but for its `customer_id` (left out).
+fn validate(raw: &UsageRaw) -> Result<UsageCleaned, &'static str> {
     let event_id: Uuid = raw.event_id.parse().map_err(|_| "`event_id` is not a UUID")?;
     let payload = EventPayload::parse(&raw.payload)?;
     let platform = match payload.platform {
@@ -80,7 +87,7 @@ fn parse(raw: &UsageRaw) -> Result<UsageCleaned, &'static str> {
     }
     Ok(UsageCleaned {
         event_id,
-        customer_id: raw.user_id.clone(),
+        customer_id: None,
         feature,
         platform,
         occurred_at: TimestampMicros(occurred_at),
@@ -95,11 +102,10 @@ impl Pipeline for UsageCleaned {
     fn build(build: &mut Build<'_, Self>) -> Result<(), PipelineError> {
         let mut seen = HashSet::new();
         for raw in build.read::<UsageRaw>()? {
-            let raw = raw?;
-            match parse(&raw) {
+            match parse(raw?) {
                 Ok(event) if seen.insert(event.event_id) => build.write(&event)?,
                 Ok(_) => build.drop_record("duplicate usage event"),
-                Err(reason) => build.quarantine(&raw, reason)?,
+                Err((raw, reason)) => build.quarantine(&*raw, reason)?,
             }
         }
         Ok(())

@@ -1,9 +1,8 @@
 //! Cleaned, conformed sales data.
 
-use std::collections::HashSet;
-
 use mesh_core::{Decimal, TimestampMillis, Uuid};
 use mesh_macros::data_product;
+use mesh_pipeline::clean::{trimmed_lowercase, HashSet, HashSetExt};
 use mesh_pipeline::{Build, Pipeline, PipelineError};
 
 use crate::bronze::SalesRaw;
@@ -77,7 +76,7 @@ impl Pipeline for SalesCleaned {
             build.write(&SalesCleaned {
                 order_id: order.order_id,
                 customer_id: order.customer_id,
-                customer_email: raw.customer_email.trim().to_lowercase(),
+                customer_email: trimmed_lowercase(raw.customer_email),
                 amount: order.amount,
                 currency: order.currency,
                 ordered_at: order.ordered_at,

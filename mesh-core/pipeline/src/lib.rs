@@ -11,6 +11,7 @@
 //! - [`run()`]: builds a [`Plan`] in lineage order, independent products in parallel.
 
 mod build;
+pub mod clean;
 mod error;
 pub mod ingest;
 pub mod lakehouse;
