@@ -30,6 +30,7 @@ pub const ACCESS_KEYS: &[&str] = &keys::names::<{ keys::ACCESS_KEYS.len() }>(key
 pub const PII: &str = "pii";
 pub const AVRO: &str = "avro";
 pub const ENCRYPTED: &str = "encrypted";
+pub const DETERMINISTIC: &str = "deterministic";
 pub const RENAME: &str = "rename";
 pub const ALIASES: &str = "aliases";
 pub const DEFAULT: &str = "default";

@@ -172,7 +172,7 @@ fn invalid_utf8_is_a_record_error_with_its_index() {
     let mut bytes = file(Compression::Null, 3, 100_000);
     // Corrupt the second record's customer id: find it after the first record.
     let all = records(3);
-    let first = to_datum(&all[0]).len();
+    let first = mesh_tests::stored_len(&all[0]);
     let start = first_block(&bytes) + 3; // count (1 byte) and size (2 bytes)
     bytes[start + first + 38] = 0xff;
     let error = read(bytes).unwrap_err();

@@ -166,7 +166,7 @@ fn a_record_that_does_not_decode_skips_the_rest_of_its_block() {
     let block = blocks[corrupt];
     // The second record's customer id (after the 37-byte uuid and its one-byte length) is not UTF-8.
     let first: usize = blocks[..corrupt].iter().map(|b| b.count).sum();
-    let second_record = block.data + to_datum(&records[first]).len();
+    let second_record = block.data + mesh_tests::stored_len(&records[first]);
     bytes[second_record + 38] = 0xff;
 
     let (read, errors) = read_all(bytes, true);

@@ -194,7 +194,7 @@ fn a_count_one_short_reports_its_records_as_read_and_the_rest_as_unknown() {
     file.blocks[corrupt].count -= 1;
     let bytes = file.bytes();
     let block = &file.blocks[corrupt];
-    let last = to_datum(&file.records[written.end - 1]).len();
+    let last = mesh_tests::stored_len(&file.records[written.end - 1]);
 
     let (records, skips) = read(bytes.clone());
     // Every record but the block's last, which the count leaves out, is read.
@@ -263,7 +263,7 @@ fn known_and_unknown_losses_are_told_apart() {
     // Block 1: its second record's customer id (past the 37-byte uuid and its one-byte length)
     // is not UTF-8, so the records from there are lost, as many as the count gives.
     let bad = file.records_of(1);
-    let second = to_datum(&file.records[bad.start]).len();
+    let second = mesh_tests::stored_len(&file.records[bad.start]);
     file.blocks[1].data[second + 38] = 0xff;
     let bytes = {
         let mut bytes = file.bytes();

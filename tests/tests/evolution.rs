@@ -600,7 +600,7 @@ fn a_pii_field_renamed_with_an_alias_keeps_its_protection() {
     let mut descriptor = registration.descriptor.clone();
     let mut fields = descriptor.fields.to_vec();
     let field = fields.iter_mut().find(|f| f.name == "customer_email").unwrap();
-    assert!(field.pii.is_some_and(|p| p.encrypted_at_rest));
+    assert!(field.pii.is_some_and(|p| p.encrypted_at_rest()));
     let doc = field.doc.clone();
     field.name = "contact_email".into();
     field.aliases = vec!["customer_email".into()].into();

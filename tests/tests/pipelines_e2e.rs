@@ -186,7 +186,7 @@ fn assert_committed_versions_are_whole(root: &Path) {
         let codec = registered_codecs().find(|c| c.product == manifest.product).unwrap();
         let dir = lakehouse.product_dir(registration.descriptor);
         for file in &manifest.files {
-            let read = (codec.read_file)(&dir.join(&file.path), &mut |_| Ok(()), None)
+            let read = (codec.read_file)(&dir.join(&file.path), &mut |_| Ok(()), None, true)
                 .unwrap_or_else(|e| panic!("{}: {e}", manifest.product));
             assert_eq!(read, file.records, "{} {}", manifest.product, file.path);
         }

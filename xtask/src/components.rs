@@ -72,6 +72,22 @@ const COMPONENTS: &[Component] = &[
         install: Install::Python(&["pyspark"]),
     },
     Component {
+        name: "Python's cryptography (AES-GCM-SIV, AES-SIV)",
+        used_for: "opens fields encrypted at rest in Spark's check queries (`mesh_open`)",
+        probe: &[
+            "python3",
+            "-c",
+            "from cryptography.hazmat.primitives.ciphers.aead import AESGCMSIV, AESSIV; AESGCMSIV(bytes(32))",
+        ],
+        install: Install::Python(&["cryptography>=42"]),
+    },
+    Component {
+        name: "fastavro",
+        used_for: "another Avro implementation: reads the encrypted files and writes the files the scan must flag",
+        probe: &["python3", "-c", "import fastavro"],
+        install: Install::Python(&["fastavro"]),
+    },
+    Component {
         name: "promtool (Debian's prometheus)",
         used_for: "checks the exported alerting rules and the metrics files",
         probe: &["promtool", "--version"],

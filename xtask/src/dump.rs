@@ -7,6 +7,9 @@
 //! they are decoded by walking the file's own writer schema, with the typed reader's bounds,
 //! errors and block handling (one block loop, `mesh_avro::codec::SchemaReader`).
 //! `--count` prints only the record count and the peak memory of the process.
+//! Fields encrypted at rest print as `<encrypted>` (after checking that they hold ciphertext:
+//! plaintext where the schema marks a field encrypted is an error, never printed); `--reveal`
+//! opens them with the keyring.
 //! `--skip-corrupt` prints the records of the readable
 //! blocks, reports each skipped block on stderr, and fails if any was skipped.
 //!
@@ -36,18 +39,28 @@ impl From<String> for Stop {
     }
 }
 
-pub fn run(
-    file: &Path,
-    product: Option<&str>,
-    count_only: bool,
-    skip_corrupt: bool,
-    out: &mut Output,
-) -> Result<(), Failure> {
+/// What `dump` reads and how.
+pub struct Request<'a> {
+    /// The container file.
+    pub file: &'a Path,
+    /// Read through this product's typed reader.
+    pub product: Option<&'a str>,
+    /// Print only the count and peak memory.
+    pub count_only: bool,
+    /// Skip corrupt blocks.
+    pub skip_corrupt: bool,
+    /// Open encrypted fields with the keyring.
+    pub reveal: bool,
+}
+
+pub fn run(request: &Request<'_>, out: &mut Output) -> Result<(), Failure> {
+    let Request { file, product, count_only, skip_corrupt, reveal } = *request;
     let mut skipped = Skipped::default();
     let mut records = BufWriter::with_capacity(1 << 16, &mut *out);
+    let skips = skip_corrupt.then_some(&mut skipped);
     let read = match product {
-        Some(product) => typed(file, product, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
-        None => generic(file, count_only, skip_corrupt.then_some(&mut skipped), &mut records),
+        Some(product) => typed(file, product, count_only, reveal, skips, &mut records),
+        None => generic(file, count_only, reveal, skips, &mut records),
     };
     let flushed = records.flush();
     drop(records);
@@ -137,6 +150,7 @@ fn typed(
     file: &Path,
     product: &str,
     count_only: bool,
+    reveal: bool,
     skipped: Option<&mut Skipped>,
     out: &mut impl Write,
 ) -> Result<u64, Stop> {
@@ -156,9 +170,9 @@ fn typed(
     let mut report = skipped.map(|skipped| move |error: &ContainerError| skipped.report(error));
     let report = report.as_mut().map(|report| report as &mut dyn FnMut(&ContainerError));
     let read = if count_only {
-        (registration.read_file)(file, &mut |_| Ok(()), report)
+        (registration.read_file)(file, &mut |_| Ok(()), report, reveal)
     } else {
-        (registration.read_json)(file, &mut each, report)
+        (registration.read_json)(file, &mut each, report, reveal)
     };
     match (read, failed) {
         (_, Some(e)) => Err(Stop::Output(e, written)),
@@ -170,10 +184,14 @@ fn typed(
 fn generic(
     file: &Path,
     count_only: bool,
+    reveal: bool,
     mut skipped: Option<&mut Skipped>,
     out: &mut impl Write,
 ) -> Result<u64, Stop> {
     let mut reader = SchemaReader::open(file).map_err(|e| e.to_string())?;
+    if reveal {
+        reader.reveal_encrypted(None);
+    }
     if skipped.is_some() {
         reader.skip_corrupt_blocks();
     }

@@ -24,6 +24,7 @@ mod export;
 mod files;
 mod generate;
 mod graph;
+mod keys;
 mod mesh;
 mod publish;
 mod readiness;
@@ -222,6 +223,9 @@ enum Command {
         /// non-zero if any block was skipped.
         #[arg(long)]
         skip_corrupt: bool,
+        /// Print fields encrypted at rest in plaintext, opened with the keyring (default: `<encrypted>`).
+        #[arg(long)]
+        reveal: bool,
     },
     /// Write the catalog: a static, searchable site of every product (works from `file://`).
     Catalog {
@@ -261,6 +265,11 @@ enum Command {
         /// Synthetic customers (ids C000001 ..).
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
         customers: u32,
+    },
+    /// Data keys of the local keyring that encrypts personal data at rest.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
     },
     /// The quarterly governance audit: PII inventory, policy findings, waivers, SLA compliance,
     /// contract changes, ownership gaps and what changed since the previous audit.
@@ -346,12 +355,31 @@ fn finish(result: Result<ExitCode, Failure>, out: &mut Output, failure_code: u8)
     }
 }
 
+impl Command {
+    /// Whether the command reads or writes data files, whose personal data the keyring
+    /// encrypts and decrypts.
+    fn touches_data(&self) -> bool {
+        matches!(
+            self,
+            Command::Sample { .. }
+                | Command::Run { .. }
+                | Command::Validate { .. }
+                | Command::Dump { .. }
+                | Command::Catalog { .. }
+        )
+    }
+}
+
 fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
     let passed = |passed: bool| if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    if command.touches_data() {
+        keys::install(&workspace_root())?;
+    }
     match command {
         Command::Export { out: dir, format } => export::run(&dir, format, out),
         Command::Check { format, today, against } => check::run(format, today, against.as_deref(), out),
         Command::Policies => check::list_policies(out),
+        Command::Keys { command } => keys::run(&workspace_root(), &command, out),
         Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check, out),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,
@@ -413,8 +441,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
             };
             return validate::run(&request, out).map(ExitCode::from);
         }
-        Command::Dump { file, product, count, skip_corrupt } => {
-            dump::run(&file, product.as_deref(), count, skip_corrupt, out)
+        Command::Dump { file, product, count, skip_corrupt, reveal } => {
+            let request =
+                dump::Request { file: &file, product: product.as_deref(), count_only: count, skip_corrupt, reveal };
+            dump::run(&request, out)
         }
         Command::Catalog { out: dir, lakehouse, serve, port } => {
             let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));

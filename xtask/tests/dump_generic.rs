@@ -141,6 +141,27 @@ fn oracle(file: &Path) -> String {
     out
 }
 
+/// `json` with every string that is a ciphertext token replaced by `<encrypted>` (tokens hold
+/// no character JSON escapes, so each is the text between two quotes).
+fn redact_tokens(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(at) = rest.find("\"mesh1.") {
+        let (before, from) = rest.split_at(at + 1);
+        out.push_str(before);
+        let end = from.find('"').unwrap_or(from.len());
+        let text = &from[..end];
+        out.push_str(if mesh_core::codec::crypto::token_mode(text).is_some() {
+            mesh_core::codec::crypto::REDACTED
+        } else {
+            text
+        });
+        rest = &from[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[test]
 fn files_written_by_apache_avro_print_as_apache_avro_reads_them() {
     let dir = temp_dir("oracle");
@@ -229,7 +250,8 @@ fn sample_files_of_every_product_print_as_apache_avro_reads_them() {
         assert_eq!(code, 0, "{product}: {stderr}");
         let (code, generic, stderr) = xtask(&["dump", file_arg]);
         assert_eq!(code, 0, "{product}: {stderr}");
-        assert_eq!(generic, oracle(&file), "{product}");
+        // apache-avro reads the encrypted fields' tokens; dump shows each as <encrypted>.
+        assert_eq!(generic, redact_tokens(&oracle(&file)), "{product}");
         assert_eq!(generic.lines().count(), 30, "{product}");
         let (code, typed, stderr) = xtask(&["dump", file_arg, "--product", product]);
         assert_eq!(code, 0, "{product}: {stderr}");

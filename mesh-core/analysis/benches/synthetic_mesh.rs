@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use mesh_model::{
-    Access, Availability, Compatibility, FieldDescriptor, Freshness, InputRef, Layer, Pii, PiiClass, ProductDescriptor,
-    QualityScore, Sla, SourceLocation, Visibility,
+    Access, Availability, Compatibility, Encryption, FieldDescriptor, Freshness, InputRef, Layer, Pii, PiiClass,
+    ProductDescriptor, QualityScore, Sla, SourceLocation, Visibility,
 };
 
 /// Domains in every generated mesh.
@@ -45,7 +45,7 @@ fn field(index: usize) -> FieldDescriptor {
         name: Cow::Owned(format!("field_{index}")),
         avro_type: Cow::Borrowed(if index.is_multiple_of(3) { "long" } else { "string" }),
         doc: Cow::Borrowed("A generated field."),
-        pii: (index == 1).then_some(Pii { class: PiiClass::Direct, encrypted_at_rest: true }),
+        pii: (index == 1).then_some(Pii { class: PiiClass::Direct, encryption: Some(Encryption::Randomized) }),
         aliases: Cow::Borrowed(&[]),
         record: None,
         source: SourceLocation::default(),

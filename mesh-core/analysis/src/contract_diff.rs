@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use mesh_avro::compat::{Breaks, Change, Rule};
 use mesh_avro::Schema;
 use mesh_core::{Contract, ContractPii};
-use mesh_model::{Bound, Compatibility, FieldPath, PiiClass, Visibility};
+use mesh_model::{Bound, Compatibility, Encryption, FieldPath, PiiClass, Visibility};
 
 /// Every consumer-breaking difference from the `previous` contract to the `current` one, then the compatible
 /// ones reported for information (`breaking: false`); paths start at `root`.
@@ -44,7 +44,7 @@ pub fn compare_contracts(
         } else {
             format!("{root}.{} (renamed from {})", after.name, before.name)
         };
-        let protection = |pii: &Option<ContractPii>| pii.as_ref().map(|p| (p.class, p.encrypted_at_rest));
+        let protection = |pii: &Option<ContractPii>| pii.as_ref().map(|p| (p.class, p.encryption()));
         compare_pii(protection(&before.pii), protection(&after.pii), path, &mut report);
         // Nested paths start with the field's name; the rest of the path matches across a rename.
         // A nested path that disappears from the contract counts as unclassified unless the schema
@@ -67,8 +67,8 @@ pub fn compare_contracts(
                 format!("{root}.{current_path} (renamed from {})", nested.path)
             };
             compare_pii(
-                Some((nested.class, nested.encrypted_at_rest)),
-                kept.map(|n| (n.class, n.encrypted_at_rest)),
+                Some((nested.class, nested.encryption())),
+                kept.map(|n| (n.class, n.encryption())),
                 path,
                 &mut report,
             );
@@ -179,15 +179,14 @@ fn compare_freshness_field(
     }
 }
 
-/// Reports a weaker class, or encryption at rest dropped, between two classifications (class, encrypted).
-fn compare_pii(
-    before: Option<(PiiClass, bool)>,
-    after: Option<(PiiClass, bool)>,
-    path: String,
-    report: &mut impl FnMut(Rule, String, String),
-) {
-    let rank = |pii: Option<(PiiClass, bool)>| pii.map_or(0, |(class, _)| pii_rank(class));
-    let show = |pii: Option<(PiiClass, bool)>| pii.map_or("none".to_string(), |(class, _)| class.to_string());
+/// A field's classification and how it is stored: (class, encryption at rest).
+type Protection = Option<(PiiClass, Option<Encryption>)>;
+
+/// Reports a weaker class, and encryption at rest dropped, added or changed in mode, between two
+/// classifications of one field.
+fn compare_pii(before: Protection, after: Protection, path: String, report: &mut impl FnMut(Rule, String, String)) {
+    let rank = |pii: Protection| pii.map_or(0, |(class, _)| pii_rank(class));
+    let show = |pii: Protection| pii.map_or("none".to_string(), |(class, _)| class.to_string());
     if rank(after) < rank(before) {
         report(
             Rule::PiiClassWeakened,
@@ -195,9 +194,35 @@ fn compare_pii(
             format!("personal-data class weakened from {} to {}", show(before), show(after)),
         );
     }
-    let encrypted = |pii: Option<(PiiClass, bool)>| pii.is_some_and(|(_, encrypted)| encrypted);
-    if encrypted(before) && after.is_some() && !encrypted(after) {
-        report(Rule::PiiEncryptionRemoved, path, "no longer encrypted at rest (was encrypted)".into());
+    let encryption = |pii: Protection| pii.and_then(|(_, encryption)| encryption);
+    match (encryption(before), encryption(after)) {
+        // A field no longer classified is the class rule's finding.
+        (Some(_), None) if after.is_some() => {
+            report(Rule::PiiEncryptionRemoved, path, "no longer encrypted at rest (was encrypted)".into());
+        }
+        (None, Some(mode)) => report(
+            Rule::PiiEncryptionAdded,
+            path,
+            format!(
+                "now encrypted at rest ({mode}): other tools and SQL engines reading the files see ciphertext, \
+                 and consumers read it with the domain's key"
+            ),
+        ),
+        (Some(Encryption::Deterministic), Some(Encryption::Randomized)) => report(
+            Rule::PiiEncryptionRandomized,
+            path,
+            "encryption changed from deterministic to randomized: equal values no longer have equal ciphertexts, \
+             so joins and groupings on the stored values stop matching"
+                .into(),
+        ),
+        (Some(Encryption::Randomized), Some(Encryption::Deterministic)) => report(
+            Rule::PiiEncryptionMadeDeterministic,
+            path,
+            "encryption changed from randomized to deterministic: equal values now have equal ciphertexts \
+             (joinable; readers of the files can tell which values are equal)"
+                .into(),
+        ),
+        _ => {}
     }
 }
 

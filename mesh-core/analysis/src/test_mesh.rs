@@ -60,7 +60,8 @@ pub fn field(name: &str) -> FieldDescriptor {
 
 /// A documented `string` field holding PII of `class`.
 pub fn pii_field(name: &str, class: PiiClass, encrypted_at_rest: bool) -> FieldDescriptor {
-    FieldDescriptor { pii: Some(Pii { class, encrypted_at_rest }), ..field(name) }
+    let encryption = encrypted_at_rest.then_some(mesh_model::Encryption::Randomized);
+    FieldDescriptor { pii: Some(Pii { class, encryption }), ..field(name) }
 }
 
 /// An input on `id` (`domain.name`) with `requirement`.

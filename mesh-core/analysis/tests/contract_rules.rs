@@ -5,7 +5,7 @@ use std::path::Path;
 use mesh_analysis::contract_diff::compare_contracts;
 use mesh_analysis::ContractYaml;
 use mesh_avro::compat::{Rule, RuleKind};
-use mesh_core::model::{Availability, Compatibility, Freshness, PiiClass, QualityScore, Visibility};
+use mesh_core::model::{Availability, Compatibility, Encryption, Freshness, PiiClass, QualityScore, Visibility};
 use mesh_core::Contract;
 
 /// The rules that compare contracts rather than schemas, in table order.
@@ -39,6 +39,10 @@ fn every_contract_rule_finds_its_change() {
     let previous = published_contract();
     let measured = measured_on_ordered_at();
     let email = previous.fields.iter().position(|f| f.name == "customer_email").unwrap();
+    let mut plaintext = previous.clone();
+    plaintext.fields[email].pii.as_mut().unwrap().encrypted_at_rest = false;
+    let mut deterministic = previous.clone();
+    deterministic.fields[email].pii.as_mut().unwrap().encryption = Some(Encryption::Deterministic);
     // Each rule, the path it reports, the contract before and the change to it.
     let cases: Vec<(Rule, &str, &Contract, Edit)> = vec![
         (
@@ -52,6 +56,18 @@ fn every_contract_rule_finds_its_change() {
             "sales.sales_cleaned.customer_email",
             &previous,
             Box::new(move |c| c.fields[email].pii.as_mut().unwrap().encrypted_at_rest = false),
+        ),
+        (
+            Rule::PiiEncryptionAdded,
+            "sales.sales_cleaned.customer_email",
+            &plaintext,
+            Box::new(move |c| c.fields[email].pii.as_mut().unwrap().encrypted_at_rest = true),
+        ),
+        (
+            Rule::PiiEncryptionRandomized,
+            "sales.sales_cleaned.customer_email",
+            &deterministic,
+            Box::new(move |c| c.fields[email].pii.as_mut().unwrap().encryption = Some(Encryption::Randomized)),
         ),
         (
             Rule::SlaFreshnessLoosened,
@@ -101,6 +117,12 @@ fn every_contract_rule_finds_its_change() {
             &previous,
             Box::new(|c| c.sla.freshness_field = Some("ordered_at".into())),
         ),
+        (
+            Rule::PiiEncryptionMadeDeterministic,
+            "sales.sales_cleaned.customer_email",
+            &previous,
+            Box::new(move |c| c.fields[email].pii.as_mut().unwrap().encryption = Some(Encryption::Deterministic)),
+        ),
     ];
     let mut messages = String::new();
     for (rule, path, before, change) in &cases {
@@ -120,6 +142,10 @@ fn every_contract_rule_finds_its_change() {
     stronger.access.visibility = Visibility::Public;
     stronger.fields[email].pii.as_mut().unwrap().class = PiiClass::Sensitive;
     assert_eq!(compare_contracts(&previous, &stronger, None, "x"), []);
+    // A contract published before the mode was written reads as randomized, the default.
+    let mut said_randomized = previous.clone();
+    said_randomized.fields[email].pii.as_mut().unwrap().encryption = Some(Encryption::Randomized);
+    assert_eq!(compare_contracts(&previous, &said_randomized, None, "x"), []);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use mesh_model::avro::{self, EnumSchema, Name, RecordSchema, SchemaError, SchemaNode};
-use mesh_model::RecordFields;
+use mesh_model::{Encryption, FieldEncryption, RecordFields};
 
 use crate::schema::Schema;
 
@@ -28,18 +28,36 @@ pub trait AvroSchema {
     fn avro_schema(ctx: &mut SchemaContext) -> SchemaNode;
 }
 
-/// State while a schema is being composed: the enclosing namespace and the
-/// records under construction (so recursive types become references).
+/// State while a schema is being composed: the enclosing namespace, the
+/// records under construction (so recursive types become references), and the
+/// product's domain, whose keys encrypt the fields declared `encrypted` (nested
+/// records' too: a record shared by products of two domains is encrypted with
+/// each product's own keys).
 #[derive(Debug, Default)]
 pub struct SchemaContext {
     namespaces: Vec<Option<String>>,
     in_progress: HashSet<String>,
+    domain: Option<String>,
 }
 
 impl SchemaContext {
     /// A context for a top-level schema.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A context for the schema of a product of `domain`.
+    pub fn for_domain(domain: &str) -> Self {
+        Self { domain: Some(domain.to_owned()), ..Self::default() }
+    }
+
+    /// How a field encrypted in `mode` is marked in the schema: the mode, and the keys of the
+    /// product's domain (`domain:<domain>`; outside a product, a placeholder naming it).
+    pub fn encryption(&self, mode: Encryption) -> FieldEncryption {
+        match &self.domain {
+            Some(domain) => FieldEncryption::for_domain(mode, domain),
+            None => FieldEncryption { mode, key: "domain:<the product's domain>".to_owned() },
+        }
     }
 
     fn enclosing(&self) -> Option<&str> {
@@ -92,7 +110,8 @@ impl ProductSchema {
     /// # Errors
     /// The schema is not valid Avro (e.g. two types share a name).
     pub fn build<T: AvroSchema>(product: &str) -> Result<Self, ProductSchemaError> {
-        let node = T::avro_schema(&mut SchemaContext::new());
+        let domain = product.split_once('.').map_or(product, |(domain, _)| domain);
+        let node = T::avro_schema(&mut SchemaContext::for_domain(domain));
         Self::from_node(product, node)
     }
 

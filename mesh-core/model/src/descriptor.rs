@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::encryption::Encryption;
 use super::names::is_snake_case;
 use super::nested::NestedRecord;
 use super::quality::QualityRule;
@@ -107,8 +108,15 @@ keyword_enum! {
 pub struct Pii {
     /// How sensitive the data is.
     pub class: PiiClass,
+    /// How the stored value is encrypted at rest; `None` when it is stored as it is.
+    pub encryption: Option<Encryption>,
+}
+
+impl Pii {
     /// Whether the stored value is encrypted at rest.
-    pub encrypted_at_rest: bool,
+    pub const fn encrypted_at_rest(&self) -> bool {
+        self.encryption.is_some()
+    }
 }
 
 /// Who outside the owning domain may consume a product.

@@ -154,7 +154,7 @@ mod tests {
     use std::borrow::Cow;
 
     use super::*;
-    use crate::{PiiClass, SourceLocation};
+    use crate::{Encryption, PiiClass, SourceLocation};
 
     const fn field(name: &'static str, pii: Option<Pii>, record: Option<NestedRecord>) -> FieldDescriptor {
         FieldDescriptor {
@@ -168,8 +168,8 @@ mod tests {
         }
     }
 
-    const INDIRECT: Option<Pii> = Some(Pii { class: PiiClass::Indirect, encrypted_at_rest: false });
-    const DIRECT: Option<Pii> = Some(Pii { class: PiiClass::Direct, encrypted_at_rest: true });
+    const INDIRECT: Option<Pii> = Some(Pii { class: PiiClass::Indirect, encryption: None });
+    const DIRECT: Option<Pii> = Some(Pii { class: PiiClass::Direct, encryption: Some(Encryption::Randomized) });
 
     const ADDRESS: RecordFields = RecordFields {
         rust_type: "customer::Address",

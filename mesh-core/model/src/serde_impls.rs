@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Availability, Compatibility, Freshness, Layer, PiiClass, QualityScore, Visibility};
+use super::{Availability, Compatibility, Encryption, Freshness, Layer, PiiClass, QualityScore, Visibility};
 
 macro_rules! via_text {
     ($($ty:ty => $parse:expr),+ $(,)?) => {$(
@@ -37,4 +37,5 @@ via_text! {
     PiiClass => PiiClass::parse,
     Compatibility => Compatibility::parse,
     Visibility => from_str::<Visibility>,
+    Encryption => |text| Encryption::from_name(text).ok_or_else(|| format!("unknown encryption `{text}`: expected `randomized` or `deterministic`")),
 }

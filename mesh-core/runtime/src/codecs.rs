@@ -26,13 +26,20 @@ pub struct CodecRegistration {
     pub product: &'static str,
     /// Writes `rows` synthetic records as a container file; the same seed gives the same bytes.
     pub write_sample: fn(out: &mut dyn Write, rows: u64, seed: u64, codec: Compression) -> io::Result<()>,
+    /// Hands the JSON of `rows` synthetic records (the records `write_sample` writes for the same
+    /// seed, in plaintext: nothing is stored, so nothing is encrypted) to `each`.
+    pub sample_json: fn(rows: u64, seed: u64, each: JsonSink<'_>) -> io::Result<()>,
     /// Reads a container file through the product's typed reader, handing each record,
     /// re-encoded in the product's current schema, to `each`, and each skipped corrupt block to
     /// `skipped` (if given; see [`ContainerReader::skip_corrupt_blocks`]); returns the record count.
-    pub read_file: fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
+    /// Encrypted fields are opened with the default keys where `reveal`, else read as
+    /// `<encrypted>` without any key.
+    pub read_file:
+        fn(path: &Path, each: RecordSink<'_>, skipped: SkipSink<'_>, reveal: bool) -> Result<u64, ContainerError>,
     /// As `read_file`, handing each record to `each` as JSON printed from the decoded value
     /// ([`WriteJson`]): one decode per record, as `cargo xtask dump --product` prints them.
-    pub read_json: fn(path: &Path, each: JsonSink<'_>, skipped: SkipSink<'_>) -> Result<u64, ContainerError>,
+    pub read_json:
+        fn(path: &Path, each: JsonSink<'_>, skipped: SkipSink<'_>, reveal: bool) -> Result<u64, ContainerError>,
 }
 
 inventory::collect!(CodecRegistration);
@@ -62,6 +69,25 @@ pub fn write_sample<T: ContainerRecord + Sample>(
     Ok(())
 }
 
+/// [`CodecRegistration::sample_json`] for `T`.
+///
+/// # Errors
+/// `each` fails.
+pub fn sample_json<T: Sample + WriteJson>(rows: u64, seed: u64, each: JsonSink<'_>) -> io::Result<()> {
+    let mut rng = SampleRng::new(seed);
+    // The sync marker `write_sample` draws first, so that both give the same records for a seed.
+    for _ in 0..16 {
+        rng.next_u64();
+    }
+    let mut line = String::new();
+    for _ in 0..rows {
+        line.clear();
+        T::sample(&mut rng, "").write_json(&mut line);
+        each(&line)?;
+    }
+    Ok(())
+}
+
 /// [`CodecRegistration::read_json`] for `T`.
 ///
 /// # Errors
@@ -70,9 +96,10 @@ pub fn read_json<T: ContainerRecord + WriteJson>(
     path: &Path,
     each: JsonSink<'_>,
     skipped: SkipSink<'_>,
+    reveal: bool,
 ) -> Result<u64, ContainerError> {
     let mut line = String::new();
-    read_records::<T>(path, skipped, |record| {
+    read_records::<T>(path, skipped, reveal, |record| {
         line.clear();
         record.write_json(&mut line);
         each(&line)
@@ -87,9 +114,10 @@ pub fn read_file<T: ContainerRecord>(
     path: &Path,
     each: RecordSink<'_>,
     skipped: SkipSink<'_>,
+    reveal: bool,
 ) -> Result<u64, ContainerError> {
     let mut datum = Vec::new();
-    read_records::<T>(path, skipped, |record| {
+    read_records::<T>(path, skipped, reveal, |record| {
         datum.clear();
         record.encode(&mut datum);
         each(&datum)
@@ -97,13 +125,18 @@ pub fn read_file<T: ContainerRecord>(
 }
 
 /// Reads every record of the file as `T`, handing each to `each`; corrupt blocks are skipped
-/// (and reported to `skipped`) only when it is given.
+/// (and reported to `skipped`) only when it is given; encrypted fields are opened only where
+/// `reveal`.
 fn read_records<T: ContainerRecord>(
     path: &Path,
     mut skipped: SkipSink<'_>,
+    reveal: bool,
     mut each: impl FnMut(&T) -> io::Result<()>,
 ) -> Result<u64, ContainerError> {
     let mut reader = ContainerReader::<T, _>::open(path)?;
+    if !reveal {
+        reader.redact_encrypted();
+    }
     if skipped.is_some() {
         reader.skip_corrupt_blocks();
     }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use mesh_avro::declared::ProductSchema;
 use mesh_model::{
-    Availability, Compatibility, Freshness, Layer, PiiClass, ProductDescriptor, QualityScore, Version, Visibility,
+    Availability, Compatibility, Encryption, Freshness, Layer, PiiClass, ProductDescriptor, QualityScore, Version,
+    Visibility,
 };
 
 pub use crate::contract_rule::ContractRule;
@@ -140,6 +141,17 @@ pub struct ContractPii {
     pub class: PiiClass,
     /// Whether it is encrypted at rest.
     pub encrypted_at_rest: bool,
+    /// How, when encrypted: `randomized` or `deterministic` (contracts that say only
+    /// `encrypted_at_rest: true` mean randomized, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<Encryption>,
+}
+
+impl ContractPii {
+    /// How the field is encrypted at rest, if it is.
+    pub fn encryption(&self) -> Option<Encryption> {
+        self.encrypted_at_rest.then(|| self.encryption.unwrap_or(Encryption::Randomized))
+    }
 }
 
 /// A field of a nested record classified as personal data.
@@ -152,6 +164,16 @@ pub struct ContractNestedPii {
     pub class: PiiClass,
     /// Whether it is encrypted at rest.
     pub encrypted_at_rest: bool,
+    /// How, when encrypted (as [`ContractPii::encryption`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<Encryption>,
+}
+
+impl ContractNestedPii {
+    /// How the field is encrypted at rest, if it is.
+    pub fn encryption(&self) -> Option<Encryption> {
+        self.encrypted_at_rest.then(|| self.encryption.unwrap_or(Encryption::Randomized))
+    }
 }
 
 impl Contract {
@@ -205,9 +227,11 @@ impl Contract {
                     name: field.name.to_string(),
                     avro_type: field.avro_type.to_string(),
                     doc: field.doc.to_string(),
-                    pii: field
-                        .pii
-                        .map(|pii| ContractPii { class: pii.class, encrypted_at_rest: pii.encrypted_at_rest }),
+                    pii: field.pii.map(|pii| ContractPii {
+                        class: pii.class,
+                        encrypted_at_rest: pii.encrypted_at_rest(),
+                        encryption: pii.encryption,
+                    }),
                     nested_pii: field
                         .nested_fields()
                         .into_iter()
@@ -216,7 +240,8 @@ impl Contract {
                             Some(ContractNestedPii {
                                 path: nested.path.to_string(),
                                 class: pii.class,
-                                encrypted_at_rest: pii.encrypted_at_rest,
+                                encrypted_at_rest: pii.encrypted_at_rest(),
+                                encryption: pii.encryption,
                             })
                         })
                         .collect(),

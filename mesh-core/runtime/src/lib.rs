@@ -25,7 +25,8 @@ pub use mesh_avro::values::{Date, Decimal, TimestampMicros, TimestampMillis, Uui
 pub use mesh_model as model;
 
 pub use codecs::{
-    read_file, read_json, registered_codecs, write_sample, CodecRegistration, JsonSink, RecordSink, SkipSink,
+    read_file, read_json, registered_codecs, sample_json, write_sample, CodecRegistration, JsonSink, RecordSink,
+    SkipSink,
 };
 pub use contract::{
     Contract, ContractAccess, ContractDocument, ContractField, ContractInput, ContractNestedPii, ContractPii,
@@ -43,7 +44,7 @@ pub use registry::{registered_products, Registration};
 /// What generated code uses; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::codecs::{read_file, read_json, write_sample, CodecRegistration};
+    pub use crate::codecs::{read_file, read_json, sample_json, write_sample, CodecRegistration};
     pub use crate::quality::{scan_quality, QualityKey, QualityRecord, QualityRegistration, QualityValue};
     pub use crate::{DataProduct, EventTime, LinkedInputs, Registration};
     pub use inventory;

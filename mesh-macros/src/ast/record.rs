@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use mesh_model::{check_avro_name, check_avro_namespace, Pii, PiiClass, TypeShape};
+use mesh_model::{check_avro_name, check_avro_namespace, Encryption, Pii, PiiClass, TypeShape};
 use syn::{Attribute, Expr, ExprLit, Fields, Lit, Meta};
 
 use super::attr::{doc_comment, key_of, nested_metas, string_list, string_value, Keys};
@@ -122,6 +122,15 @@ pub fn fields(cx: &Ctxt, fields: &Fields, type_span: &syn::Ident) -> Vec<Field> 
             let member = field.ident.clone()?;
             let ty = classify(cx, &field.ty);
             let attrs = field_attrs(cx, &field.attrs, ty.as_ref().map(|t| &t.shape));
+            if let (Some(pii), Some(ty)) = (&attrs.pii, &ty) {
+                if pii.encrypted_at_rest() && !is_text(&ty.shape) {
+                    cx.error_spanned_by(
+                        &field.ty,
+                        "an `encrypted` field must be a `String` or an `Option<String>`: its ciphertext is stored as \
+                         text in the field's own type; store the value as a string",
+                    );
+                }
+            }
             let name = attrs.rename.unwrap_or_else(|| member.to_string().trim_start_matches("r#").to_string());
             if let Err(e) = check_avro_name(&name) {
                 cx.error_spanned_by(&member, e);
@@ -194,9 +203,19 @@ fn field_attrs(cx: &Ctxt, attrs: &[Attribute], shape: Option<&TypeShape>) -> Fie
     out
 }
 
-/// `#[pii]`, `#[pii(indirect)]`, `#[pii(direct, encrypted)]`.
+/// What the codecs can encrypt: text, required or optional.
+fn is_text(shape: &TypeShape) -> bool {
+    match shape {
+        TypeShape::String => true,
+        TypeShape::Optional(inner) => **inner == TypeShape::String,
+        _ => false,
+    }
+}
+
+/// `#[pii]`, `#[pii(indirect)]`, `#[pii(direct, encrypted)]`, `#[pii(direct, encrypted, deterministic)]`.
 fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
-    let usage = "write `#[pii(CLASS)]` or `#[pii(CLASS, encrypted)]` with CLASS one of direct, indirect, sensitive";
+    let usage = "write `#[pii(CLASS)]`, `#[pii(CLASS, encrypted)]` or `#[pii(CLASS, encrypted, deterministic)]` \
+                 with CLASS one of direct, indirect, sensitive";
     let metas = match &attr.meta {
         Meta::Path(_) => {
             cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));
@@ -209,7 +228,7 @@ fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
         }
     };
     let mut class = None;
-    let mut encrypted_at_rest = false;
+    let (mut encrypted, mut deterministic) = (false, None);
     let mut reported = false;
     for meta in metas {
         let Meta::Path(path) = &meta else {
@@ -218,20 +237,39 @@ fn pii(cx: &Ctxt, attr: &Attribute) -> Option<Pii> {
         };
         let word = path.get_ident().map(ToString::to_string).unwrap_or_default();
         if word == ENCRYPTED {
-            encrypted_at_rest = true;
+            if encrypted {
+                cx.error_spanned_by(path, "`encrypted` is given twice; keep one");
+            }
+            encrypted = true;
+        } else if word == DETERMINISTIC {
+            if deterministic.is_some() {
+                cx.error_spanned_by(path, "`deterministic` is given twice; keep one");
+            }
+            deterministic = Some(path.clone());
         } else {
             match PiiClass::parse(&word) {
                 Ok(parsed) if class.is_none() => class = Some(parsed),
                 Ok(_) => cx.error_spanned_by(path, "a field has one PII class; keep one"),
                 Err(e) => {
-                    cx.error_spanned_by(path, format!("{e} (or `encrypted`)"));
+                    cx.error_spanned_by(path, format!("{e} (or `encrypted`, `deterministic`)"));
                     reported = true;
                 }
             }
         }
     }
+    if let (Some(path), false) = (&deterministic, encrypted) {
+        cx.error_spanned_by(
+            path,
+            "`deterministic` says how a field is encrypted: write `#[pii(CLASS, encrypted, deterministic)]`",
+        );
+    }
+    let encryption = match (encrypted, deterministic) {
+        (false, _) => None,
+        (true, None) => Some(Encryption::Randomized),
+        (true, Some(_)) => Some(Encryption::Deterministic),
+    };
     match class {
-        Some(class) => Some(Pii { class, encrypted_at_rest }),
+        Some(class) => Some(Pii { class, encryption }),
         None => {
             if !reported {
                 cx.error_spanned_by(attr, format!("#[pii] needs a class: {usage}"));

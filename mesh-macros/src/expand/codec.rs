@@ -7,7 +7,7 @@
 //! `Span::mixed_site`), so a lowercase `const count` there would turn `count`
 //! into a pattern.
 
-use mesh_model::TypeShape;
+use mesh_model::{Encryption, TypeShape};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -15,20 +15,21 @@ use crate::ast::enumeration::Symbols;
 use crate::ast::record::Field;
 use crate::ast::types::Leaf;
 
-/// `impl AvroCodec` and `impl Sample` for a record.
+/// `impl AvroCodec` and `impl Sample` for a record. A record with encrypted fields, or with nested
+/// types that may have some, also gets the sealing and opening methods the container files use.
 pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
     let encodes = fields.iter().map(|field| {
         let member = &field.member;
-        encode(&field.ty.shape, quote!(&self.#member), 0)
+        encode(&field.ty.shape, quote!(&self.#member), 0, false)
     });
     let decodes = fields.iter().map(|field| {
         let member = &field.member;
-        let value = decode(&field.ty.shape, &field.ty.leaf);
+        let value = decode(&field.ty.shape, &field.ty.leaf, false);
         quote!(#member: #value)
     });
     let decodes_into = fields.iter().map(|field| {
         let member = &field.member;
-        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0);
+        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0, false);
         quote! {{
             let __place = &mut self.#member;
             #update
@@ -39,6 +40,8 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         let name = &field.name;
         quote!(#member: __mesh::Sample::sample(__rng, #name))
     });
+    let with_keys = fields.iter().any(|f| encryption(f).is_some() || f.ty.shape.named().is_some());
+    let keyed = with_keys.then(|| keyed_codec(fields));
     quote! {
         impl __mesh::AvroCodec for #ident {
             #[inline]
@@ -59,6 +62,8 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
                 #(#decodes_into)*
                 __mesh::Ok(())
             }
+
+            #keyed
         }
 
         impl __mesh::Sample for #ident {
@@ -66,6 +71,135 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
                 Self { #(#samples),* }
             }
         }
+    }
+}
+
+/// `encode_sealed`, `decode_opened` and `decode_into_opened`: the plain codec, except that
+/// encrypted fields are sealed and opened, and nested types are asked to do the same.
+fn keyed_codec(fields: &[Field]) -> TokenStream {
+    let encodes = fields.iter().map(|field| {
+        let member = &field.member;
+        match encryption(field) {
+            Some(mode) => seal(field, &mode),
+            None => encode(&field.ty.shape, quote!(&self.#member), 0, true),
+        }
+    });
+    let decodes = fields.iter().map(|field| {
+        let member = &field.member;
+        let value = match encryption(field) {
+            Some(mode) => open(field, &mode),
+            None => decode(&field.ty.shape, &field.ty.leaf, true),
+        };
+        quote!(#member: #value)
+    });
+    let decodes_into = fields.iter().map(|field| {
+        let member = &field.member;
+        let update = match encryption(field) {
+            Some(mode) => open_into(field, &mode),
+            None => decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0, true),
+        };
+        quote! {{
+            let __place = &mut self.#member;
+            #update
+        }}
+    });
+    quote! {
+        #[inline]
+        fn encode_sealed(
+            &self,
+            __out: &mut __mesh::Vec<u8>,
+            __sealer: &mut __mesh::codec::crypto::Sealer,
+        ) -> __mesh::Result<(), __mesh::codec::FieldCryptoError> {
+            #(#encodes)*
+            __mesh::Ok(())
+        }
+
+        #[inline]
+        fn decode_opened(
+            __input: &mut __mesh::codec::Reader<'_>,
+            __opener: &mut __mesh::codec::crypto::Opener,
+        ) -> __mesh::Result<Self, __mesh::DecodeError> {
+            __mesh::Ok(Self { #(#decodes),* })
+        }
+
+        #[inline]
+        fn decode_into_opened(
+            &mut self,
+            __input: &mut __mesh::codec::Reader<'_>,
+            __opener: &mut __mesh::codec::crypto::Opener,
+        ) -> __mesh::Result<(), __mesh::DecodeError> {
+            #(#decodes_into)*
+            __mesh::Ok(())
+        }
+    }
+}
+
+/// The mode of a field declared `encrypted` that the codecs can encrypt (a `String` or an
+/// `Option<String>`; any other type was refused when the field was read), as tokens.
+fn encryption(field: &Field) -> Option<TokenStream> {
+    let mode = field.pii.and_then(|pii| pii.encryption)?;
+    let text = match &field.ty.shape {
+        TypeShape::String => true,
+        TypeShape::Optional(inner) => **inner == TypeShape::String,
+        _ => false,
+    };
+    text.then(|| match mode {
+        Encryption::Randomized => quote!(__mesh::Encryption::Randomized),
+        Encryption::Deterministic => quote!(__mesh::Encryption::Deterministic),
+    })
+}
+
+/// Statements writing an encrypted field's token.
+fn seal(field: &Field, mode: &TokenStream) -> TokenStream {
+    let (member, name) = (&field.member, &field.name);
+    let write = quote!(__mesh::codec::encrypted::write_sealed);
+    match &field.ty.shape {
+        TypeShape::Optional(_) => quote! {
+            match &self.#member {
+                __mesh::Some(__item0) => {
+                    __out.push(2);
+                    #write(__out, __item0, #mode, __sealer, #name)?;
+                }
+                __mesh::None => __out.push(0),
+            }
+        },
+        _ => quote!(#write(__out, &self.#member, #mode, __sealer, #name)?;),
+    }
+}
+
+/// An expression reading and opening an encrypted field.
+fn open(field: &Field, mode: &TokenStream) -> TokenStream {
+    let name = &field.name;
+    let read = quote!(__mesh::codec::encrypted::read_opened(__input, #mode, __opener, #name)?);
+    match &field.ty.shape {
+        TypeShape::Optional(_) => quote! {
+            match __input.read_union_index(2)? {
+                0 => __mesh::None,
+                _ => __mesh::Some(#read),
+            }
+        },
+        _ => read,
+    }
+}
+
+/// Statements reading and opening an encrypted field into `__place`.
+fn open_into(field: &Field, mode: &TokenStream) -> TokenStream {
+    let name = &field.name;
+    let read_into = quote!(__mesh::codec::encrypted::read_opened_into);
+    match &field.ty.shape {
+        TypeShape::Optional(_) => {
+            let fresh = quote!(__mesh::codec::encrypted::read_opened(__input, #mode, __opener, #name)?);
+            quote! {
+                match __input.read_union_index(2)? {
+                    0 => *__place = __mesh::None,
+                    _ => match __place.as_mut() {
+                        __mesh::Some(__item0) => #read_into(__input, __item0, #mode, __opener, #name)?,
+                        __mesh::None => *__place = __mesh::Some(#fresh),
+                    },
+                }
+            }
+        }
+        _ => quote!(#read_into(__input, __place, #mode, __opener, #name)?;),
     }
 }
 
@@ -119,7 +253,7 @@ pub fn fallback_codec(ident: &syn::Ident) -> TokenStream {
 }
 
 /// Statements that append the encoding of `value` (an expression of type `&T`) to `__out`.
-fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
+fn encode(shape: &TypeShape, value: TokenStream, depth: usize, keys: bool) -> TokenStream {
     let enc = quote!(__mesh::codec::encode);
     match shape {
         TypeShape::Boolean => quote!(#enc::write_boolean(__out, *#value);),
@@ -136,7 +270,7 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
         TypeShape::Fixed(_) => quote!(#enc::write_fixed(__out, #value);),
         TypeShape::Optional(inner) => {
             let item = format_ident!("__item{}", depth);
-            let inner = encode(inner, quote!(#item), depth + 1);
+            let inner = encode(inner, quote!(#item), depth + 1, keys);
             quote! {
                 match #value {
                     __mesh::Some(#item) => {
@@ -150,7 +284,7 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
         TypeShape::Array(inner) => {
             let items = format_ident!("__items{}", depth);
             let item = format_ident!("__item{}", depth);
-            let inner = encode(inner, quote!(#item), depth + 1);
+            let inner = encode(inner, quote!(#item), depth + 1, keys);
             quote! {
                 let #items = #value;
                 #enc::write_block_len(__out, #items.len());
@@ -163,7 +297,7 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
         TypeShape::Map(inner) => {
             let entries = format_ident!("__entries{}", depth);
             let (key, item) = (format_ident!("__key{}", depth), format_ident!("__item{}", depth));
-            let inner = encode(inner, quote!(#item), depth + 1);
+            let inner = encode(inner, quote!(#item), depth + 1, keys);
             quote! {
                 let #entries = #value;
                 #enc::write_block_len(__out, #entries.len());
@@ -174,12 +308,13 @@ fn encode(shape: &TypeShape, value: TokenStream, depth: usize) -> TokenStream {
                 #enc::write_end_of_blocks(__out);
             }
         }
+        TypeShape::Named(_) if keys => quote!(__mesh::AvroCodec::encode_sealed(#value, __out, __sealer)?;),
         TypeShape::Named(_) => quote!(__mesh::AvroCodec::encode(#value, __out);),
     }
 }
 
 /// An expression decoding a value of the shape from `__input` (inside a function returning `Result`).
-fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
+fn decode(shape: &TypeShape, leaf: &Leaf, keys: bool) -> TokenStream {
     match shape {
         TypeShape::Boolean => quote!(__input.read_boolean()?),
         TypeShape::Int => quote!(__input.read_int()?),
@@ -201,7 +336,7 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
             quote!(__input.read_fixed::<#size>()?)
         }
         TypeShape::Optional(inner) => {
-            let inner = decode(inner, leaf);
+            let inner = decode(inner, leaf, keys);
             quote! {
                 match __input.read_union_index(2)? {
                     0 => __mesh::None,
@@ -210,7 +345,7 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
             }
         }
         TypeShape::Array(inner) => {
-            let inner = decode(inner, leaf);
+            let inner = decode(inner, leaf, keys);
             quote! {{
                 let mut __items = __mesh::Vec::new();
                 while let __mesh::Some(__count) = __input.read_block_count()? {
@@ -223,7 +358,7 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
             }}
         }
         TypeShape::Map(inner) => {
-            let inner = decode(inner, leaf);
+            let inner = decode(inner, leaf, keys);
             quote! {{
                 let mut __entries = ::core::default::Default::default();
                 while let __mesh::Some(__count) = __input.read_block_count()? {
@@ -240,9 +375,14 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
                 Leaf::Named(ty) => quote!(#ty),
                 Leaf::Builtin | Leaf::Logical(..) => quote!(_),
             };
+            let call = if keys {
+                quote!(<#ty as __mesh::AvroCodec>::decode_opened(__input, __opener)?)
+            } else {
+                quote!(<#ty as __mesh::AvroCodec>::decode(__input)?)
+            };
             quote! {{
                 __input.enter()?;
-                let __value = <#ty as __mesh::AvroCodec>::decode(__input)?;
+                let __value = #call;
                 __input.leave();
                 __value
             }}
@@ -252,14 +392,14 @@ fn decode(shape: &TypeShape, leaf: &Leaf) -> TokenStream {
 
 /// Statements that decode a value of the shape from `__input` into `*place` (a `&mut` binding),
 /// reusing the strings, bytes and vector items already there.
-fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize) -> TokenStream {
+fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize, keys: bool) -> TokenStream {
     match shape {
         TypeShape::String => quote!(__input.read_string_into(#place)?;),
         TypeShape::Bytes => quote!(__input.read_bytes_into(#place)?;),
         TypeShape::Optional(inner) => {
             let item = format_ident!("__item{}", depth);
-            let update = decode_into(inner, leaf, &item, depth + 1);
-            let fresh = decode(inner, leaf);
+            let update = decode_into(inner, leaf, &item, depth + 1, keys);
+            let fresh = decode(inner, leaf, keys);
             quote! {
                 match __input.read_union_index(2)? {
                     0 => *#place = __mesh::None,
@@ -272,8 +412,8 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize)
         }
         TypeShape::Array(inner) => {
             let (item, len) = (format_ident!("__item{}", depth), format_ident!("__len{}", depth));
-            let update = decode_into(inner, leaf, &item, depth + 1);
-            let fresh = decode(inner, leaf);
+            let update = decode_into(inner, leaf, &item, depth + 1, keys);
+            let fresh = decode(inner, leaf, keys);
             quote! {
                 let mut #len = 0usize;
                 while let __mesh::Some(__count) = __input.read_block_count()? {
@@ -291,6 +431,11 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize)
                 #place.truncate(#len);
             }
         }
+        TypeShape::Named(_) if keys => quote! {
+            __input.enter()?;
+            __mesh::AvroCodec::decode_into_opened(#place, __input, __opener)?;
+            __input.leave();
+        },
         TypeShape::Named(_) => quote! {
             __input.enter()?;
             __mesh::AvroCodec::decode_into(#place, __input)?;
@@ -309,7 +454,7 @@ fn decode_into(shape: &TypeShape, leaf: &Leaf, place: &syn::Ident, depth: usize)
         | TypeShape::Decimal { .. }
         | TypeShape::Fixed(_)
         | TypeShape::Map(_) => {
-            let fresh = decode(shape, leaf);
+            let fresh = decode(shape, leaf, keys);
             quote!(*#place = #fresh;)
         }
     }

@@ -1,6 +1,6 @@
 //! Generates the product's `ProductDescriptor` as a constant.
 
-use mesh_model::{Bound, Layer, PathStep, PiiClass, Sla};
+use mesh_model::{Bound, Encryption, Layer, PathStep, PiiClass, Sla};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -158,8 +158,8 @@ fn field(field: &Field) -> TokenStream {
                 PiiClass::Indirect => quote!(Indirect),
                 PiiClass::Sensitive => quote!(Sensitive),
             };
-            let encrypted = pii.encrypted_at_rest;
-            quote!(__mesh::Some(__mesh::Pii { class: __mesh::PiiClass::#class, encrypted_at_rest: #encrypted }))
+            let encryption = encryption_tokens(pii.encryption);
+            quote!(__mesh::Some(__mesh::Pii { class: __mesh::PiiClass::#class, encryption: #encryption }))
         }
         None => quote!(__mesh::None),
     };
@@ -189,5 +189,14 @@ fn field(field: &Field) -> TokenStream {
             record: #record,
             source: #source,
         }
+    }
+}
+
+/// `None`, or `Some(Encryption::Randomized)` / `Some(Encryption::Deterministic)`.
+pub fn encryption_tokens(encryption: Option<Encryption>) -> TokenStream {
+    match encryption {
+        None => quote!(__mesh::None),
+        Some(Encryption::Randomized) => quote!(__mesh::Some(__mesh::Encryption::Randomized)),
+        Some(Encryption::Deterministic) => quote!(__mesh::Some(__mesh::Encryption::Deterministic)),
     }
 }

@@ -1,6 +1,7 @@
 //! The rustdoc appended to a product, so `cargo doc` is a browsable catalog.
 
 use mesh_model::avro::{to_json_fragment, FieldSchema, Name, RecordSchema, SchemaNode};
+use mesh_model::{Encryption, FieldEncryption, Pii};
 use quote::ToTokens;
 
 use crate::ast::product::{Input, ProductAttrs, Visibility};
@@ -52,11 +53,7 @@ pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fi
     push("| Field | Avro type | PII | Description |".into());
     push("|---|---|---|---|".into());
     for field in fields {
-        let pii = match field.pii {
-            Some(pii) if pii.encrypted_at_rest => format!("{} (encrypted)", pii.class),
-            Some(pii) => format!("**{} (NOT encrypted)**", pii.class),
-            None => String::new(),
-        };
+        let pii = field.pii.map(protection).unwrap_or_default();
         let ty = field.ty.shape.display();
         push(format!("| `{}` | `{}` | {pii} | {} |", field.name, cell(&ty), cell(&field.doc)));
     }
@@ -97,7 +94,7 @@ pub fn product_docs(attrs: &ProductAttrs, record_name: &str, namespace: &str, fi
     push("Nested records and enums are defined on their own pages.".into());
     push(String::new());
     push("```json".into());
-    for line in schema_fragment(record_name, namespace, fields).lines() {
+    for line in schema_fragment(record_name, namespace, &attrs.domain, fields).lines() {
         push(line.to_string());
     }
     push("```".into());
@@ -119,7 +116,11 @@ pub fn record_pii_docs(fields: &[Field]) -> Vec<String> {
         .iter()
         .filter_map(|field| {
             let pii = field.pii?;
-            let encrypted = if pii.encrypted_at_rest { "encrypted" } else { "**NOT encrypted**" };
+            let encrypted = match pii.encryption {
+                Some(Encryption::Randomized) => "encrypted",
+                Some(Encryption::Deterministic) => "encrypted (deterministic: equal values encrypt equally)",
+                None => "**NOT encrypted**",
+            };
             Some(format!("- `{}`: {} PII, {encrypted}", field.name, pii.class))
         })
         .collect();
@@ -139,7 +140,16 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-fn schema_fragment(record_name: &str, namespace: &str, fields: &[Field]) -> String {
+/// A field's class and how it is protected, for the field table.
+fn protection(pii: Pii) -> String {
+    match pii.encryption {
+        Some(Encryption::Randomized) => format!("{} (encrypted)", pii.class),
+        Some(Encryption::Deterministic) => format!("{} (encrypted, deterministic)", pii.class),
+        None => format!("**{} (NOT encrypted)**", pii.class),
+    }
+}
+
+fn schema_fragment(record_name: &str, namespace: &str, domain: &str, fields: &[Field]) -> String {
     let record = SchemaNode::Record(RecordSchema {
         name: Name::new(record_name, Some(namespace.to_string())),
         doc: None,
@@ -155,6 +165,10 @@ fn schema_fragment(record_name: &str, namespace: &str, fields: &[Field]) -> Stri
                     .ty
                     .shape
                     .to_schema(&mut || SchemaNode::Reference(field.ty.shape.named().unwrap_or_default().to_string())),
+                encryption: field
+                    .pii
+                    .and_then(|pii| pii.encryption)
+                    .map(|mode| FieldEncryption::for_domain(mode, domain)),
             })
             .collect(),
     });

@@ -128,6 +128,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                 __mesh::CodecRegistration {
                     product: #id,
                     write_sample: __mesh::write_sample::<#ident>,
+                    sample_json: __mesh::sample_json::<#ident>,
                     read_file: __mesh::read_file::<#ident>,
                     read_json: __mesh::read_json::<#ident>,
                 }

@@ -1,6 +1,6 @@
 //! Generates `AvroSchema` impls: records from their fields, enums from their symbols.
 
-use mesh_model::TypeShape;
+use mesh_model::{Encryption, TypeShape};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -60,6 +60,11 @@ fn field_schema(field: &Field) -> TokenStream {
         Leaf::Named(ty) => quote_spanned!(ty.span()=> <#ty as __mesh::AvroSchema>::avro_schema(__ctx)),
         Leaf::Builtin | Leaf::Logical(..) => quote!(__mesh::SchemaNode::Null),
     };
+    let encryption = match field.pii.and_then(|pii| pii.encryption) {
+        Some(Encryption::Randomized) => quote!(__mesh::Some(__ctx.encryption(__mesh::Encryption::Randomized))),
+        Some(Encryption::Deterministic) => quote!(__mesh::Some(__ctx.encryption(__mesh::Encryption::Deterministic))),
+        None => quote!(__mesh::None),
+    };
     quote! {
         __mesh::FieldSchema {
             name: __mesh::String::from(#name),
@@ -67,6 +72,7 @@ fn field_schema(field: &Field) -> TokenStream {
             aliases: #aliases,
             default: #default,
             schema: (#shape).to_schema(&mut || #nested),
+            encryption: #encryption,
         }
     }
 }

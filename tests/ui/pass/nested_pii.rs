@@ -56,7 +56,7 @@ fn main() {
     let paths: Vec<(String, String, bool)> = CustomersCleaned::DESCRIPTOR
         .pii_fields()
         .into_iter()
-        .map(|found| (found.path, found.pii.class.to_string(), found.pii.encrypted_at_rest))
+        .map(|found| (found.path, found.pii.class.to_string(), found.pii.encrypted_at_rest()))
         .collect();
     let expected = [
         ("shipping_address.street", "direct", true),

@@ -59,7 +59,7 @@ pub fn build(inputs: &Inputs<'_>) -> Value {
                 "product": product.id(),
                 "path": field.path,
                 "class": field.pii.class.to_string(),
-                "encrypted": field.pii.encrypted_at_rest,
+                "encrypted": field.pii.encrypted_at_rest(),
                 "copied_by": copied_by,
             }));
         }

@@ -1,8 +1,8 @@
 //! Example records for a product page: synthetic records from the product's sample generator,
-//! read back through its typed reader as `cargo xtask dump --product` prints them, with every
-//! personal-data value replaced by its class (`<pii:direct>`), nested ones by path.
+//! the records `cargo xtask sample` writes, printed as `cargo xtask dump --product` prints them,
+//! with every personal-data value replaced by its class (`<pii:direct>`), nested ones by path.
+//! Nothing is written, so nothing needs the keys that encrypt personal data at rest.
 
-use mesh_core::codec::Compression;
 use mesh_core::model::ProductDescriptor;
 use mesh_core::registered_codecs;
 use serde_json::Value;
@@ -20,21 +20,11 @@ pub fn examples(product: &ProductDescriptor) -> Result<Vec<String>, String> {
     let id = product.id();
     let Some(codec) = registered_codecs().find(|c| c.product == id) else { return Ok(Vec::new()) };
     let failed = |e: &dyn std::fmt::Display| format!("the example records of `{id}` cannot be made: {e}");
-    // The typed reader reads files: the sample goes through one in the temporary folder.
-    let file = std::env::temp_dir().join(format!("mesh-catalog-{}-{id}.avro", std::process::id()));
-    let mut bytes = Vec::new();
-    (codec.write_sample)(&mut bytes, EXAMPLE_ROWS, SEED, Compression::Null).map_err(|e| failed(&e))?;
-    std::fs::write(&file, bytes).map_err(|e| failed(&e))?;
     let mut lines = Vec::new();
-    let read = (codec.read_json)(
-        &file,
-        &mut |line| {
-            lines.push(line.to_owned());
-            Ok(())
-        },
-        None,
-    );
-    let _ = std::fs::remove_file(&file);
+    let read = (codec.sample_json)(EXAMPLE_ROWS, SEED, &mut |line| {
+        lines.push(line.to_owned());
+        Ok(())
+    });
     read.map_err(|e| failed(&e))?;
     let pii = product.pii_fields();
     let masks: Vec<(Vec<&str>, String)> =

@@ -106,10 +106,19 @@ fn definitions(items: Vec<(&str, Element)>) -> Element {
     el("dl").children(items.into_iter().flat_map(|(term, value)| [el("dt").text(term), el("dd").child(value)]))
 }
 
+/// Whether a personal-data field is encrypted at rest, and how.
+fn encrypted_cell(encryption: Option<mesh_core::model::Encryption>) -> &'static str {
+    match encryption {
+        Some(mesh_core::model::Encryption::Randomized) => "yes",
+        Some(mesh_core::model::Encryption::Deterministic) => "yes, deterministic (equal values encrypt equally)",
+        None => "no",
+    }
+}
+
 fn fields(entry: &Entry) -> Element {
     let rows = entry.contract.fields.iter().flat_map(|f| {
         let (class, encrypted) = match &f.pii {
-            Some(p) => (p.class.as_str().to_string(), if p.encrypted_at_rest { "yes" } else { "no" }),
+            Some(p) => (p.class.as_str().to_string(), encrypted_cell(p.encryption())),
             None => (String::new(), ""),
         };
         let main = el("tr")
@@ -125,7 +134,7 @@ fn fields(entry: &Entry) -> Element {
                 .child(el("td"))
                 .child(el("td").text("inside the record above"))
                 .child(el("td").text(n.class.as_str()))
-                .child(el("td").text(if n.encrypted_at_rest { "yes" } else { "no" }))
+                .child(el("td").text(encrypted_cell(n.encryption())))
         }))
     });
     el("table")

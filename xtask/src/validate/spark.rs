@@ -5,8 +5,15 @@
 //! folder, so that the Hive table Spark reads holds exactly the validated version; the table is
 //! created in a metastore that lives in memory for the run. One Spark session (one start-up)
 //! serves every product. The driver is a small pyspark script embedded in this binary.
+//!
+//! Rules on fields encrypted at rest read them through `mesh_open(domain, value)`: the driver
+//! registers it as a Python function (the `cryptography` package's AES-GCM-SIV and AES-SIV) with
+//! the data keys of the domains concerned, handed to it on its standard input, never on disk or
+//! on its command line. The keys travel with the job to Spark's executors: validate encrypted
+//! products on a cluster trusted with their data.
 
-use std::io::Read;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -52,6 +59,18 @@ pub fn validate(
     let staging = Staging(root.canonicalize().unwrap_or(root));
     let staged: Vec<Result<sql::Statements, String>> =
         jobs.iter().map(|(product, target)| stage(product, target, &staging.0)).collect();
+    let mut domains: Vec<&str> = staged.iter().flatten().flat_map(|s| s.opens.iter().map(String::as_str)).collect();
+    domains.sort_unstable();
+    domains.dedup();
+    let keys = data_keys(&domains);
+    // A product whose encrypted fields cannot be opened is not queried: it is reported unreadable.
+    let staged: Vec<Result<sql::Statements, String>> = staged
+        .into_iter()
+        .map(|statements| match (statements, &keys) {
+            (Ok(s), Err(why)) if !s.opens.is_empty() => Err(format!("its check query opens encrypted fields: {why}")),
+            (statements, _) => statements,
+        })
+        .collect();
     let requests: Vec<Value> = jobs
         .iter()
         .zip(&staged)
@@ -70,7 +89,7 @@ pub fn validate(
     std::fs::write(&request_file, request.to_string())
         .and_then(|()| std::fs::write(&driver, DRIVER))
         .map_err(|e| format!("cannot write to the staging folder {}: {e}", staging.0.display()))?;
-    let lines = run_driver(&driver, &request_file, &staging.0, master)?;
+    let lines = run_driver(&driver, &request_file, &staging.0, master, keys.as_ref().unwrap_or(&Value::Null))?;
 
     let mut timings = Timings { startup_seconds: None, products: Vec::new() };
     let mut reports = Vec::new();
@@ -119,21 +138,44 @@ fn stage(product: &ProductDescriptor, target: &Target, root: &Path) -> Result<sq
     sql::statements(product, &schema.json, Dialect::Spark, &folder.display().to_string())
 }
 
-/// Runs the driver; its JSON lines.
-fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str) -> Result<Vec<Value>, String> {
+/// Every data key of `domains`, as the driver's `mesh_open` takes them: domain -> version -> hex.
+fn data_keys(domains: &[&str]) -> Result<Value, String> {
+    let mut keys = BTreeMap::new();
+    if domains.is_empty() {
+        return Ok(json!(keys));
+    }
+    let provider = mesh_core::codec::crypto::default_provider().map_err(|e| e.to_string())?;
+    for domain in domains {
+        let mut versions = BTreeMap::new();
+        for version in provider.key_versions(domain).map_err(|e| e.to_string())? {
+            let key = provider.key(domain, version).map_err(|e| e.to_string())?;
+            let hex: String = key.material.iter().map(|b| format!("{b:02x}")).collect();
+            versions.insert(version.to_string(), hex);
+        }
+        keys.insert(domain.to_string(), versions);
+    }
+    Ok(json!(keys))
+}
+
+/// Runs the driver with `keys` on its standard input; its JSON lines.
+fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str, keys: &Value) -> Result<Vec<Value>, String> {
     let mut child = Command::new("python3")
         .arg(driver)
         .arg(request)
         .current_dir(cwd)
         // Spark binds loopback only.
         .env("SPARK_LOCAL_IP", "127.0.0.1")
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| {
             format!("cannot run python3 for Spark: {e}; install Python 3 with pyspark (`cargo xtask test` installs it)")
         })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A driver that died at once says why on stderr, read below.
+        let _ = stdin.write_all(keys.to_string().as_bytes());
+    }
     let mut stderr = String::new();
     let mut stdout = String::new();
     // Spark logs a lot on stderr: read it on a thread so neither pipe fills up and blocks the driver.

@@ -81,6 +81,10 @@ struct RawConfig {
     #[serde(default)]
     #[allow(dead_code)]
     alerts: Option<toml::Value>,
+    /// The keyring: read by `cargo xtask`, not a governance setting.
+    #[serde(default)]
+    #[allow(dead_code)]
+    keys: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

@@ -54,7 +54,7 @@ use mesh_model::ProductDescriptor;
 ///         name: Cow::Borrowed("email"),
 ///         avro_type: Cow::Borrowed("string"),
 ///         doc: Cow::Borrowed("The buyer's address."),
-///         pii: Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
+///         pii: Some(Pii { class: PiiClass::Direct, encryption: None }),
 ///         aliases: Cow::Borrowed(&[]),
 ///         record: None,
 ///         source: SourceLocation { file: Cow::Borrowed("domains/sales/src/bronze.rs"), line: 10, column: 9 },

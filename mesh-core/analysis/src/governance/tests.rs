@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use crate::diagnostic::Severity;
 use crate::test_mesh::{field, pii_field, product, reading, sla};
 use mesh_model::{
-    FieldDescriptor, Layer, NestedRecord, PathStep, Pii, PiiClass, RecordFields, SourceLocation, Visibility,
+    Encryption, FieldDescriptor, Layer, NestedRecord, PathStep, Pii, PiiClass, RecordFields, SourceLocation, Visibility,
 };
 
 fn today() -> CalendarDate {
@@ -84,7 +84,7 @@ const fn record_field(
     }
 }
 
-const DIRECT_ENCRYPTED: Option<Pii> = Some(Pii { class: PiiClass::Direct, encrypted_at_rest: true });
+const DIRECT_ENCRYPTED: Option<Pii> = Some(Pii { class: PiiClass::Direct, encryption: Some(Encryption::Randomized) });
 
 /// A customer address nested in products: its postcode is indirect PII, stored unencrypted.
 const ADDRESS: RecordFields = RecordFields {
@@ -96,7 +96,7 @@ const ADDRESS: RecordFields = RecordFields {
                 record_field(
                     "postcode",
                     "Postal code.",
-                    Some(Pii { class: PiiClass::Indirect, encrypted_at_rest: false }),
+                    Some(Pii { class: PiiClass::Indirect, encryption: None }),
                     "domains/customer/src/address.rs",
                     14,
                 ),
@@ -277,13 +277,7 @@ fn nested_record_fields_are_documented_and_snake_case_too_reported_once_per_prod
 const CATEGORY: RecordFields = RecordFields { rust_type: "catalog::Category", fields: || CATEGORY_FIELDS };
 
 const CATEGORY_FIELDS: &[FieldDescriptor] = &[
-    record_field(
-        "Label",
-        "",
-        Some(Pii { class: PiiClass::Direct, encrypted_at_rest: false }),
-        "domains/catalog/src/lib.rs",
-        9,
-    ),
+    record_field("Label", "", Some(Pii { class: PiiClass::Direct, encryption: None }), "domains/catalog/src/lib.rs", 9),
     FieldDescriptor {
         name: Cow::Borrowed("children"),
         avro_type: Cow::Borrowed("array<catalog.Category>"),

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use mesh_crypto::CryptoError;
+
 /// Why a value could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -62,6 +64,9 @@ pub enum DecodeErrorKind {
         /// The most accepted.
         limit: u64,
     },
+    /// An encrypted field could not be opened (boxed: errors stay small, so deep decoders'
+    /// `Result`s do too).
+    Crypto(Box<FieldCryptoError>),
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -95,6 +100,7 @@ impl fmt::Display for DecodeErrorKind {
             Self::TooManyItems { count, limit } => {
                 write!(f, "an array of items that take no bytes claims {count} items, more than the {limit} accepted")
             }
+            Self::Crypto(error) => write!(f, "{error}"),
         }
     }
 }
@@ -115,3 +121,36 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// An encrypted field could not be sealed or opened: which field, and why (never its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCryptoError {
+    /// The field's path in the product's record (`shipping_address.street`).
+    pub field: String,
+    /// Why.
+    pub error: CryptoError,
+}
+
+impl FieldCryptoError {
+    /// The error of `field`.
+    pub fn new(field: impl Into<String>, error: CryptoError) -> Self {
+        Self { field: field.into(), error }
+    }
+}
+
+impl fmt::Display for FieldCryptoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &self.field;
+        match &self.error {
+            // These say what is wrong with the value's key or bytes.
+            CryptoError::MissingKey { .. }
+            | CryptoError::WrongKey { .. }
+            | CryptoError::Tampered { .. }
+            | CryptoError::NotCiphertext { .. } => write!(f, "field `{field}` {}", self.error),
+            // These say what is wrong with the keys or the machine.
+            _ => write!(f, "field `{field}` cannot be encrypted or decrypted: {}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for FieldCryptoError {}

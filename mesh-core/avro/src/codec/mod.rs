@@ -12,10 +12,15 @@
 //! buffer, so memory stays bounded by the largest block, not the file.
 //! [`AvroCodec::decode_into`] and [`ContainerReader::read_into`] also reuse
 //! the record's own strings and vectors from one record to the next.
+//!
+//! Fields declared `#[pii(..., encrypted)]` are plaintext in memory and in standalone datums
+//! ([`AvroCodec::encode`]); the container writer seals them ([`AvroCodec::encode_sealed`]) and
+//! the container reader opens them ([`AvroCodec::decode_opened`]), with [`crypto`]'s keys.
 
 mod container;
 mod decode;
 pub mod encode;
+pub mod encrypted;
 mod error;
 pub mod json;
 pub mod resolve;
@@ -26,7 +31,8 @@ pub use container::{
     SchemaReader, SkippedBlock,
 };
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
-pub use error::{DecodeError, DecodeErrorKind};
+pub use error::{DecodeError, DecodeErrorKind, FieldCryptoError};
+pub use mesh_crypto as crypto;
 pub use sample::{Sample, SampleRng};
 
 /// A type with a generated Avro binary encoder and decoder.
@@ -61,6 +67,40 @@ pub trait AvroCodec: Sized {
     fn decode_into(&mut self, input: &mut Reader<'_>) -> Result<(), DecodeError> {
         *self = Self::decode(input)?;
         Ok(())
+    }
+
+    /// As [`AvroCodec::encode`], with the fields declared `encrypted` sealed by `sealer`: what the
+    /// container writer stores. The macro overrides it for types with such fields, or with nested
+    /// types that may have them; other types have nothing to seal.
+    ///
+    /// # Errors
+    /// A data key cannot be had; `out` then holds part of the value.
+    #[inline]
+    fn encode_sealed(&self, out: &mut Vec<u8>, sealer: &mut crypto::Sealer) -> Result<(), FieldCryptoError> {
+        let _ = sealer;
+        self.encode(out);
+        Ok(())
+    }
+
+    /// As [`AvroCodec::decode`], with the fields declared `encrypted` opened (or redacted) by
+    /// `opener`: what the container reader does with data of the product's own schema.
+    ///
+    /// # Errors
+    /// As [`AvroCodec::decode`], or a [`DecodeErrorKind::Crypto`] error.
+    #[inline]
+    fn decode_opened(input: &mut Reader<'_>, opener: &mut crypto::Opener) -> Result<Self, DecodeError> {
+        let _ = opener;
+        Self::decode(input)
+    }
+
+    /// As [`AvroCodec::decode_into`], with the fields declared `encrypted` opened by `opener`.
+    ///
+    /// # Errors
+    /// As [`AvroCodec::decode_opened`].
+    #[inline]
+    fn decode_into_opened(&mut self, input: &mut Reader<'_>, opener: &mut crypto::Opener) -> Result<(), DecodeError> {
+        let _ = opener;
+        self.decode_into(input)
     }
 }
 

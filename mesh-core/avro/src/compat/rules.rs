@@ -122,6 +122,12 @@ rules! {
     /// Contract.
     PiiEncryptionRemoved = "PII_ENCRYPTION_REMOVED", Contract,
         "A personal-data field is no longer encrypted at rest.";
+    /// Contract: the typed readers open it, but every other reader of the files now sees ciphertext.
+    PiiEncryptionAdded = "PII_ENCRYPTION_ADDED", Contract,
+        "A field is now encrypted at rest: other tools and SQL engines reading the files see ciphertext where they saw values, and consumers need the domain's key.";
+    /// Contract.
+    PiiEncryptionRandomized = "PII_ENCRYPTION_RANDOMIZED", Contract,
+        "A field's encryption changed from deterministic to randomized: equal values no longer encrypt equally, so joins, groupings and uniqueness on the stored values stop working.";
     /// Contract.
     SlaFreshnessLoosened = "SLA_FRESHNESS_LOOSENED", Contract,
         "The promised freshness got longer or was dropped; consumers' own freshness promises rely on it.";
@@ -173,6 +179,9 @@ rules! {
     /// Information, from the contracts: one more promise, as a field added with a default is.
     QualityRuleAdded = "QUALITY_RULE_ADDED", ContractInformation,
         "A quality rule was added: consumers get one more promise; compatible.";
+    /// Information, from the contracts: what it leaks is the governance's call, not a consumer's break.
+    PiiEncryptionMadeDeterministic = "PII_ENCRYPTION_MADE_DETERMINISTIC", ContractInformation,
+        "A field's encryption changed from randomized to deterministic: equal values now encrypt equally, so the field can be joined on, and readers of the files can tell which values are equal; compatible.";
     /// Information, from the contracts.
     QualityRuleTightened = "QUALITY_RULE_TIGHTENED", ContractInformation,
         "A quality rule accepts less than before (a narrower range, fewer accepted values, a lower null share): compatible.";

@@ -115,6 +115,7 @@ impl Schema {
                 aliases: field.aliases.clone(),
                 default: field.default.as_ref().map(ToString::to_string),
                 schema: self.node(field.ty, defined)?,
+                encryption: field.encryption.clone(),
             });
         }
         Ok(SchemaNode::Record(RecordSchema {

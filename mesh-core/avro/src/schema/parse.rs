@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use mesh_model::{Encryption, FieldEncryption, ENCRYPTION_PROPERTY, KEY_PROPERTY};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -500,6 +501,7 @@ impl Parser {
             Some(other) => return self.error(format!("order `{other}` is not `ascending`, `descending` or `ignore`")),
         };
         let aliases = self.strings(field, "aliases")?;
+        let encryption = self.encryption(field, ty)?;
         if field.contains_key("default") {
             self.defaults.push((id, parsed.len(), self.context.join(", ")));
         }
@@ -515,8 +517,43 @@ impl Parser {
             default: field.get("default").cloned(),
             order,
             ty,
+            encryption,
         });
         Ok(())
+    }
+
+    /// The field's `mesh.encryption` and `mesh.key` properties: both or neither, a known cipher,
+    /// on a `string` or an optional `string` (what the typed codecs encrypt).
+    fn encryption(&self, field: &Map<String, Value>, ty: TypeId) -> Result<Option<FieldEncryption>, ParseError> {
+        let property = |name: &'static str| field.get(name).map(|v| v.as_str().ok_or(name));
+        let (algorithm, key) = match (property(ENCRYPTION_PROPERTY), property(KEY_PROPERTY)) {
+            (None, None) => return Ok(None),
+            (Some(Err(name)), _) | (_, Some(Err(name))) => return self.error(format!("`{name}` is not a string")),
+            (Some(Ok(algorithm)), Some(Ok(key))) => (algorithm, key),
+            (Some(_), None) => return self.error(format!("`{ENCRYPTION_PROPERTY}` without `{KEY_PROPERTY}`")),
+            (None, Some(_)) => return self.error(format!("`{KEY_PROPERTY}` without `{ENCRYPTION_PROPERTY}`")),
+        };
+        let Some(mode) = Encryption::from_algorithm(algorithm) else {
+            let known: Vec<&str> = Encryption::ALL.iter().map(|m| m.algorithm()).collect();
+            return self.error(format!("`{ENCRYPTION_PROPERTY}` is `{algorithm}`, not one of {}", known.join(", ")));
+        };
+        if !self.is_text(ty) {
+            return self
+                .error(format!("`{ENCRYPTION_PROPERTY}` on a field that is not a string or an optional string"));
+        }
+        Ok(Some(FieldEncryption { mode, key: key.to_string() }))
+    }
+
+    /// Whether `ty` is `string` or a union of `null` and `string` (in either order).
+    fn is_text(&self, ty: TypeId) -> bool {
+        match &self.types[ty.0].kind {
+            Kind::String => true,
+            Kind::Union(branches) => {
+                let kinds: Vec<&Kind> = branches.iter().map(|b| &self.types[b.0].kind).collect();
+                matches!(kinds.as_slice(), [Kind::Null, Kind::String] | [Kind::String, Kind::Null])
+            }
+            _ => false,
+        }
     }
 
     fn enumeration(&mut self, object: &Map<String, Value>, ns: Option<&str>) -> Result<TypeId, ParseError> {

@@ -143,6 +143,8 @@ pub struct Field {
     pub order: Order,
     /// The field's type.
     pub ty: TypeId,
+    /// How its values are encrypted (the `mesh.encryption` and `mesh.key` properties).
+    pub encryption: Option<mesh_model::FieldEncryption>,
 }
 
 /// A field's sort order.

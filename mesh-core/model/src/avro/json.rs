@@ -176,6 +176,10 @@ fn field_trailer(field: &FieldSchema, entry: &mut Vec<(&'static str, Json)>) {
     if !field.aliases.is_empty() {
         entry.push(("aliases", string_array(&field.aliases)));
     }
+    if let Some(encryption) = &field.encryption {
+        entry.push((crate::ENCRYPTION_PROPERTY, Json::Str(encryption.mode.algorithm().into())));
+        entry.push((crate::KEY_PROPERTY, Json::Str(encryption.key.clone())));
+    }
 }
 
 fn named_header(kind: &str, name: &Name, namespace: Option<&str>) -> Vec<(&'static str, Json)> {
@@ -302,6 +306,7 @@ mod tests {
                     aliases: vec![],
                     default: None,
                     schema,
+                    encryption: None,
                 })
                 .collect(),
         })

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::FieldEncryption;
+
 /// A named type's name and optional namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Name {
@@ -52,6 +54,9 @@ pub struct FieldSchema {
     pub default: Option<String>,
     /// The field's type.
     pub schema: SchemaNode,
+    /// How the field's values are encrypted, for fields declared `encrypted`: written as the
+    /// properties `mesh.encryption` and `mesh.key`, which other Avro tools ignore.
+    pub encryption: Option<FieldEncryption>,
 }
 
 /// An Avro enum.

@@ -17,6 +17,7 @@ use serde_json::Value;
 use mesh_model::ProductDescriptor;
 
 pub use dialect::Dialect;
+pub use query::OPEN_FUNCTION;
 
 /// The SQL of one product in one dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,9 @@ pub struct Statements {
     pub check_query: String,
     /// Comment lines naming the rule of each column prefix (`-- r0: order_id.unique`).
     pub legend: String,
+    /// The domains whose keys the check query opens encrypted fields with (through
+    /// [`OPEN_FUNCTION`]), sorted; empty when it reads no encrypted field.
+    pub opens: Vec<String>,
 }
 
 impl Statements {
@@ -73,10 +77,16 @@ pub fn statements(
     let table = format!("{}.{}", dialect.ident(&product.domain), dialect.ident(&product.name));
     let mut ddl = vec![format!("CREATE {} IF NOT EXISTS {}", dialect.schema_keyword(), dialect.ident(&product.domain))];
     ddl.push(types::create_table(dialect, &table, &fields, schema_json, location, product)?);
+    let opened = opened_fields(product, &fields, dialect);
+    let mut opens: Vec<String> =
+        opened.iter().filter_map(|name| query::encrypted_domain(&fields, name)).map(str::to_owned).collect();
+    opens.sort_unstable();
+    opens.dedup();
     Ok(Statements {
         grants: grants(product, dialect, &table),
-        check_query: query::check_query(product, &fields, dialect, &table)?,
-        legend: legend(product),
+        check_query: query::check_query(product, &fields, dialect, &table, &opened)?,
+        legend: legend(product, &opened),
+        opens,
         table,
         ddl,
     })
@@ -97,14 +107,41 @@ pub fn location_note(dialect: Dialect) -> &'static str {
     }
 }
 
-/// `-- r<i>: <rule id>` per rule, and what the other columns hold.
-fn legend(product: &ProductDescriptor) -> String {
+/// The fields a rule reads that are encrypted at rest and that the query opens (every engine but
+/// PostgreSQL, whose table holds the values), sorted.
+fn opened_fields<'p>(product: &'p ProductDescriptor, fields: &[Value], dialect: Dialect) -> Vec<&'p str> {
+    if dialect == Dialect::Postgres {
+        return Vec::new();
+    }
+    let mut ruled: Vec<&str> = Vec::new();
+    for rule in product.quality.iter() {
+        ruled.extend(rule.field.as_deref());
+        if let mesh_model::Check::UniqueCombination(names) = &rule.check {
+            ruled.extend(names.iter().map(|name| name.as_ref()));
+        }
+    }
+    ruled.sort_unstable();
+    ruled.dedup();
+    ruled.retain(|name| query::encrypted_domain(fields, name).is_some());
+    ruled
+}
+
+/// `-- r<i>: <rule id>` per rule, what the other columns hold, and which encrypted fields it opens.
+fn legend(product: &ProductDescriptor, opened: &[&str]) -> String {
     let mut out = String::from(
         "-- The check query's one row: records, passing_records (passing every record-level rule),\n\
          -- r<i>_checked and r<i>_failing per rule (r<i>_duplicated for uniqueness), newest_event_micros.\n",
     );
     for (i, rule) in product.quality.iter().enumerate() {
         out.push_str(&format!("-- r{i}: {} ({})\n", rule.id(), rule.describe().replace('\n', " ")));
+    }
+    if !opened.is_empty() {
+        out.push_str(&format!(
+            "-- Encrypted at rest, so read through {}(domain, value), which opens them with the domain's keys:\n\
+             -- {}. `cargo xtask validate --engine spark` registers it; another engine needs a function of that name.\n",
+            query::OPEN_FUNCTION,
+            opened.join(", ")
+        ));
     }
     out
 }

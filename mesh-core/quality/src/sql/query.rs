@@ -1,6 +1,10 @@
 //! The check query: one row of counts for every rule of a product, with the embedded validator's
 //! semantics (a null passes every rule but the null share; `unique` ignores nulls; a combination
 //! compares nulls as values, as `GROUP BY` does).
+//!
+//! A field encrypted at rest that a rule reads is opened first, once per record, by
+//! `mesh_open(domain, value)` (see [`OPEN_FUNCTION`]) in a derived table the query reads instead
+//! of the table, so that rules judge the values, not their ciphertext.
 
 use serde_json::Value;
 
@@ -34,13 +38,17 @@ pub mod columns {
     }
 }
 
-/// The check query of `product` over `table`; `fields` are its Avro schema's fields.
+/// The check query of `product` over `table`; `fields` are its Avro schema's fields, of which
+/// `opened` are read opened.
 pub fn check_query(
     product: &ProductDescriptor,
     fields: &[Value],
     dialect: Dialect,
     table: &str,
+    opened: &[&str],
 ) -> Result<String, String> {
+    let source = opened_source(fields, dialect, table, opened);
+    let table = source.as_str();
     let named = Named::of(fields);
     let kind = |name: &str| -> Result<Kind, String> {
         fields.iter().find(|f| f["name"] == name).map(|f| named.kind(&f["type"])).ok_or_else(|| {
@@ -134,6 +142,38 @@ pub fn check_query(
         query.push_str(&join);
     }
     Ok(query)
+}
+
+/// The SQL function a check query opens encrypted fields with: `mesh_open('<domain>', <value>)`
+/// returns the plaintext (null for null). `cargo xtask validate --engine spark` registers it with
+/// the domain's keys; another engine needs a function of that name.
+pub const OPEN_FUNCTION: &str = "mesh_open";
+
+/// What the query reads: `table`, or when fields are `opened`, a derived table of its columns with
+/// those opened under their own names.
+fn opened_source(fields: &[Value], dialect: Dialect, table: &str, opened: &[&str]) -> String {
+    if opened.is_empty() {
+        return table.to_string();
+    }
+    let columns: Vec<String> = fields
+        .iter()
+        .filter_map(|field| field["name"].as_str())
+        .map(|name| {
+            let column = dialect.ident(name);
+            match encrypted_domain(fields, name).filter(|_| opened.contains(&name)) {
+                Some(domain) => format!("{OPEN_FUNCTION}({}, {column}) AS {column}", dialect.string(domain)),
+                None => column,
+            }
+        })
+        .collect();
+    format!("(SELECT {} FROM {table}) o", columns.join(", "))
+}
+
+/// The domain whose keys encrypt field `name`, if the schema marks it encrypted.
+pub fn encrypted_domain<'f>(fields: &'f [Value], name: &str) -> Option<&'f str> {
+    let field = fields.iter().find(|f| f["name"] == name)?;
+    field[mesh_model::ENCRYPTION_PROPERTY].as_str()?;
+    field[mesh_model::KEY_PROPERTY].as_str()?.strip_prefix("domain:")
 }
 
 /// The derived table `d<i>` of a uniqueness rule: the records holding a duplicated key, and how

@@ -118,3 +118,44 @@ fn a_union_of_several_types_has_no_column_type_and_says_which_field() {
     let error = named.column_type(&fields[0]["type"], Dialect::Trino, "either").unwrap_err();
     assert!(error.contains("`either`") && error.contains("trino"), "{error}");
 }
+
+/// Contacts whose email is encrypted at rest, and checked.
+#[data_product(
+    domain = "crm",
+    version = "1.0.0",
+    owner = "crm@company.com",
+    layer = "silver",
+    quality(unique_combination("email", "country"))
+)]
+#[allow(dead_code)] // Declared for its descriptor and schema only.
+struct Contact {
+    /// The email.
+    #[quality(pattern = "[^@]+@[^@]+")]
+    #[pii(direct, encrypted, deterministic)]
+    email: String,
+    /// The country.
+    country: String,
+    /// The phone, encrypted but not checked.
+    #[pii(direct, encrypted)]
+    phone: Option<String>,
+}
+
+#[test]
+fn encrypted_fields_are_opened_where_the_engine_reads_the_stored_files() {
+    let of = |dialect| {
+        statements(Contact::DESCRIPTOR, &Contact::schema().unwrap().json, dialect, "/lake/crm/contact/data").unwrap()
+    };
+    let spark = of(Dialect::Spark);
+    assert_eq!(spark.opens, ["crm"]);
+    // Opened once per record, under its own name, in what the query and the uniqueness count read.
+    let opened = "(SELECT mesh_open('crm', `email`) AS `email`, `country`, `phone` FROM `crm`.`contact`) o";
+    assert_eq!(spark.check_query.matches(opened).count(), 2, "{}", spark.check_query);
+    assert!(spark.check_query.contains("`email` IS NULL OR (`email` RLIKE"), "{}", spark.check_query);
+    assert_eq!(spark.check_query.matches("mesh_open").count(), 2, "`phone`, which no rule reads, is not opened");
+    assert!(spark.legend.contains("-- email. `cargo xtask validate --engine spark` registers it"), "{}", spark.legend);
+    let trino = of(Dialect::Trino);
+    assert!(trino.check_query.contains("mesh_open('crm', \"email\") AS \"email\""), "{}", trino.check_query);
+    // PostgreSQL's table is loaded with the values (`dump --reveal`), not the stored tokens.
+    let postgres = of(Dialect::Postgres);
+    assert!(postgres.opens.is_empty() && !postgres.check_query.contains("mesh_open"), "{}", postgres.check_query);
+}

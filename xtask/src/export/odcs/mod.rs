@@ -161,9 +161,7 @@ pub fn contract(contract: &Contract, schema_json: &str) -> DataContract {
             property.quality = quality::field_checks(&c.quality, &field.name, property.logical_type);
             if let Some(pii) = &field.pii {
                 property.classification = Some(pii.class.as_str().to_string());
-                property
-                    .custom_properties
-                    .push(CustomProperty { property: "encryptedAtRest", value: pii.encrypted_at_rest.into() });
+                property.custom_properties.extend(encryption_properties(pii.encryption()));
             }
             property
         })
@@ -298,10 +296,7 @@ fn property(name: Option<&str>, avro: &Value, path: &str, contract: &Contract) -
         properties: Vec::new(),
         items: None,
         quality: Vec::new(),
-        custom_properties: nested
-            .map(|n| CustomProperty { property: "encryptedAtRest", value: n.encrypted_at_rest.into() })
-            .into_iter()
-            .collect(),
+        custom_properties: nested.map(|n| encryption_properties(n.encryption())).unwrap_or_default(),
     };
     if kind == "record" {
         property.properties = avro["fields"]
@@ -324,4 +319,13 @@ fn property(name: Option<&str>, avro: &Value, path: &str, contract: &Contract) -
 
 fn property_of(name: &str, avro: &Value, path: &str, contract: &Contract) -> Property {
     property(Some(name), avro, path, contract)
+}
+
+/// A personal-data property's `encryptedAtRest`, and how (`randomized` or `deterministic`) when it is.
+fn encryption_properties(encryption: Option<mesh_core::model::Encryption>) -> Vec<CustomProperty> {
+    let mut properties = vec![CustomProperty { property: "encryptedAtRest", value: encryption.is_some().into() }];
+    if let Some(mode) = encryption {
+        properties.push(CustomProperty { property: "encryption", value: mode.name().into() });
+    }
+    properties
 }

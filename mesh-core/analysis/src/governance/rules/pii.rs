@@ -9,7 +9,7 @@ pub fn encrypted_at_rest(lineage: &Lineage<'_>, findings: &mut Vec<Finding>) {
         for found in product.pii_fields() {
             let pii = found.pii;
             // A product nested in itself (a tree) repeats its own fields: each is reported at its own path.
-            if pii.encrypted_at_rest || found.record == Some(&*product.rust_type) {
+            if pii.encrypted_at_rest() || found.record == Some(&*product.rust_type) {
                 continue;
             }
             // The fix goes where the classification is declared: on a nested record, in its own type.

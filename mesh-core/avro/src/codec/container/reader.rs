@@ -10,6 +10,7 @@ use super::header::{read_block_bytes, read_exact, read_long};
 use super::recovery::{skip_past_sync, Recovery};
 use super::ContainerRecord;
 use super::{Compression, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
+use crate::codec::crypto::{KeyProvider, Opener};
 use crate::codec::resolve::Plan;
 use crate::codec::{DecodeError, Reader};
 
@@ -28,6 +29,11 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 /// when the file is opened re-encodes each record in `T`'s layout first
 /// (fields added, removed, reordered or renamed, promoted types, enum symbols).
 ///
+/// Fields the file's schema marks encrypted are opened with the product's domain's keys from the
+/// [default key provider](crate::codec::crypto::default_provider) (or
+/// [`ContainerReader::set_key_provider`]'s), or shown redacted
+/// ([`ContainerReader::redact_encrypted`]); a value that does not open fails its record.
+///
 /// Errors name the file, the block and the record; after an error the
 /// iterator ends, unless the reader was told to skip corrupt blocks
 /// ([`ContainerReader::skip_corrupt_blocks`]): then each skipped block is
@@ -45,6 +51,9 @@ pub(super) struct Blocks<R: Read> {
     file: String,
     pub(super) header: FileHeader,
     plan: Option<Plan>,
+    /// Opens encrypted fields, for the plan or the record's decoder; the schema-driven reader
+    /// opens its own.
+    opener: Option<Opener>,
     decompressor: BlockDecompressor,
     compressed: Vec<u8>,
     block: Vec<u8>,
@@ -115,8 +124,20 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         let plan = Plan::new(&writer_schema, &reader_schema.parsed)
             .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
         let plan = (!plan.is_identity()).then_some(plan);
-        let blocks = Blocks::new(input, file, header, plan, writer_schema.min_datum_bytes());
+        let mut blocks = Blocks::new(input, file, header, plan, writer_schema.min_datum_bytes());
+        blocks.opener = Some(Opener::new(super::domain_of(T::PRODUCT_ID), None));
         Ok(Self { blocks, _product: PhantomData })
+    }
+
+    /// Opens encrypted fields with keys from `provider` instead of the default provider.
+    pub fn set_key_provider(&mut self, provider: std::sync::Arc<dyn KeyProvider>) {
+        self.blocks.opener = Some(Opener::new(super::domain_of(T::PRODUCT_ID), Some(provider)));
+    }
+
+    /// Reads every encrypted field as [`REDACTED`](crate::codec::crypto::REDACTED), without keys
+    /// (after checking that it holds ciphertext): for showing a file to whoever has no access.
+    pub fn redact_encrypted(&mut self) {
+        self.blocks.opener = Some(Opener::redacting(super::domain_of(T::PRODUCT_ID)));
     }
 
     /// The file's header.
@@ -163,7 +184,10 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
     /// # Errors
     /// As the iterator's items; after an error `record` is partly overwritten and the reading ends.
     pub fn read_into(&mut self, record: &mut T) -> Option<Result<(), ContainerError>> {
-        self.blocks.read_next(|input| record.decode_into(input))
+        self.blocks.read_next(|input, opener| match opener {
+            Some(opener) => record.decode_into_opened(input, opener),
+            None => record.decode_into(input),
+        })
     }
 }
 
@@ -184,6 +208,7 @@ impl<R: Read> Blocks<R> {
             decompressor: BlockDecompressor::new(header.codec),
             header,
             plan,
+            opener: None,
             compressed: Vec::new(),
             block: Vec::new(),
             scratch: Vec::new(),
@@ -381,21 +406,25 @@ impl<R: Read> Blocks<R> {
     }
 
     /// Decodes the record at `position` with `decode`; returns the result and where the next
-    /// record starts. Through the plan when the writer schema differs.
+    /// record starts. Through the plan when the writer schema differs: the plan opens encrypted
+    /// fields, so `decode` is then given no opener and reads plaintext.
     #[inline]
     fn decode_record<X>(
         &mut self,
-        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+        decode: impl FnOnce(&mut Reader<'_>, Option<&mut Opener>) -> Result<X, DecodeError>,
     ) -> Result<(X, usize), DecodeError> {
         let mut input = Reader::new(&self.block);
         input.take(self.position)?;
         let value = match &self.plan {
-            None => decode(&mut input)?,
+            None => decode(&mut input, self.opener.as_mut())?,
             Some(plan) => {
                 self.scratch.clear();
-                plan.transcode(&mut input, &mut self.scratch)?;
+                match self.opener.as_mut() {
+                    Some(opener) => plan.transcode_opened(&mut input, &mut self.scratch, opener)?,
+                    None => plan.transcode(&mut input, &mut self.scratch)?,
+                }
                 let mut resolved = Reader::new(&self.scratch);
-                let value = decode(&mut resolved)?;
+                let value = decode(&mut resolved, None)?;
                 resolved.finish()?;
                 value
             }
@@ -409,7 +438,7 @@ impl<R: Read> Blocks<R> {
     #[inline]
     pub(super) fn read_next<X>(
         &mut self,
-        decode: impl FnOnce(&mut Reader<'_>) -> Result<X, DecodeError>,
+        decode: impl FnOnce(&mut Reader<'_>, Option<&mut Opener>) -> Result<X, DecodeError>,
     ) -> Option<Result<X, ContainerError>> {
         if self.left_in_block == 0 {
             if self.done {
@@ -495,6 +524,9 @@ impl<T: ContainerRecord, R: Read> Iterator for ContainerReader<T, R> {
     type Item = Result<T, ContainerError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.blocks.read_next(T::decode)
+        self.blocks.read_next(|input, opener| match opener {
+            Some(opener) => T::decode_opened(input, opener),
+            None => T::decode(input),
+        })
     }
 }

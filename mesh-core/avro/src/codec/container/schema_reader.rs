@@ -6,16 +6,21 @@ use std::path::Path;
 
 use super::reader::{open_file, writer_schema, Blocks};
 use super::{ContainerError, FileHeader};
-use crate::codec::json::write_datum_json;
+use crate::codec::crypto::KeyProvider;
+use crate::codec::json::{write_datum_json_with, EncryptedValues, Openers};
 use crate::schema::Schema;
 
 /// Reads the records of any container file, each written as one JSON text (see
 /// [`write_datum_json`]), with the bounds, errors and block handling of
 /// [`ContainerReader`](super::ContainerReader): the same block loop, only the record decoder
 /// differs (the file's parsed writer schema, walked, instead of a Rust type).
+///
+/// Fields the schema marks encrypted print as `<encrypted>` (after checking they hold
+/// ciphertext) unless the reader is told to open them ([`SchemaReader::reveal_encrypted`]).
 pub struct SchemaReader<R: Read> {
     blocks: Blocks<R>,
     schema: Schema,
+    encrypted: EncryptedValues,
 }
 
 impl SchemaReader<File> {
@@ -42,7 +47,14 @@ impl<R: Read> SchemaReader<R> {
         let header = FileHeader::read(&mut input).map_err(error)?;
         let schema = writer_schema(&header).map_err(error)?;
         let min_record_bytes = schema.min_datum_bytes();
-        Ok(Self { blocks: Blocks::new(input, file, header, None, min_record_bytes), schema })
+        let blocks = Blocks::new(input, file, header, None, min_record_bytes);
+        Ok(Self { blocks, schema, encrypted: EncryptedValues::Redacted })
+    }
+
+    /// Opens encrypted fields with keys from `provider` (the default provider if `None`) instead
+    /// of redacting them.
+    pub fn reveal_encrypted(&mut self, provider: Option<std::sync::Arc<dyn KeyProvider>>) {
+        self.encrypted = EncryptedValues::Opened(Openers::new(provider));
     }
 
     /// The file's header.
@@ -71,8 +83,8 @@ impl<R: Read> SchemaReader<R> {
     /// As [`ContainerReader`](super::ContainerReader)'s items; after an error `out` may hold part
     /// of the record, and the reading ends (unless skipping corrupt blocks).
     pub fn read_json(&mut self, out: &mut String) -> Option<Result<(), ContainerError>> {
-        let schema = &self.schema;
-        self.blocks.read_next(|input| write_datum_json(schema, schema.root(), input, out))
+        let (schema, encrypted) = (&self.schema, &mut self.encrypted);
+        self.blocks.read_next(|input, _| write_datum_json_with(schema, schema.root(), input, out, encrypted))
     }
 }
 

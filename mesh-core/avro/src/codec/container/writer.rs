@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use super::compression::BlockCompressor;
 use super::ContainerRecord;
 use super::{Compression, FileHeader, PRODUCT_KEY, VERSION_KEY};
+use crate::codec::crypto::{KeyProvider, Sealer};
 
 /// Bytes of encoded records gathered before a block is written.
 const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
@@ -17,6 +18,10 @@ const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
 /// is compressed and written once it holds [`ContainerWriter::set_block_bytes`]
 /// bytes. Call [`ContainerWriter::finish`] to write the last block and get the
 /// output back; dropping the writer also writes it, but ignores errors.
+///
+/// Fields declared `encrypted` are sealed with the current data key of the product's domain,
+/// from the [default key provider](crate::codec::crypto::default_provider) (or
+/// [`ContainerWriter::set_key_provider`]'s), fetched on the first record.
 ///
 /// ```no_run
 /// # fn demo<T: mesh_avro::codec::ContainerRecord>(records: &[T]) -> std::io::Result<()> {
@@ -37,6 +42,7 @@ pub struct ContainerWriter<T: ContainerRecord, W: Write> {
     compressed: Vec<u8>,
     records: u64,
     block_bytes: usize,
+    sealer: Sealer,
     _product: PhantomData<fn(&T)>,
 }
 
@@ -75,8 +81,14 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             compressed: Vec::new(),
             records: 0,
             block_bytes: DEFAULT_BLOCK_BYTES,
+            sealer: Sealer::new(super::domain_of(product), None),
             _product: PhantomData,
         })
+    }
+
+    /// Seals encrypted fields with keys from `provider` instead of the default provider.
+    pub fn set_key_provider(&mut self, provider: std::sync::Arc<dyn KeyProvider>) {
+        self.sealer = Sealer::new(super::domain_of(T::PRODUCT_ID), Some(provider));
     }
 
     /// Sets how many bytes of encoded records make a block (at least 1).
@@ -94,9 +106,14 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// Appends one record.
     ///
     /// # Errors
-    /// Writing a full block fails.
+    /// Writing a full block fails, or an encrypted field's data key cannot be had (the record is
+    /// then not written, and the writer can go on).
     pub fn append(&mut self, record: &T) -> io::Result<()> {
-        record.encode(&mut self.block);
+        let start = self.block.len();
+        if let Err(error) = record.encode_sealed(&mut self.block, &mut self.sealer) {
+            self.block.truncate(start);
+            return Err(io::Error::other(format!("{}: {error}", T::PRODUCT_ID)));
+        }
         self.records += 1;
         if self.block.len() >= self.block_bytes {
             self.flush_block()?;

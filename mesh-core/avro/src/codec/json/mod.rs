@@ -13,7 +13,13 @@ pub use text::{
     push_uuid_bytes,
 };
 
+use std::sync::Arc;
+
+use mesh_crypto::{KeyProvider, Opener, REDACTED};
+use mesh_model::FieldEncryption;
+
 use super::decode::Reader;
+use super::encrypted::crypto_error;
 use super::error::{DecodeError, DecodeErrorKind};
 use crate::schema::{Kind, Logical, Schema, TypeId};
 use crate::values::{Date, Decimal, TimestampMicros, TimestampMillis, Uuid};
@@ -79,6 +85,21 @@ pub fn write_datum_json(
     input: &mut Reader<'_>,
     out: &mut String,
 ) -> Result<(), DecodeError> {
+    write_datum_json_with(schema, ty, input, out, &mut EncryptedValues::AsStored)
+}
+
+/// As [`write_datum_json`], with the fields the schema marks encrypted (`mesh.encryption`)
+/// printed as `encrypted` says: as stored, redacted, or opened.
+///
+/// # Errors
+/// As [`write_datum_json`], or an encrypted field is not ciphertext or does not open.
+pub fn write_datum_json_with(
+    schema: &Schema,
+    ty: TypeId,
+    input: &mut Reader<'_>,
+    out: &mut String,
+    encrypted: &mut EncryptedValues,
+) -> Result<(), DecodeError> {
     let node = schema.get(ty);
     match (&node.kind, &node.logical) {
         (Kind::Bytes, Some(Logical::Decimal { scale, .. })) => {
@@ -107,7 +128,7 @@ pub fn write_datum_json(
         (Kind::Enum(e), _) => push_str(out, &e.symbols[input.read_enum_index(e.symbols.len())?]),
         (Kind::Union(branches), _) => {
             let branch = branches[input.read_union_index(branches.len())?];
-            write_datum_json(schema, branch, input, out)?;
+            write_datum_json_with(schema, branch, input, out, encrypted)?;
         }
         (Kind::Record(record), _) => {
             input.enter()?;
@@ -118,7 +139,12 @@ pub fn write_datum_json(
                 }
                 push_str(out, &field.name);
                 out.push(':');
-                write_datum_json(schema, field.ty, input, out)?;
+                match &field.encryption {
+                    Some(how) if !matches!(encrypted, EncryptedValues::AsStored) => {
+                        write_encrypted(schema, field.ty, how, &field.name, input, out, encrypted)?;
+                    }
+                    _ => write_datum_json_with(schema, field.ty, input, out, encrypted)?,
+                }
             }
             out.push('}');
             input.leave();
@@ -132,24 +158,30 @@ pub fn write_datum_json(
                         out.push(',');
                     }
                     first = false;
-                    write_datum_json(schema, *items, input, out)?;
+                    write_datum_json_with(schema, *items, input, out, encrypted)?;
                 }
             }
             out.push(']');
         }
-        (Kind::Map(values), _) => write_map(schema, *values, input, out)?,
+        (Kind::Map(values), _) => write_map(schema, *values, input, out, encrypted)?,
     }
     Ok(())
 }
 
 /// A map's entries, sorted by key: each value is written on its own first, then placed.
-fn write_map(schema: &Schema, values: TypeId, input: &mut Reader<'_>, out: &mut String) -> Result<(), DecodeError> {
+fn write_map(
+    schema: &Schema,
+    values: TypeId,
+    input: &mut Reader<'_>,
+    out: &mut String,
+    encrypted: &mut EncryptedValues,
+) -> Result<(), DecodeError> {
     let mut entries: Vec<(&str, String)> = Vec::new();
     while let Some(count) = input.read_block_count()? {
         for _ in 0..count {
             let key = input.read_str()?;
             let mut value = String::new();
-            write_datum_json(schema, values, input, &mut value)?;
+            write_datum_json_with(schema, values, input, &mut value, encrypted)?;
             entries.push((key, value));
         }
     }
@@ -170,6 +202,80 @@ fn write_map(schema: &Schema, values: TypeId, input: &mut Reader<'_>, out: &mut 
         out.push_str(value);
     }
     out.push('}');
+    Ok(())
+}
+
+/// What the schema walk prints for a field its schema marks encrypted.
+pub enum EncryptedValues {
+    /// The stored text as it is: in-memory datums hold plaintext, files hold tokens.
+    AsStored,
+    /// [`REDACTED`](crate::codec::crypto::REDACTED), after checking the stored value is a token,
+    /// so plaintext in a field marked encrypted is an error, never printed.
+    Redacted,
+    /// Opened with each domain's keys (the domain the field's `mesh.key` names).
+    Opened(Openers),
+}
+
+/// Openers of the domains met so far, from one key provider.
+#[derive(Default)]
+pub struct Openers {
+    provider: Option<Arc<dyn KeyProvider>>,
+    by_domain: Vec<Opener>,
+}
+
+impl Openers {
+    /// Openers with keys from `provider`, or the default provider if `None`.
+    pub fn new(provider: Option<Arc<dyn KeyProvider>>) -> Self {
+        Self { provider, by_domain: Vec::new() }
+    }
+
+    fn for_domain(&mut self, domain: &str) -> &mut Opener {
+        let at = match self.by_domain.iter().position(|o| o.domain() == domain) {
+            Some(at) => at,
+            None => {
+                self.by_domain.push(Opener::new(domain, self.provider.clone()));
+                self.by_domain.len() - 1
+            }
+        };
+        &mut self.by_domain[at]
+    }
+}
+
+/// An encrypted field's value (a `string`, or a union of `null` and `string`: the parser allows
+/// no other), redacted or opened.
+fn write_encrypted(
+    schema: &Schema,
+    ty: TypeId,
+    how: &FieldEncryption,
+    field: &str,
+    input: &mut Reader<'_>,
+    out: &mut String,
+    encrypted: &mut EncryptedValues,
+) -> Result<(), DecodeError> {
+    if let Kind::Union(branches) = &schema.get(ty).kind {
+        let branch = branches[input.read_union_index(branches.len())?];
+        return write_encrypted(schema, branch, how, field, input, out, encrypted);
+    }
+    if !matches!(schema.get(ty).kind, Kind::String) {
+        return write_datum_json_with(schema, ty, input, out, encrypted);
+    }
+    let start = input.offset();
+    let stored = input.read_str()?;
+    let opened = match encrypted {
+        EncryptedValues::AsStored => Ok(stored),
+        EncryptedValues::Redacted => mesh_crypto::token_mode(stored)
+            .map(|_| REDACTED)
+            .ok_or(mesh_crypto::CryptoError::NotCiphertext { expected: how.mode }),
+        EncryptedValues::Opened(openers) => match how.domain() {
+            Some(domain) => openers.for_domain(domain).open(stored, how.mode),
+            None => Err(mesh_crypto::CryptoError::MissingKey {
+                domain: how.key.clone(),
+                version: 0,
+                keys: "the keys of a domain (its `mesh.key` names none)".into(),
+            }),
+        },
+    };
+    push_str(out, opened.map_err(|error| crypto_error(field, error, start))?);
     Ok(())
 }
 

@@ -6,7 +6,9 @@ use std::fmt;
 
 use mesh_model::{FieldPath, PathStep};
 
-use super::{Node, NodeId, Prim, RecordPlan, Skip, SkipId, Source, Step, MAX_LEVELS};
+use mesh_model::Encryption;
+
+use super::{Decrypt, Node, NodeId, Prim, RecordPlan, Skip, SkipId, Source, Step, MAX_LEVELS};
 use crate::codec::decode::MAX_DEPTH;
 use crate::schema::resolution::{field_reads, pair, read_symbol, Branch, FieldRead, Matched, Pairing, SymbolRead};
 use crate::schema::{Kind, Schema, TypeId};
@@ -43,6 +45,7 @@ pub(super) fn identity(nodes: &[Node]) -> Vec<bool> {
                 | Node::UnionToValue(_)
                 | Node::ValueToUnion(..)
                 | Node::TooDeep => false,
+                Node::Decrypt(decrypt) => decrypt.same_for_reader,
             };
             if same[i] && !unchanged {
                 same[i] = false;
@@ -80,6 +83,9 @@ pub(super) struct Builder<'s> {
     /// time. A pair fails only on a real mismatch (a reference to a pair under way succeeds), so
     /// it fails wherever it is met.
     failed: HashMap<(TypeId, TypeId), (FieldPath, Refusal)>,
+    /// Whether a field the reader declares encrypted was written plaintext: the data then needs the
+    /// plan (the reader's own decoder would expect ciphertext there).
+    pub(super) reads_plaintext_as_encrypted: bool,
 }
 
 /// Why a writer type cannot be read as a reader type: where, and what is wrong.
@@ -149,6 +155,7 @@ impl<'s> Builder<'s> {
             depth: 0,
             levels: 0,
             failed: HashMap::new(),
+            reads_plaintext_as_encrypted: false,
         }
     }
 
@@ -326,7 +333,14 @@ impl<'s> Builder<'s> {
             let field_path = path.then_field(&field.name);
             match read {
                 FieldRead::Writer(index, wf) => {
-                    let node = self.node(wf.ty, field.ty, &field_path)?;
+                    let mut node = self.node(wf.ty, field.ty, &field_path)?;
+                    match &wf.encryption {
+                        Some(encryption) => {
+                            let same_for_reader = field.encryption.as_ref() == Some(encryption);
+                            node = self.opened(node, encryption.mode, &field_path, same_for_reader);
+                        }
+                        None => self.reads_plaintext_as_encrypted |= field.encryption.is_some(),
+                    }
                     read_by[index].push((slot, node));
                     sources.push(Source::Slot);
                 }
@@ -359,6 +373,26 @@ impl<'s> Builder<'s> {
             && !steps.iter().any(|step| matches!(step, Step::ReadEach(_)));
         self.nodes[id] = Node::Record(Box::new(RecordPlan { steps, sources, in_order }));
         Ok(id)
+    }
+
+    /// `node`, a writer `string` (or a union holding one) read as the reader's type, with the
+    /// string opened: the parser accepts encryption on nothing else, and every leaf is a node of
+    /// its own, so it is replaced in place.
+    fn opened(&mut self, node: NodeId, mode: Encryption, path: &FieldPath, same_for_reader: bool) -> NodeId {
+        let strings: Vec<NodeId> = match &self.nodes[node] {
+            Node::Copy(Prim::Bytes) => vec![node],
+            Node::UnionToUnion(branches) => branches.iter().flatten().map(|(_, n)| *n).collect(),
+            Node::UnionToValue(branches) => branches.iter().flatten().copied().collect(),
+            Node::ValueToUnion(_, n) => vec![*n],
+            _ => Vec::new(),
+        };
+        for id in strings {
+            if matches!(self.nodes[id], Node::Copy(Prim::Bytes)) {
+                let field = path.to_string();
+                self.nodes[id] = Node::Decrypt(Box::new(Decrypt { mode, field, same_for_reader }));
+            }
+        }
+        node
     }
 
     /// How to step over a writer value no reader field reads.

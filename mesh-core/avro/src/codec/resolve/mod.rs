@@ -22,6 +22,14 @@
 //! with no dynamic value in between. When the two schemas encode identically
 //! the plan says so ([`Plan::is_identity`]) and the reader skips it.
 //!
+//! Encryption follows the writer: a field the writer's schema marks encrypted
+//! (`mesh.encryption`) is opened while transcoding, whatever the reader declares,
+//! so the re-encoded record is plaintext and the plain generated decoder reads it.
+//! A file written before a field was encrypted, or after its encryption was
+//! dropped, reads as well as one of the current schema. The plan is the identity
+//! only when both schemas also mark the same fields the same way; the reader's
+//! generated decoder then opens them itself.
+//!
 //! Stages: `build` plans a writer and a reader schema, `defaults` encodes the reader's
 //! defaults for fields the writer lacks, `transcode` runs the plan over data.
 
@@ -32,6 +40,8 @@ mod tests;
 mod transcode;
 
 use mesh_model::FieldPath;
+
+use mesh_crypto::{Encryption, Opener};
 
 use super::decode::{Reader, MAX_DEPTH};
 use super::error::DecodeError;
@@ -100,6 +110,19 @@ enum Node {
     /// A record nested deeper than [`MAX_DEPTH`], or any type past [`MAX_LEVELS`]: not planned,
     /// so reading data that reaches it fails with [`DecodeErrorKind::TooDeep`].
     TooDeep,
+    /// A `string` the writer stored encrypted: opened, and written as plaintext.
+    Decrypt(Box<Decrypt>),
+}
+
+/// How to open one encrypted field.
+#[derive(Debug, Clone)]
+struct Decrypt {
+    /// The mode the writer's schema marks.
+    mode: Encryption,
+    /// Its path, for errors.
+    field: String,
+    /// Whether the reader's field is encrypted the same way (then the plan may be the identity).
+    same_for_reader: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -154,7 +177,7 @@ impl Plan {
         let mut builder = build::Builder::new(writer, reader);
         let root =
             builder.node(writer.root(), reader.root(), &FieldPath::new()).map_err(|e| ResolveError(e.to_string()))?;
-        let identity = build::identity(&builder.nodes)[root];
+        let identity = build::identity(&builder.nodes)[root] && !builder.reads_plaintext_as_encrypted;
         Ok(Self { nodes: builder.nodes, skips: builder.skips, root, identity })
     }
 
@@ -181,10 +204,35 @@ impl Plan {
     /// holds a value the reader cannot represent (an unknown enum symbol without
     /// default, a union branch with no match).
     pub fn transcode(&self, input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
-        // One bound on zero-byte items for the whole value: nested arrays would multiply a per-array one.
-        let mut zero_byte_items = 0;
-        self.transcode_node(self.root, input, out, &mut zero_byte_items)
+        self.transcode_node(self.root, input, out, &mut Transcoding { zero_byte_items: 0, opener: None })
     }
+
+    /// As [`Plan::transcode`], opening the fields the writer encrypted with `opener` (see the
+    /// module's documentation); without it, such a field fails with the missing keys.
+    ///
+    /// # Errors
+    /// As [`Plan::transcode`], or an encrypted field cannot be opened.
+    pub fn transcode_opened(
+        &self,
+        input: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        opener: &mut Opener,
+    ) -> Result<(), DecodeError> {
+        self.transcode_node(self.root, input, out, &mut Transcoding { zero_byte_items: 0, opener: Some(opener) })
+    }
+
+    /// Whether the writer's schema encrypts any field this plan reads.
+    pub fn opens_fields(&self) -> bool {
+        self.nodes.iter().any(|node| matches!(node, Node::Decrypt(_)))
+    }
+}
+
+/// What one value's transcoding carries along.
+struct Transcoding<'o> {
+    /// Items that take no bytes read so far, over every array of the value: one bound for the
+    /// whole value, as nested arrays would multiply a per-array one.
+    zero_byte_items: u64,
+    opener: Option<&'o mut Opener>,
 }
 
 /// The most types, records or not, one chain of planned types nests (an array of arrays is two

@@ -1,8 +1,12 @@
 //! Running a [`Plan`] over data: the writer's bytes re-encoded in the reader's layout.
 
-use super::{Node, NodeId, Plan, Prim, RecordPlan, Skip, SkipId, Source, Step, MAX_LEVELS, MAX_ZERO_BYTE_ITEMS};
+use super::{
+    Decrypt, Node, NodeId, Plan, Prim, RecordPlan, Skip, SkipId, Source, Step, Transcoding, MAX_LEVELS,
+    MAX_ZERO_BYTE_ITEMS,
+};
 use crate::codec::decode::Reader;
-use crate::codec::encode::{write_boolean, write_double, write_float, write_long};
+use crate::codec::encode::{write_boolean, write_double, write_float, write_long, write_str};
+use crate::codec::encrypted::crypto_error;
 use crate::codec::error::{DecodeError, DecodeErrorKind};
 
 /// The next block's item count: bounded by the bytes left, or for items that take no bytes by
@@ -26,6 +30,24 @@ fn block_count(input: &mut Reader<'_>, zero_bytes: bool, total: &mut u64) -> Res
     Ok(Some(count.unsigned_abs() as usize))
 }
 
+/// Opens a string the writer encrypted and writes its plaintext.
+#[inline(never)]
+fn open(
+    decrypt: &Decrypt,
+    input: &mut Reader<'_>,
+    out: &mut Vec<u8>,
+    cx: &mut Transcoding<'_>,
+) -> Result<(), DecodeError> {
+    let start = input.offset();
+    let stored = input.read_str()?;
+    let Some(opener) = cx.opener.as_deref_mut() else {
+        return Err(crypto_error(&decrypt.field, mesh_crypto::CryptoError::NoKeyring, start));
+    };
+    let plaintext = opener.open(stored, decrypt.mode).map_err(|error| crypto_error(&decrypt.field, error, start))?;
+    write_str(out, plaintext);
+    Ok(())
+}
+
 fn copy_varint(input: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), DecodeError> {
     let before = input.rest();
     input.read_long()?;
@@ -39,7 +61,7 @@ impl Plan {
         id: NodeId,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
         match &self.nodes[id] {
             Node::Copy(prim) => match prim {
@@ -106,22 +128,23 @@ impl Plan {
                     Err(symbol) => Err(input.error(DecodeErrorKind::UnknownSymbol(symbol.clone()))),
                 }
             }
-            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out, items),
-            Node::Map(value) => self.transcode_map(*value, input, out, items),
-            Node::Record(plan) => self.transcode_record(plan, input, out, items),
-            Node::UnionToUnion(branches) => self.transcode_union(branches, input, out, items),
+            Node::Array(item, zero_bytes) => self.transcode_array(*item, *zero_bytes, input, out, cx),
+            Node::Map(value) => self.transcode_map(*value, input, out, cx),
+            Node::Record(plan) => self.transcode_record(plan, input, out, cx),
+            Node::UnionToUnion(branches) => self.transcode_union(branches, input, out, cx),
             Node::UnionToValue(branches) => {
                 let index = input.read_union_index(branches.len())?;
                 match &branches[index] {
-                    Some(node) => self.transcode_node(*node, input, out, items),
+                    Some(node) => self.transcode_node(*node, input, out, cx),
                     None => Err(input.error(DecodeErrorKind::UnmatchedBranch(index as i64))),
                 }
             }
             Node::ValueToUnion(index, node) => {
                 write_long(out, *index);
-                self.transcode_node(*node, input, out, items)
+                self.transcode_node(*node, input, out, cx)
             }
             Node::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
+            Node::Decrypt(decrypt) => open(decrypt, input, out, cx),
         }
     }
 
@@ -135,12 +158,12 @@ impl Plan {
         zero_bytes: bool,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
-        while let Some(count) = block_count(input, zero_bytes, items)? {
+        while let Some(count) = block_count(input, zero_bytes, &mut cx.zero_byte_items)? {
             write_long(out, count as i64);
             for _ in 0..count {
-                self.transcode_node(item, input, out, items)?;
+                self.transcode_node(item, input, out, cx)?;
             }
         }
         out.push(0);
@@ -152,7 +175,7 @@ impl Plan {
         value: NodeId,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
         while let Some(count) = input.read_block_count()? {
             write_long(out, count as i64);
@@ -160,7 +183,7 @@ impl Plan {
                 let before = input.rest();
                 input.read_slice()?;
                 out.extend_from_slice(&before[..before.len() - input.remaining()]);
-                self.transcode_node(value, input, out, items)?;
+                self.transcode_node(value, input, out, cx)?;
             }
         }
         out.push(0);
@@ -172,14 +195,14 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
         // Counts against the same depth limit as the generated decoders: recursive data ends.
         input.enter()?;
         if plan.in_order {
-            self.record_in_order(plan, input, out, items)?;
+            self.record_in_order(plan, input, out, cx)?;
         } else {
-            self.record_reordered(plan, input, out, items)?;
+            self.record_reordered(plan, input, out, cx)?;
         }
         input.leave();
         Ok(())
@@ -190,13 +213,13 @@ impl Plan {
         branches: &[Option<(i64, NodeId)>],
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
         let index = input.read_union_index(branches.len())?;
         match &branches[index] {
             Some((reader_index, node)) => {
                 write_long(out, *reader_index);
-                self.transcode_node(*node, input, out, items)
+                self.transcode_node(*node, input, out, cx)
             }
             None => Err(input.error(DecodeErrorKind::UnmatchedBranch(index as i64))),
         }
@@ -207,7 +230,7 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
         let mut sources = plan.sources.iter();
         for step in &plan.steps {
@@ -220,13 +243,11 @@ impl Plan {
                             Source::Slot => break,
                         }
                     }
-                    self.transcode_node(*node, input, out, items)?;
+                    self.transcode_node(*node, input, out, cx)?;
                 }
                 // Never in order (see `RecordPlan::in_order`); read like any other step to stay total.
-                Step::ReadEach(reads) => {
-                    self.read_each(reads, input, items, |_, bytes| out.extend_from_slice(&bytes))?
-                }
-                Step::Skip(skip) => self.skip_value(*skip, input, items, 0)?,
+                Step::ReadEach(reads) => self.read_each(reads, input, cx, |_, bytes| out.extend_from_slice(&bytes))?,
+                Step::Skip(skip) => self.skip_value(*skip, input, cx, 0)?,
             }
         }
         for source in sources {
@@ -242,14 +263,14 @@ impl Plan {
         plan: &RecordPlan,
         input: &mut Reader<'_>,
         out: &mut Vec<u8>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
     ) -> Result<(), DecodeError> {
         let mut parts: Vec<Vec<u8>> = vec![Vec::new(); plan.sources.len()];
         for step in &plan.steps {
             match step {
-                Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot], items)?,
-                Step::ReadEach(reads) => self.read_each(reads, input, items, |slot, bytes| parts[slot] = bytes)?,
-                Step::Skip(skip) => self.skip_value(*skip, input, items, 0)?,
+                Step::Read { slot, node } => self.transcode_node(*node, input, &mut parts[*slot], cx)?,
+                Step::ReadEach(reads) => self.read_each(reads, input, cx, |slot, bytes| parts[slot] = bytes)?,
+                Step::Skip(skip) => self.skip_value(*skip, input, cx, 0)?,
             }
         }
         for (source, part) in plan.sources.iter().zip(&parts) {
@@ -269,14 +290,14 @@ impl Plan {
         &self,
         reads: &[(usize, NodeId)],
         input: &mut Reader<'_>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
         mut put: impl FnMut(usize, Vec<u8>),
     ) -> Result<(), DecodeError> {
         let start = input.clone();
         for (slot, node) in reads {
             *input = start.clone();
             let mut bytes = Vec::new();
-            self.transcode_node(*node, input, &mut bytes, items)?;
+            self.transcode_node(*node, input, &mut bytes, cx)?;
             put(*slot, bytes);
         }
         Ok(())
@@ -290,7 +311,7 @@ impl Plan {
         &self,
         skip: SkipId,
         input: &mut Reader<'_>,
-        items: &mut u64,
+        cx: &mut Transcoding<'_>,
         containers: u32,
     ) -> Result<(), DecodeError> {
         match &self.skips[skip] {
@@ -301,9 +322,9 @@ impl Plan {
             Skip::Bytes(n) => input.take(*n).map(drop),
             Skip::Sized => input.read_slice().map(drop),
             Skip::Array(item, zero_bytes) => {
-                while let Some(count) = block_count(input, *zero_bytes, items)? {
+                while let Some(count) = block_count(input, *zero_bytes, &mut cx.zero_byte_items)? {
                     for _ in 0..count {
-                        self.skip_value(*item, input, items, containers + 1)?;
+                        self.skip_value(*item, input, cx, containers + 1)?;
                     }
                 }
                 Ok(())
@@ -312,19 +333,19 @@ impl Plan {
                 while let Some(count) = input.read_block_count()? {
                     for _ in 0..count {
                         input.read_slice()?;
-                        self.skip_value(*value, input, items, containers + 1)?;
+                        self.skip_value(*value, input, cx, containers + 1)?;
                     }
                 }
                 Ok(())
             }
             Skip::Union(branches) => {
                 let index = input.read_union_index(branches.len())?;
-                self.skip_value(branches[index], input, items, containers)
+                self.skip_value(branches[index], input, cx, containers)
             }
             Skip::Record(fields) => {
                 input.enter()?;
                 for field in fields.iter() {
-                    self.skip_value(*field, input, items, containers)?;
+                    self.skip_value(*field, input, cx, containers)?;
                 }
                 input.leave();
                 Ok(())
