@@ -6,8 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CRATES: &[&str] =
-    &["mesh-core/model", "mesh-core/avro", "mesh-core/runtime", "mesh-core/analysis", "mesh-macros", "xtask"];
+const CRATES: &[&str] = &[
+    "mesh-core/model",
+    "mesh-core/crypto",
+    "mesh-core/avro",
+    "mesh-core/runtime",
+    "mesh-core/analysis",
+    "mesh-macros",
+    "xtask",
+];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()

@@ -6,8 +6,6 @@ use std::fmt;
 
 use mesh_model::{FieldPath, PathStep};
 
-use mesh_model::Encryption;
-
 use super::{Decrypt, Node, NodeId, Prim, RecordPlan, Skip, SkipId, Source, Step, MAX_LEVELS};
 use crate::codec::decode::MAX_DEPTH;
 use crate::schema::resolution::{field_reads, pair, read_symbol, Branch, FieldRead, Matched, Pairing, SymbolRead};
@@ -46,6 +44,7 @@ pub(super) fn identity(nodes: &[Node]) -> Vec<bool> {
                 | Node::ValueToUnion(..)
                 | Node::TooDeep => false,
                 Node::Decrypt(decrypt) => decrypt.same_for_reader,
+                Node::StoredPlaintext(_) => false,
             };
             if same[i] && !unchanged {
                 same[i] = false;
@@ -83,9 +82,6 @@ pub(super) struct Builder<'s> {
     /// time. A pair fails only on a real mismatch (a reference to a pair under way succeeds), so
     /// it fails wherever it is met.
     failed: HashMap<(TypeId, TypeId), (FieldPath, Refusal)>,
-    /// Whether a field the reader declares encrypted was written plaintext: the data then needs the
-    /// plan (the reader's own decoder would expect ciphertext there).
-    pub(super) reads_plaintext_as_encrypted: bool,
 }
 
 /// Why a writer type cannot be read as a reader type: where, and what is wrong.
@@ -155,7 +151,6 @@ impl<'s> Builder<'s> {
             depth: 0,
             levels: 0,
             failed: HashMap::new(),
-            reads_plaintext_as_encrypted: false,
         }
     }
 
@@ -334,12 +329,19 @@ impl<'s> Builder<'s> {
             match read {
                 FieldRead::Writer(index, wf) => {
                     let mut node = self.node(wf.ty, field.ty, &field_path)?;
-                    match &wf.encryption {
-                        Some(encryption) => {
-                            let same_for_reader = field.encryption.as_ref() == Some(encryption);
-                            node = self.opened(node, encryption.mode, &field_path, same_for_reader);
+                    match (&wf.encryption, &field.encryption) {
+                        (Some(encryption), reader) => {
+                            let same_for_reader = reader.as_ref() == Some(encryption);
+                            let decrypt =
+                                Decrypt { mode: encryption.mode, field: field_path.to_string(), same_for_reader };
+                            node = self.with_strings(node, Node::Decrypt(Box::new(decrypt)));
                         }
-                        None => self.reads_plaintext_as_encrypted |= field.encryption.is_some(),
+                        (None, Some(encryption)) => {
+                            let mode = encryption.mode;
+                            let decrypt = Decrypt { mode, field: field_path.to_string(), same_for_reader: false };
+                            node = self.with_strings(node, Node::StoredPlaintext(Box::new(decrypt)));
+                        }
+                        (None, None) => {}
                     }
                     read_by[index].push((slot, node));
                     sources.push(Source::Slot);
@@ -376,9 +378,9 @@ impl<'s> Builder<'s> {
     }
 
     /// `node`, a writer `string` (or a union holding one) read as the reader's type, with the
-    /// string opened: the parser accepts encryption on nothing else, and every leaf is a node of
-    /// its own, so it is replaced in place.
-    fn opened(&mut self, node: NodeId, mode: Encryption, path: &FieldPath, same_for_reader: bool) -> NodeId {
+    /// string read by `string` instead: the parser accepts encryption on nothing else, and every
+    /// leaf is a node of its own, so it is replaced in place.
+    fn with_strings(&mut self, node: NodeId, string: Node) -> NodeId {
         let strings: Vec<NodeId> = match &self.nodes[node] {
             Node::Copy(Prim::Bytes) => vec![node],
             Node::UnionToUnion(branches) => branches.iter().flatten().map(|(_, n)| *n).collect(),
@@ -388,8 +390,7 @@ impl<'s> Builder<'s> {
         };
         for id in strings {
             if matches!(self.nodes[id], Node::Copy(Prim::Bytes)) {
-                let field = path.to_string();
-                self.nodes[id] = Node::Decrypt(Box::new(Decrypt { mode, field, same_for_reader }));
+                self.nodes[id] = string.clone();
             }
         }
         node

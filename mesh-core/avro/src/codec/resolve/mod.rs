@@ -26,9 +26,10 @@
 //! (`mesh.encryption`) is opened while transcoding, whatever the reader declares,
 //! so the re-encoded record is plaintext and the plain generated decoder reads it.
 //! A file written before a field was encrypted, or after its encryption was
-//! dropped, reads as well as one of the current schema. The plan is the identity
-//! only when both schemas also mark the same fields the same way; the reader's
-//! generated decoder then opens them itself.
+//! dropped, reads as well as one of the current schema (but a redacting reader
+//! refuses plaintext where the product declares encryption, rather than show it).
+//! The plan is the identity only when both schemas also mark the same fields the
+//! same way; the reader's generated decoder then opens them itself.
 //!
 //! Stages: `build` plans a writer and a reader schema, `defaults` encodes the reader's
 //! defaults for fields the writer lacks, `transcode` runs the plan over data.
@@ -112,12 +113,15 @@ enum Node {
     TooDeep,
     /// A `string` the writer stored encrypted: opened, and written as plaintext.
     Decrypt(Box<Decrypt>),
+    /// A `string` the reader declares encrypted that the writer stored as plaintext: copied for a
+    /// reader that opens values, refused for one that redacts them (it would show plaintext).
+    StoredPlaintext(Box<Decrypt>),
 }
 
 /// How to open one encrypted field.
 #[derive(Debug, Clone)]
 struct Decrypt {
-    /// The mode the writer's schema marks.
+    /// The mode the writer's schema marks (for [`Node::StoredPlaintext`], the reader's).
     mode: Encryption,
     /// Its path, for errors.
     field: String,
@@ -177,7 +181,7 @@ impl Plan {
         let mut builder = build::Builder::new(writer, reader);
         let root =
             builder.node(writer.root(), reader.root(), &FieldPath::new()).map_err(|e| ResolveError(e.to_string()))?;
-        let identity = build::identity(&builder.nodes)[root] && !builder.reads_plaintext_as_encrypted;
+        let identity = build::identity(&builder.nodes)[root];
         Ok(Self { nodes: builder.nodes, skips: builder.skips, root, identity })
     }
 

@@ -8,6 +8,7 @@ use crate::codec::decode::Reader;
 use crate::codec::encode::{write_boolean, write_double, write_float, write_long, write_str};
 use crate::codec::encrypted::crypto_error;
 use crate::codec::error::{DecodeError, DecodeErrorKind};
+use mesh_crypto::Opener;
 
 /// The next block's item count: bounded by the bytes left, or for items that take no bytes by
 /// [`MAX_ZERO_BYTE_ITEMS`] over all such arrays of the value (`total` counts them).
@@ -45,6 +46,25 @@ fn open(
     };
     let plaintext = opener.open(stored, decrypt.mode).map_err(|error| crypto_error(&decrypt.field, error, start))?;
     write_str(out, plaintext);
+    Ok(())
+}
+
+/// Copies a string the reader declares encrypted but the writer stored in plaintext, for a reader
+/// that opens values; a redacting one would show it, so it fails as not ciphertext.
+#[inline(never)]
+fn plaintext(
+    expected: &Decrypt,
+    input: &mut Reader<'_>,
+    out: &mut Vec<u8>,
+    cx: &Transcoding<'_>,
+) -> Result<(), DecodeError> {
+    let start = input.offset();
+    let stored = input.read_str()?;
+    if !cx.opener.as_deref().is_some_and(Opener::reveals) {
+        let error = mesh_crypto::CryptoError::NotCiphertext { expected: expected.mode };
+        return Err(crypto_error(&expected.field, error, start));
+    }
+    write_str(out, stored);
     Ok(())
 }
 
@@ -145,6 +165,7 @@ impl Plan {
             }
             Node::TooDeep => Err(input.error(DecodeErrorKind::TooDeep)),
             Node::Decrypt(decrypt) => open(decrypt, input, out, cx),
+            Node::StoredPlaintext(expected) => plaintext(expected, input, out, cx),
         }
     }
 
