@@ -114,14 +114,15 @@ pub fn list_policies(out: &mut Output) -> Result<(), Failure> {
     for problem in &config.problems {
         errln!("{problem}\n");
     }
-    out.line(format_args!("{:<10} {:<26} {:<8} purpose", "code", "policy", "level"))?;
+    out.line(format_args!("{:<10} {:<26} {:<8} {:<8} purpose", "code", "policy", "level", "checked"))?;
     for info in POLICIES {
         let level = config.global_level(info.policy);
         out.line(format_args!(
-            "{:<10} {:<26} {:<8} {}",
+            "{:<10} {:<26} {:<8} {:<8} {}",
             info.code.as_str(),
             info.name(),
             level.to_string(),
+            info.scope.to_string(),
             info.purpose()
         ))?;
     }

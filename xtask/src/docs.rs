@@ -105,9 +105,10 @@ fn diagnostics() -> String {
     let rows = Code::ALL.iter().map(|&c| vec![code(c.as_str()), severity(c), code(c.name()), c.purpose().into()]);
     format!(
         "# Diagnostic codes\n\n\
-         Every diagnostic of `cargo xtask check` and `cargo xtask publish` has one of these codes, shown as \
-         `error[MESH0003]: ...`. `MESH00xx`: the lineage graph and the schemas; `MESH01xx`: the governance \
-         policies, at the level `mesh.toml` sets (see `policies.md`); `MESH02xx`: `mesh.toml` itself, never \
+         Every diagnostic of `cargo xtask check`, `cargo xtask publish` and `cargo xtask scan` has one of these \
+         codes, shown as `error[MESH0003]: ...`. `MESH00xx`: the lineage graph and the schemas; `MESH01xx`: the \
+         governance policies, at the level `mesh.toml` sets (see `policies.md`; `MESH0110` to `MESH0113` are \
+         checked on the data at rest by `cargo xtask scan`); `MESH02xx`: `mesh.toml` itself, never \
          waived; `MESH10xx`: schema evolution against the published baseline under `contracts/`. A code keeps \
          its meaning for good.\n\n{}",
         table(&["Code", "Severity", "Name", "Purpose"], rows)
@@ -116,15 +117,24 @@ fn diagnostics() -> String {
 
 fn policies() -> String {
     let rows = POLICIES.iter().map(|info| {
-        vec![code(info.code.as_str()), code(info.name()), info.default_level.to_string(), info.purpose().into()]
+        let checked_by = format!("`cargo xtask {}`", info.scope);
+        vec![
+            code(info.code.as_str()),
+            code(info.name()),
+            info.default_level.to_string(),
+            checked_by,
+            info.purpose().into(),
+        ]
     });
     format!(
         "# Governance policies\n\n\
-         The mesh's global policies, checked by `cargo xtask check` on every product. `mesh.toml` sets each \
-         policy's level (`error`, `warning` or `off`) by name or by code under `[policies]`, lets a domain be \
-         stricter under `[domains.<domain>.policies]`, and holds `[[waivers]]`: a domain's time-limited \
-         exception to one policy, with a reason. `cargo xtask policies` lists the levels in force.\n\n{}",
-        table(&["Code", "Name", "Default level", "Purpose"], rows)
+         The mesh's global policies: those on the declarations are checked by `cargo xtask check` on every \
+         product and change, those on the data at rest by `cargo xtask scan` on the lakehouse's files. \
+         `mesh.toml` sets each policy's level (`error`, `warning` or `off`) by name or by code under \
+         `[policies]`, lets a domain be stricter under `[domains.<domain>.policies]`, and holds `[[waivers]]`: \
+         a domain's time-limited exception to one policy, with a reason. `cargo xtask policies` lists the \
+         levels in force.\n\n{}",
+        table(&["Code", "Name", "Default level", "Checked by", "Purpose"], rows)
     )
 }
 

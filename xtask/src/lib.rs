@@ -31,6 +31,7 @@ mod readiness;
 mod run;
 mod sample;
 mod scaffold;
+mod scan;
 mod sql;
 mod validate;
 
@@ -266,6 +267,21 @@ enum Command {
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
         customers: u32,
     },
+    /// Scan the data at rest: personal data stored unencrypted where the declaration encrypts it,
+    /// values that look like personal data in fields not classified as PII, and files of no product
+    /// or unreadable (the policies MESH0110-MESH0113, at mesh.toml's levels); non-zero on an error.
+    ///
+    /// Counts only: no value is printed.
+    Scan {
+        /// The folders to scan, every `*.avro` file under them (default: `lakehouse/` in the workspace).
+        dirs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
+        format: check::CheckFormat,
+        /// The date waivers are checked against, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE", value_parser = mesh_analysis::governance::CalendarDate::parse)]
+        today: Option<mesh_analysis::governance::CalendarDate>,
+    },
     /// Data keys of the local keyring that encrypts personal data at rest.
     Keys {
         #[command(subcommand)]
@@ -380,6 +396,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         Command::Check { format, today, against } => check::run(format, today, against.as_deref(), out),
         Command::Policies => check::list_policies(out),
         Command::Keys { command } => keys::run(&workspace_root(), &command, out),
+        Command::Scan { dirs, format, today } => {
+            let dirs = if dirs.is_empty() { vec![workspace_root().join("lakehouse")] } else { dirs };
+            scan::run(&dirs, format, today.unwrap_or_else(mesh_analysis::governance::CalendarDate::today), out)
+        }
         Command::Docs { check, root } => docs::run(&root.unwrap_or_else(workspace_root), check, out),
         Command::Graph { format, product, upstream: _, downstream } => graph::run(
             format,

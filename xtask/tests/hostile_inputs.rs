@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 #[path = "support/hand_made.rs"]
 mod hand_made;
 
-use hand_made::{container, long, mesh_copy};
+use hand_made::{container, container_with, long, mesh_copy};
 
 /// Far above any of these runs on a loaded CI machine, far below "forever".
 const TIME_LIMIT: Duration = Duration::from_secs(90);
@@ -168,6 +168,48 @@ fn dump_reads_hostile_container_files_without_crash_or_loss() {
         let typed = every_stdout(&["dump", text(&file), "--product", "sales.sales_analytics"], None);
         assert_eq!(typed.code, 1, "a file of another schema is refused: {}", typed.stderr);
     }
+}
+
+#[test]
+fn scan_walks_hostile_container_files_of_a_product_without_crash_or_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    // Files that say they hold a product's records, so the scan walks every value of their schema.
+    let product = [("mesh.product", "sales.sales_analytics")];
+    let chain = r#"{"type":"record","name":"N","fields":[{"name":"email","type":"string"},{"name":"next","type":["null","N"]}]}"#;
+    let mut files = 0;
+    for depth in [10, 2_000, 30_000] {
+        let mut datum = Vec::new();
+        for _ in 0..depth {
+            datum.extend_from_slice(b"\x0ca@b.cc\x02");
+        }
+        datum.extend_from_slice(b"\x0ca@b.cc\x00");
+        write(dir.path(), &format!("deep{depth}.avro"), &container_with(chain, &product, &[(1, &datum)]));
+        files += 1;
+    }
+    let empty_record = r#"{"type":"record","name":"E","fields":[]}"#;
+    for count in [1i64 << 20, 1 << 40, 1 << 62] {
+        write(dir.path(), &format!("count{count}.avro"), &container_with(empty_record, &product, &[(count, &[])]));
+        files += 1;
+    }
+    for branches in [1_000, 10_000, 40_000] {
+        let schema =
+            format!(r#"{{"type":"record","name":"W","fields":[{{"name":"u","type":{}}}]}}"#, union_of_fixed(branches));
+        let blocks = [(20, &[0u8, 7].repeat(20)[..])];
+        write(dir.path(), &format!("union{branches}.avro"), &container_with(&schema, &product, &blocks));
+        files += 1;
+    }
+    let ran = every_stdout(&["scan", "--format", "json", text(dir.path())], None);
+    let report: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap_or_else(|e| panic!("{e}: {}", ran.stderr));
+    assert_eq!(report["summary"]["files"], files);
+    // Every file is scanned or reported unreadable; the emails in a field of no declaration are counted.
+    let messages: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    // One finding per path, down to the depth the scan inspects; deeper records are stepped over.
+    let deep10 =
+        messages.iter().filter(|m| m.contains("deep10.avro: field `") && m.contains("1 of its 1 values")).count();
+    assert_eq!(deep10, 11, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("deep30000.avro cannot be read to its end")), "{messages:#?}");
+    assert_eq!(ran.code, 1, "personal data in an unclassified field is an error: {}", ran.stderr);
 }
 
 #[test]

@@ -21,9 +21,15 @@ pub const SYNC: [u8; 16] = *b"0123456789abcdef";
 
 /// A container file of `schema`, uncompressed, with `blocks` of (claimed count, datum bytes).
 pub fn container(schema: &str, blocks: &[(i64, &[u8])]) -> Vec<u8> {
+    container_with(schema, &[], blocks)
+}
+
+/// As [`container`], with `metadata` (e.g. `mesh.product`) in the header too.
+#[allow(dead_code)] // Not every test that shares these helpers writes metadata.
+pub fn container_with(schema: &str, metadata: &[(&str, &str)], blocks: &[(i64, &[u8])]) -> Vec<u8> {
     let mut out = b"Obj\x01".to_vec();
-    long(&mut out, 2);
-    for (key, value) in [("avro.schema", schema), ("avro.codec", "null")] {
+    long(&mut out, 2 + metadata.len() as i64);
+    for &(key, value) in [("avro.schema", schema), ("avro.codec", "null")].iter().chain(metadata) {
         long(&mut out, key.len() as i64);
         out.extend_from_slice(key.as_bytes());
         long(&mut out, value.len() as i64);

@@ -143,6 +143,18 @@ codes! {
     /// Policy `pii-classification-kept`.
     PiiClassificationKept = "MESH0109", Policy, "pii-classification-kept",
         "A field copied from an input's PII field keeps a classification at least as strict.";
+    /// Policy `pii-stored-encrypted`, checked on data at rest by `cargo xtask scan`.
+    PiiStoredEncrypted = "MESH0110", Policy, "pii-stored-encrypted",
+        "Data at rest (`cargo xtask scan`): every stored value of a field declared encrypted is ciphertext of the declared kind.";
+    /// Policy `personal-data-classified`, checked on data at rest by `cargo xtask scan`.
+    PersonalDataClassified = "MESH0111", Policy, "personal-data-classified",
+        "Data at rest (`cargo xtask scan`): values that look like personal data (emails, E.164 phone numbers, IBANs, payment card numbers, IP addresses) are stored only in fields classified as PII.";
+    /// Policy `data-files-known`, checked on data at rest by `cargo xtask scan`.
+    DataFilesKnown = "MESH0112", Policy, "data-files-known",
+        "Data at rest (`cargo xtask scan`): every Avro file belongs to a product of the mesh (its `mesh.product`, or its schema's fingerprint).";
+    /// Policy `data-files-readable`, checked on data at rest by `cargo xtask scan`.
+    DataFilesReadable = "MESH0113", Policy, "data-files-readable",
+        "Data at rest (`cargo xtask scan`): every Avro file can be read to its end.";
 
     // `mesh.toml` itself (`governance::MeshConfig`); never waived.
     /// `mesh.toml` is not valid.

@@ -300,6 +300,15 @@ impl MeshConfig {
         self.domain_tables.iter().map(|(domain, location)| (domain.as_str(), location))
     }
 
+    /// The waiver that excuses `domain` from `policy` on `today`: the first declared one, if it
+    /// has not expired (the check reports expired and repeated ones).
+    pub fn active_waiver(&self, domain: &str, policy: Policy, today: CalendarDate) -> Option<&Waiver> {
+        self.waivers
+            .iter()
+            .find(|waiver| waiver.domain == domain && waiver.policy == policy)
+            .filter(|waiver| waiver.expires >= today)
+    }
+
     /// The strictest level of `policy` in any domain: whether the check must run at all.
     pub fn strictest(&self, policy: Policy) -> Level {
         self.local

@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 pub use config::{MeshConfig, Waiver};
 pub use mesh_model::CalendarDate;
-pub use policy::{Level, Policy, PolicyInfo, POLICIES};
-pub use report::{Format, Report, Summary};
+pub use policy::{Level, Policy, PolicyInfo, Scope, POLICIES};
+pub use report::{render, Format, Report, Summary};
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::lineage::{is_typo_of, Lineage};
@@ -107,7 +107,7 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
     let mut policies_checked = 0;
     let mut waived = 0;
     let mut findings = Vec::new();
-    for policy in Policy::all() {
+    for policy in Policy::of(Scope::Declarations) {
         if config.strictest(policy) == Level::Off {
             continue;
         }
@@ -128,8 +128,9 @@ pub fn check_lineage(lineage: &Lineage<'_>, config: &MeshConfig, today: Calendar
             diagnostics.push(diagnostic.product(product.id()).at(at).help(finding.help));
         }
     }
+    // Whether a waiver of a policy on data at rest is used, only the scan can tell.
     for (waiver, position) in active {
-        if !used[position] {
+        if !used[position] && waiver.1.info().scope == Scope::Declarations {
             diagnostics.push(unused(&config.waivers[position], waiver.0));
         }
     }

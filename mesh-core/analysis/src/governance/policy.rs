@@ -72,6 +72,32 @@ pub enum Policy {
     LayerNames,
     /// A PII field copied from an input stays classified.
     PiiLineage,
+    /// Fields declared encrypted hold ciphertext at rest.
+    PiiStoredEncrypted,
+    /// Personal data at rest is in fields classified as PII.
+    PersonalDataClassified,
+    /// Every file at rest belongs to a product.
+    DataFilesKnown,
+    /// Every file at rest can be read.
+    DataFilesReadable,
+}
+
+/// What a policy is checked on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The declarations, by `cargo xtask check` on every change.
+    Declarations,
+    /// The data at rest, by `cargo xtask scan` over the lakehouse's files.
+    DataAtRest,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Scope::Declarations => "check",
+            Scope::DataAtRest => "scan",
+        })
+    }
 }
 
 /// What a policy is: its diagnostic code (with the stable name and purpose) and default level.
@@ -83,6 +109,8 @@ pub struct PolicyInfo {
     pub code: Code,
     /// The level when `mesh.toml` says nothing.
     pub default_level: Level,
+    /// What it is checked on, and so by which command.
+    pub scope: Scope,
 }
 
 impl PolicyInfo {
@@ -99,21 +127,39 @@ impl PolicyInfo {
 
 /// Every built-in policy, in code order.
 pub const POLICIES: &[PolicyInfo] = &[
-    PolicyInfo { policy: Policy::PiiEncryptedAtRest, code: Code::PiiEncryptedAtRest, default_level: Level::Error },
-    PolicyInfo { policy: Policy::Ownership, code: Code::Ownership, default_level: Level::Error },
-    PolicyInfo { policy: Policy::PublishedSla, code: Code::PublishedSla, default_level: Level::Error },
-    PolicyInfo { policy: Policy::PublishedDocs, code: Code::PublishedDocs, default_level: Level::Error },
-    PolicyInfo { policy: Policy::FreshnessLineage, code: Code::SlaFreshnessLineage, default_level: Level::Error },
-    PolicyInfo { policy: Policy::AvailabilityLineage, code: Code::SlaAvailabilityLineage, default_level: Level::Error },
-    PolicyInfo { policy: Policy::SnakeCaseNames, code: Code::SnakeCaseNames, default_level: Level::Error },
-    PolicyInfo { policy: Policy::LayerNames, code: Code::LayerNames, default_level: Level::Warning },
-    PolicyInfo { policy: Policy::PiiLineage, code: Code::PiiClassificationKept, default_level: Level::Error },
+    declarations(Policy::PiiEncryptedAtRest, Code::PiiEncryptedAtRest, Level::Error),
+    declarations(Policy::Ownership, Code::Ownership, Level::Error),
+    declarations(Policy::PublishedSla, Code::PublishedSla, Level::Error),
+    declarations(Policy::PublishedDocs, Code::PublishedDocs, Level::Error),
+    declarations(Policy::FreshnessLineage, Code::SlaFreshnessLineage, Level::Error),
+    declarations(Policy::AvailabilityLineage, Code::SlaAvailabilityLineage, Level::Error),
+    declarations(Policy::SnakeCaseNames, Code::SnakeCaseNames, Level::Error),
+    declarations(Policy::LayerNames, Code::LayerNames, Level::Warning),
+    declarations(Policy::PiiLineage, Code::PiiClassificationKept, Level::Error),
+    data_at_rest(Policy::PiiStoredEncrypted, Code::PiiStoredEncrypted, Level::Error),
+    data_at_rest(Policy::PersonalDataClassified, Code::PersonalDataClassified, Level::Error),
+    // A stray or damaged file is reported without failing the scan: it may be a copy left behind.
+    data_at_rest(Policy::DataFilesKnown, Code::DataFilesKnown, Level::Warning),
+    data_at_rest(Policy::DataFilesReadable, Code::DataFilesReadable, Level::Warning),
 ];
+
+const fn declarations(policy: Policy, code: Code, default_level: Level) -> PolicyInfo {
+    PolicyInfo { policy, code, default_level, scope: Scope::Declarations }
+}
+
+const fn data_at_rest(policy: Policy, code: Code, default_level: Level) -> PolicyInfo {
+    PolicyInfo { policy, code, default_level, scope: Scope::DataAtRest }
+}
 
 impl Policy {
     /// Every policy, in code order.
     pub fn all() -> impl Iterator<Item = Policy> {
         POLICIES.iter().map(|info| info.policy)
+    }
+
+    /// The policies checked on `scope`, in code order.
+    pub fn of(scope: Scope) -> impl Iterator<Item = Policy> {
+        POLICIES.iter().filter(move |info| info.scope == scope).map(|info| info.policy)
     }
 
     /// The policy's entry in [`POLICIES`].

@@ -96,62 +96,61 @@ impl Report {
 
     /// The report in `format`, ending with a newline.
     pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Text => self.text(),
-            Format::Json => self.json(),
-            Format::Github => self.github(),
-        }
-    }
-
-    fn text(&self) -> String {
-        let mut out = String::new();
-        for diagnostic in &self.diagnostics {
-            let _ = writeln!(out, "{diagnostic}\n");
-        }
-        out + &self.summary_line() + "\n"
-    }
-
-    fn json(&self) -> String {
-        let document = json!({
-            "summary": {
-                "domains": self.summary.domains,
-                "products": self.summary.products,
-                "edges": self.summary.edges,
-                "cross_domain_edges": self.summary.cross_domain_edges,
-                "policies_checked": self.summary.policies_checked,
-                "waived": self.summary.waived,
-                "errors": self.errors(),
-                "warnings": self.warnings(),
-            },
-            "diagnostics": self.diagnostics,
+        let summary = json!({
+            "domains": self.summary.domains,
+            "products": self.summary.products,
+            "edges": self.summary.edges,
+            "cross_domain_edges": self.summary.cross_domain_edges,
+            "policies_checked": self.summary.policies_checked,
+            "waived": self.summary.waived,
+            "errors": self.errors(),
+            "warnings": self.warnings(),
         });
-        serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
+        render(&self.diagnostics, format, &self.summary_line(), summary)
     }
+}
 
-    fn github(&self) -> String {
-        let mut out = String::new();
-        for d in &self.diagnostics {
-            let kind = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            let mut properties = Vec::new();
-            if let Some(location) = &d.location {
-                properties.push(format!("file={}", escape_property(&location.file)));
-                properties.push(format!("line={}", location.line));
-                properties.push(format!("col={}", location.column));
+/// `diagnostics` in `format`, ending with a newline: as text and GitHub annotations followed by
+/// `summary_line`, as JSON in one document with `summary`. What every command reporting
+/// diagnostics prints (`check`, `scan`).
+pub fn render(diagnostics: &[Diagnostic], format: Format, summary_line: &str, summary: serde_json::Value) -> String {
+    match format {
+        Format::Text => {
+            let mut out = String::new();
+            for diagnostic in diagnostics {
+                let _ = writeln!(out, "{diagnostic}\n");
             }
-            properties.push(format!("title={}", escape_property(d.code.as_str())));
-            let mut message = d.message.clone();
-            if let Some(product) = &d.product {
-                message.push_str(&format!("\nproduct: {product}"));
-            }
-            if let Some(help) = &d.help {
-                message.push_str(&format!("\nhelp: {help}"));
-            }
-            let _ = writeln!(out, "::{kind} {}::{}", properties.join(","), escape_data(&message));
+            out + summary_line + "\n"
         }
-        out + &self.summary_line() + "\n"
+        Format::Json => {
+            let document = json!({ "summary": summary, "diagnostics": diagnostics });
+            serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
+        }
+        Format::Github => {
+            let mut out = String::new();
+            for d in diagnostics {
+                let kind = match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                let mut properties = Vec::new();
+                if let Some(location) = &d.location {
+                    properties.push(format!("file={}", escape_property(&location.file)));
+                    properties.push(format!("line={}", location.line));
+                    properties.push(format!("col={}", location.column));
+                }
+                properties.push(format!("title={}", escape_property(d.code.as_str())));
+                let mut message = d.message.clone();
+                if let Some(product) = &d.product {
+                    message.push_str(&format!("\nproduct: {product}"));
+                }
+                if let Some(help) = &d.help {
+                    message.push_str(&format!("\nhelp: {help}"));
+                }
+                let _ = writeln!(out, "::{kind} {}::{}", properties.join(","), escape_data(&message));
+            }
+            out + summary_line + "\n"
+        }
     }
 }
 

@@ -88,6 +88,23 @@ impl<R: Read> SchemaReader<R> {
     }
 }
 
+impl<R: Read> SchemaReader<R> {
+    /// Hands the next record to `visit`, as a [`Reader`] at its first byte that `visit` reads to
+    /// its end by walking the file's schema (given too); `None` at the end. The block handling,
+    /// bounds and errors are [`SchemaReader::read_json`]'s: for tools that look at every value
+    /// without printing it (`cargo xtask scan`).
+    ///
+    /// # Errors
+    /// As [`SchemaReader::read_json`], or `visit`'s error.
+    pub fn read_with<X>(
+        &mut self,
+        visit: impl FnOnce(&Schema, &mut crate::codec::Reader<'_>) -> Result<X, crate::codec::DecodeError>,
+    ) -> Option<Result<X, ContainerError>> {
+        let schema = &self.schema;
+        self.blocks.read_next(|input, _| visit(schema, input))
+    }
+}
+
 impl<R: Read + Seek> SchemaReader<R> {
     /// Skips corrupt blocks instead of ending at the first one, as
     /// [`ContainerReader::skip_corrupt_blocks`](super::ContainerReader::skip_corrupt_blocks).

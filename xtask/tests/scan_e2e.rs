@@ -1,0 +1,208 @@
+//! `cargo xtask scan` with the real binary: the example mesh built by its pipelines scans clean;
+//! files written by other tools (fastavro, apache-avro) with personal data where it does not
+//! belong are found with exact counts; files of no product and damaged files are reported without
+//! stopping the scan; mesh.toml's levels and waivers apply. The scan's output never holds a value.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mesh_core::codec::to_datum;
+use mesh_core::codec::{Sample, SampleRng};
+use mesh_core::DataProduct;
+use sales::silver::SalesCleaned;
+use serde_json::Value;
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).env("MESH_ROOT", root).output().unwrap()
+}
+
+/// The scan's JSON report of `dirs` and its exit code.
+fn scan(root: &Path, dirs: &[&Path]) -> (i32, Value) {
+    let mut args = vec!["scan", "--format", "json", "--today", "2026-12-01"];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    let output = xtask(root, &args);
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    (output.status.code().unwrap(), report)
+}
+
+/// Each diagnostic as (code, severity, message).
+fn findings(report: &Value) -> Vec<(String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["severity"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+/// The example mesh built from one day of landing data into `root/lake`.
+fn build(root: &Path) -> std::path::PathBuf {
+    let (landing, lake) = (root.join("landing"), root.join("lake"));
+    for args in [
+        vec!["generate", "--landing", landing.to_str().unwrap(), "--days", "1", "--orders-per-day", "150"],
+        vec!["run", "--landing", landing.to_str().unwrap(), "--lakehouse", lake.to_str().unwrap()],
+    ] {
+        let output = xtask(root, &args);
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    lake
+}
+
+/// 20 sales analytics orders written by fastavro with the product's published schema: plaintext
+/// emails where the product encrypts them, and an email in `customer_id` (not personal data) in 7.
+fn fastavro_file(path: &Path) {
+    let script = r#"
+import datetime, decimal, json, sys, uuid, fastavro
+schema = fastavro.parse_schema(json.load(open(sys.argv[1])))
+records = [{
+    "order_id": str(uuid.UUID(int=i)),
+    "customer_id": f"buyer{i}@example.org" if i % 3 == 0 else f"C{i:06d}",
+    "customer_email": f"plain{i}@example.org",
+    "amount": decimal.Decimal("1.00"), "currency": "EUR",
+    "ordered_at": datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc),
+    "line_items": [], "channel": None, "discount": None,
+} for i in range(20)]
+with open(sys.argv[2], "wb") as out:
+    fastavro.writer(out, schema, records)
+"#;
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/sales/sales_analytics.avsc");
+    let output = Command::new("python3").args(["-c", script]).arg(schema).arg(path).output().expect("python3 runs");
+    assert!(output.status.success(), "fastavro: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// 30 sales cleaned orders written by apache-avro with the product's schema less its encryption
+/// marks and with `mesh.product` set: what an older writer, without encryption, left. Returns how
+/// many have a shipping address (whose street and postcode are stored in plaintext).
+fn unencrypted_file(path: &Path) -> usize {
+    let json = SalesCleaned::schema().unwrap().json.clone();
+    let mut schema: Value = serde_json::from_str(&json).unwrap();
+    strip_marks(&mut schema);
+    let schema = apache_avro::Schema::parse_str(&schema.to_string()).unwrap();
+    let mut rng = SampleRng::new(9);
+    let records: Vec<SalesCleaned> = (0..30).map(|_| SalesCleaned::sample(&mut rng, "")).collect();
+    let mut writer = apache_avro::Writer::new(&schema, Vec::new()).unwrap();
+    writer.add_user_metadata("mesh.product".into(), "sales.sales_cleaned").unwrap();
+    for record in &records {
+        #[allow(deprecated)]
+        let value = apache_avro::from_avro_datum(&schema, &mut &to_datum(record)[..], None).unwrap();
+        writer.append_value(value).unwrap();
+    }
+    std::fs::write(path, writer.into_inner().unwrap()).unwrap();
+    records.iter().filter(|r| r.shipping_address.is_some()).count()
+}
+
+fn strip_marks(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            fields.remove("mesh.encryption");
+            fields.remove("mesh.key");
+            fields.values_mut().for_each(strip_marks);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_marks),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_lakehouse_the_pipelines_wrote_scans_clean() {
+    let root = tempfile::tempdir().unwrap();
+    let lake = build(root.path());
+    let (code, report) = scan(root.path(), &[&lake]);
+    assert_eq!((code, findings(&report)), (0, vec![]));
+    assert_eq!(report["summary"]["files"], 10, "one data file per product");
+    assert!(report["summary"]["records"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn personal_data_where_it_does_not_belong_is_found_and_counted() {
+    let root = tempfile::tempdir().unwrap();
+    let lake = build(root.path());
+    let gold = lake.join("gold/sales/sales_analytics/data");
+    fastavro_file(&gold.join("from-fastavro.avro"));
+    let silver = lake.join("silver/sales/sales_cleaned/data");
+    let addresses = unencrypted_file(&silver.join("from-an-older-writer.avro"));
+    std::fs::write(lake.join("gold/sales/sales_analytics/data/notes.avro"), b"Obj\x01 cut short").unwrap();
+    let foreign = root.path().join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    let schema = apache_avro::Schema::parse_str(r#"{"type":"record","name":"T","fields":[{"name":"x","type":"int"}]}"#);
+    let mut writer = apache_avro::Writer::new(schema.as_ref().unwrap(), Vec::new()).unwrap();
+    writer
+        .append_value(apache_avro::types::Value::Record(vec![("x".into(), apache_avro::types::Value::Int(1))]))
+        .unwrap();
+    std::fs::write(foreign.join("other.avro"), writer.into_inner().unwrap()).unwrap();
+
+    let (code, report) = scan(root.path(), &[&lake, &foreign]);
+    assert_eq!(code, 1);
+    let fastavro = gold.join("from-fastavro.avro").display().to_string();
+    let older = silver.join("from-an-older-writer.avro").display().to_string();
+    let error = |message: String| ("error".to_string(), message);
+    let mut found: Vec<(String, String, String)> = findings(&report);
+    found.sort();
+    let expected_errors = [
+        (
+            "MESH0110",
+            error(format!("{fastavro}: field `customer_email` is declared encrypted (randomized), but 20 of its 20 values are not ciphertext")),
+        ),
+        (
+            "MESH0110",
+            error(format!("{older}: field `customer_email` is declared encrypted (randomized), but 30 of its 30 values are not ciphertext")),
+        ),
+        (
+            "MESH0110",
+            error(format!(
+                "{older}: field `shipping_address.street` is declared encrypted (randomized), but {addresses} of its {addresses} values are not ciphertext"
+            )),
+        ),
+        (
+            "MESH0110",
+            error(format!(
+                "{older}: field `shipping_address.postcode` is declared encrypted (randomized), but {addresses} of its {addresses} values are not ciphertext"
+            )),
+        ),
+        (
+            "MESH0111",
+            error(format!("{fastavro}: field `customer_id` is not classified as PII, but 7 of its 20 values look like email addresses")),
+        ),
+    ];
+    for (code, (severity, message)) in &expected_errors {
+        assert!(
+            found.contains(&(code.to_string(), severity.clone(), message.clone())),
+            "missing {code} {message} in {found:#?}"
+        );
+    }
+    let warnings: Vec<&(String, String, String)> = found.iter().filter(|f| f.1 == "warning").collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.0 == "MESH0112" && w.2.contains("other.avro belongs to no product of the mesh")));
+    assert!(warnings.iter().any(|w| w.0 == "MESH0113" && w.2.contains("notes.avro cannot be read")));
+    assert_eq!(found.len(), expected_errors.len() + warnings.len(), "nothing else is found: {found:#?}");
+    let text = String::from_utf8(xtask(root.path(), &["scan", lake.to_str().unwrap()]).stdout).unwrap();
+    assert!(!text.contains("@example.org") && !text.contains("buyer"), "the scan never prints a value");
+}
+
+#[test]
+fn levels_and_waivers_come_from_mesh_toml() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data/gold/sales/sales_analytics");
+    std::fs::create_dir_all(&data).unwrap();
+    fastavro_file(&data.join("orders.avro"));
+    std::fs::write(
+        root.path().join("mesh.toml"),
+        "[policies]\npersonal-data-classified = \"warning\"\n\n\
+         [[waivers]]\ndomain = \"sales\"\npolicy = \"pii-stored-encrypted\"\n\
+         reason = \"the import is being moved to the typed writer, DATA-7\"\nexpires = \"2026-12-31\"\n",
+    )
+    .unwrap();
+    let (code, report) = scan(root.path(), &[&root.path().join("data")]);
+    assert_eq!(code, 0, "a warning and a waived finding do not fail the scan");
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("MESH0111", "warning"));
+    assert_eq!(report["summary"]["waived"], 1);
+}
