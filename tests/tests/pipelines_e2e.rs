@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use customer::gold::Customer360;
 use marketing::silver::MarketingCleaned;
+use mesh_core::codec::crypto::{Encryption, Opener};
 use mesh_core::codec::{ContainerReader, ContainerRecord};
 use mesh_core::{registered_codecs, registered_products, DataProduct, TimestampMillis};
 use mesh_pipeline::lakehouse::{Lakehouse, Manifest};
@@ -124,16 +125,31 @@ fn malformed_landing_lines_are_quarantined_by_line_and_none_is_lost() {
         assert_eq!(manifest.run.quarantined, malformed, "{id}: every malformed line, and only those");
         assert_eq!(manifest.run.records_in, count("lines"), "{id}");
         assert_eq!(manifest.records + manifest.run.quarantined, count("lines"), "{id}: no line lost");
-        // Each quarantined entry names a line of its landing file that is indeed not a record.
+        // Each quarantined entry names a line of its landing file that is indeed not a record; every
+        // bronze product holds personal data, so the line is kept sealed with its domain's key.
         let (domain, name) = id.split_once('.').unwrap();
         let dir = root.join("lake/bronze").join(domain).join(name);
         let quarantine = fs::read_to_string(dir.join(manifest.run.quarantine_file.unwrap())).unwrap();
+        let mut opener = Opener::new(domain, None);
         for entry in quarantine.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()) {
             let source = root.join("landing").join(entry["source"].as_str().unwrap());
             let text = fs::read_to_string(source).unwrap();
             let line = text.lines().nth(entry["line"].as_u64().unwrap() as usize - 1).unwrap();
-            assert_eq!(entry["raw"].as_str(), Some(line), "{id}: the entry holds its line");
+            assert!(entry.get("raw").is_none(), "{id}: no line in plaintext");
+            let sealed = entry["raw_sealed"].as_str().expect("the line, sealed");
+            let opened = opener.open(sealed, Encryption::Randomized).unwrap();
+            assert!(opened == line, "{id}: the entry holds its line (line {})", entry["line"]);
         }
+    }
+    // Records a silver pipeline sets aside keep their encrypted fields sealed, as in their own files.
+    let manifest = current(root, "sales.sales_cleaned").unwrap();
+    let dir = root.join("lake/silver/sales/sales_cleaned");
+    let quarantine = fs::read_to_string(dir.join(manifest.run.quarantine_file.unwrap())).unwrap();
+    assert!(quarantine.lines().count() > 0, "the generated dirt makes sales_cleaned quarantine records");
+    for entry in quarantine.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()) {
+        assert_eq!(entry["input"], "sales.sales_raw");
+        let email = entry["record"]["customer_email"].as_str().unwrap();
+        assert_eq!(mesh_core::codec::crypto::token_mode(email), Some(Encryption::Randomized));
     }
 }
 

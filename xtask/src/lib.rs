@@ -27,6 +27,7 @@ mod graph;
 mod keys;
 mod mesh;
 mod publish;
+mod quarantine;
 mod readiness;
 mod run;
 mod sample;
@@ -267,6 +268,18 @@ enum Command {
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=i64::from(generate::MAX_CUSTOMERS)))]
         customers: u32,
     },
+    /// Print what a product's current version set aside (quarantined landing lines and records)
+    /// as JSON lines; personal data shows as `<encrypted>` unless `--reveal`.
+    Quarantine {
+        /// The product (`domain.name`, or its name if unique).
+        product: String,
+        /// The lakehouse folder (default: `lakehouse/` in the workspace).
+        #[arg(long, value_name = "DIR")]
+        lakehouse: Option<PathBuf>,
+        /// Open the sealed lines and fields with the keyring.
+        #[arg(long)]
+        reveal: bool,
+    },
     /// Scan the data at rest: personal data stored unencrypted where the declaration encrypts it,
     /// values that look like personal data in fields not classified as PII, and files of no product
     /// or unreadable (the policies MESH0110-MESH0113, at mesh.toml's levels); non-zero on an error.
@@ -382,6 +395,7 @@ impl Command {
                 | Command::Validate { .. }
                 | Command::Dump { .. }
                 | Command::Catalog { .. }
+                | Command::Quarantine { .. }
         )
     }
 }
@@ -396,6 +410,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
         Command::Check { format, today, against } => check::run(format, today, against.as_deref(), out),
         Command::Policies => check::list_policies(out),
         Command::Keys { command } => keys::run(&workspace_root(), &command, out),
+        Command::Quarantine { product, lakehouse, reveal } => {
+            let lakehouse = lakehouse.unwrap_or_else(|| workspace_root().join("lakehouse"));
+            quarantine::run(&product, &lakehouse, reveal, out)
+        }
         Command::Scan { dirs, format, today } => {
             let dirs = if dirs.is_empty() { vec![workspace_root().join("lakehouse")] } else { dirs };
             scan::run(&dirs, format, today.unwrap_or_else(mesh_analysis::governance::CalendarDate::today), out)

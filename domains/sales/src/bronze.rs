@@ -6,7 +6,7 @@ use mesh_macros::data_product;
 /// Order events exactly as the order system published them, unvalidated.
 #[data_product(
     domain = "sales",
-    version = "1.1.0",
+    version = "2.0.0",
     event_time = "received_at",
     owner = "sales-data-team@company.com",
     layer = "bronze",
@@ -21,7 +21,8 @@ pub struct SalesRaw {
     /// The customer's email as typed at checkout.
     #[pii(direct, encrypted)]
     pub customer_email: String,
-    /// The order event as JSON, unparsed.
+    /// The order event as JSON, unparsed: it holds the shipping address (personal data).
+    #[pii(direct, encrypted)]
     pub payload: String,
     /// Which order system sent the event.
     pub source_system: String,

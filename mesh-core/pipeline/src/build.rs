@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use mesh_core::codec::json::write_datum_json;
-use mesh_core::codec::{ContainerReader, ContainerRecord, Reader};
+use mesh_core::codec::{ContainerReader, ContainerRecord};
 use mesh_core::model::{Version, VersionReq};
 use mesh_core::DataProduct;
 
@@ -115,13 +114,7 @@ impl<'a, P: ContainerRecord + DataProduct> Build<'a, P> {
     /// # Errors
     /// Writing the quarantine file fails.
     pub fn quarantine<I: ContainerRecord>(&mut self, record: &I, reason: &str) -> Result<(), PipelineError> {
-        let schema = I::writer_schema().map_err(|e| PipelineError::Failed(e.to_string()))?;
-        let mut datum = Vec::new();
-        record.encode(&mut datum);
-        let mut json = String::new();
-        write_datum_json(&schema.parsed, schema.parsed.root(), &mut Reader::new(&datum), &mut json)
-            .map_err(|e| PipelineError::Failed(format!("cannot quarantine a record of {}: {e}", I::PRODUCT_ID)))?;
-        self.quarantine.record(self.transaction, Origin::Input { input: I::PRODUCT_ID }, reason, &json)
+        self.quarantine.record(self.transaction, Origin::Input { input: I::PRODUCT_ID }, reason, record)
     }
 
     /// Counts a record the pipeline leaves out on purpose (a duplicate, a filter), by reason.

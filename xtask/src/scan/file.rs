@@ -10,7 +10,7 @@ use mesh_avro::schema::{Kind as AvroKind, Schema, TypeId};
 use mesh_core::codec::crypto::token_mode;
 use mesh_core::model::{Encryption, ProductDescriptor};
 
-use super::personal_data::{classify, Kind};
+use super::personal_data::classify;
 
 /// Records nested deeper than this are stepped over without looking at their values: a product
 /// that nests itself (a tree) would otherwise need a plan per depth.
@@ -54,6 +54,9 @@ pub struct FieldCounts {
     pub other_mode: u64,
     /// Of an unclassified field: values that look like personal data, by kind.
     pub personal: [u64; 5],
+    /// Of an unclassified field: JSON values (raw events) holding a string that looks like
+    /// personal data, by kind (a value counts once per kind).
+    pub in_json: [u64; 5],
 }
 
 /// What the scan found in one file.
@@ -169,6 +172,7 @@ impl Planner<'_> {
                     plaintext: 0,
                     other_mode: 0,
                     personal: [0; 5],
+                    in_json: [0; 5],
                 };
                 self.fields.push((counts, expect));
                 Step::Text(self.fields.len() - 1)
@@ -237,11 +241,14 @@ fn walk(
                     Some(_) => counts.other_mode += 1,
                     None => counts.plaintext += 1,
                 },
-                Expect::Unclassified => {
-                    if let Some(kind) = classify(value) {
-                        counts.personal[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)] += 1;
+                Expect::Unclassified => match classify(value) {
+                    Some(kind) => counts.personal[kind as usize] += 1,
+                    None => {
+                        for (found, count) in in_json(value).iter().zip(&mut counts.in_json) {
+                            *count += u64::from(*found);
+                        }
                     }
-                }
+                },
             }
         }
         Step::Array(item) => {
@@ -271,6 +278,31 @@ fn walk(
         Step::Over(ty) => over(schema, *ty, input)?,
     }
     Ok(())
+}
+
+/// Which kinds of personal data the strings of `value` hold, if it is a JSON object or array (a raw
+/// event kept as text, where personal data hides in bronze products).
+fn in_json(value: &[u8]) -> [bool; 5] {
+    let mut found = [false; 5];
+    if !matches!(value.trim_ascii_start().first(), Some(b'{' | b'[')) {
+        return found;
+    }
+    fn visit(value: &serde_json::Value, found: &mut [bool; 5]) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Some(kind) = classify(text.as_bytes()) {
+                    found[kind as usize] = true;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| visit(item, found)),
+            serde_json::Value::Object(fields) => fields.values().for_each(|field| visit(field, found)),
+            _ => {}
+        }
+    }
+    if let Ok(parsed) = serde_json::from_slice::<serde_json::Value>(value) {
+        visit(&parsed, &mut found);
+    }
+    found
 }
 
 /// Steps over a value of `ty` by the schema, records counting against the reader's depth limit.
@@ -323,4 +355,20 @@ fn over(schema: &Schema, ty: TypeId, input: &mut Reader<'_>) -> Result<(), Decod
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_json;
+
+    #[test]
+    fn personal_data_inside_json_text_is_found_by_kind() {
+        let event =
+            br#" {"user": {"email": "jane@example.org", "ips": ["10.0.0.1", "not an ip"]}, "n": 4111111111111111}"#;
+        // Emails and IPs in strings; a number is never a card (only strings are looked at).
+        assert_eq!(in_json(event), [true, false, false, false, true]);
+        assert_eq!(in_json(br#"{"street": "12 Example Street"}"#), [false; 5]);
+        assert_eq!(in_json(b"jane@example.org is no JSON"), [false; 5]);
+        assert_eq!(in_json(br#"{"truncated": "jane@example.org""#), [false; 5], "text that does not parse is skipped");
+    }
 }

@@ -283,6 +283,15 @@ fn field_findings(file: &str, field: &FieldCounts, finding: &impl Fn(Policy, Str
             ));
         }
     }
+    for (kind, &count) in Kind::ALL.iter().zip(&field.in_json) {
+        if count > 0 {
+            findings.push(finding(
+                Policy::PersonalDataClassified,
+                format!("{file}: field `{path}` is not classified as PII, but {} are JSON holding {kind}", of(count)),
+                "classify the field (a raw event holding personal data) with #[pii(CLASS, encrypted)], or drop that data from it",
+            ));
+        }
+    }
     findings
 }
 

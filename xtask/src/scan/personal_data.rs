@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-/// A kind of personal data.
+/// A kind of personal data; its discriminant indexes per-kind counts, in [`Kind::ALL`]'s order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// `name@example.com`.

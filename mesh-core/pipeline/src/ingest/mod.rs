@@ -173,6 +173,8 @@ fn ingest_file<T: ContainerRecord + DataProduct>(
         let _ = recycle.send(Batch::default());
     }
     let (mut records, mut quarantined) = (0, 0);
+    // A line that does not parse may hold any of the product's personal data: sealed whole.
+    let sealed_by = (!T::DESCRIPTOR.pii_fields().is_empty()).then_some(T::DOMAIN);
     let lines = std::thread::scope(|scope| {
         let reader =
             scope.spawn(move || parse_lines(BufReader::with_capacity(1 << 16, file), path, encoder, &full, &empty));
@@ -205,7 +207,7 @@ fn ingest_file<T: ContainerRecord + DataProduct>(
                             let origin = Origin::Landing { source, line: *line };
                             let raw = &batch.rejected[rejected_start..*end];
                             rejected_start = *end;
-                            quarantine.landing_line(transaction, origin, reason, raw)?;
+                            quarantine.landing_line(transaction, origin, reason, raw, sealed_by)?;
                             quarantined += 1;
                         }
                     }

@@ -1,12 +1,19 @@
 //! Records a run sets aside: one JSON line each, with where it came from and why.
 //!
 //! Quarantine files are data at rest like the product's own files (they hold the rejected
-//! line or record, so that it can be fixed and replayed); they are never printed.
+//! line or record, so that it can be fixed and replayed); they are never printed, and personal
+//! data in them is encrypted as in the data files: a record's fields declared encrypted hold
+//! their tokens, and a landing line of a product with personal data is sealed whole
+//! (`raw_sealed`, randomized, with the domain's key), since a line that does not parse cannot be
+//! told apart field by field. `cargo xtask quarantine` shows them, opened with `--reveal`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
+use mesh_core::codec::crypto::{Encryption, Sealer};
+use mesh_core::codec::json::write_datum_json;
+use mesh_core::codec::{ContainerRecord, Reader};
 use serde::Serialize;
 
 use super::Transaction;
@@ -39,8 +46,19 @@ struct Entry<'a> {
     raw: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     raw_base64: Option<String>,
+    /// The line, sealed: its text, or the base64 of its bytes when they are not UTF-8 (`raw_base64` once opened).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_sealed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_base64_sealed: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<serde_json::Value>,
+}
+
+impl<'a> Entry<'a> {
+    fn new(origin: Origin<'a>, reason: &'a str) -> Self {
+        Self { origin, reason, raw: None, raw_base64: None, raw_sealed: None, raw_base64_sealed: None, record: None }
+    }
 }
 
 /// The quarantine file of one run, created with its first entry.
@@ -48,25 +66,58 @@ struct Entry<'a> {
 pub struct Quarantine {
     open: Option<(String, PathBuf, BufWriter<File>)>,
     entries: u64,
+    /// One per domain whose keys sealed an entry.
+    sealers: Vec<Sealer>,
 }
 
 impl Quarantine {
-    /// Sets aside a landing line: its bytes are kept exactly (as text when UTF-8).
+    /// Sets aside a landing line: its bytes are kept exactly (as text when UTF-8), sealed with
+    /// the keys of `sealed_by` (a domain) when the line may hold personal data.
     ///
     /// # Errors
-    /// Writing the quarantine file fails.
+    /// Writing the quarantine file fails, or the domain's key cannot be had.
     pub fn landing_line(
         &mut self,
         transaction: &Transaction,
         origin: Origin<'_>,
         reason: &str,
         line: &[u8],
+        sealed_by: Option<&str>,
     ) -> Result<(), PipelineError> {
-        let (raw, raw_base64) = match std::str::from_utf8(line) {
-            Ok(text) => (Some(text), None),
-            Err(_) => (None, Some(base64(line))),
+        let mut entry = Entry::new(origin, reason);
+        let (text, utf8) = match std::str::from_utf8(line) {
+            Ok(text) => (std::borrow::Cow::Borrowed(text), true),
+            Err(_) => (std::borrow::Cow::Owned(base64(line)), false),
         };
-        self.write(transaction, &Entry { origin, reason, raw, raw_base64, record: None })
+        let sealed = match sealed_by {
+            Some(domain) => Some(self.seal(domain, &text)?),
+            None => None,
+        };
+        match (sealed, utf8) {
+            (Some(sealed), true) => entry.raw_sealed = Some(sealed),
+            (Some(sealed), false) => entry.raw_base64_sealed = Some(sealed),
+            (None, true) => entry.raw = Some(&text),
+            (None, false) => entry.raw_base64 = Some(text.to_string()),
+        }
+        self.write_value(transaction, &entry)
+    }
+
+    fn sealer(&mut self, domain: &str) -> &mut Sealer {
+        let at = match self.sealers.iter().position(|s| s.domain() == domain) {
+            Some(at) => at,
+            None => {
+                self.sealers.push(Sealer::new(domain, None));
+                self.sealers.len() - 1
+            }
+        };
+        &mut self.sealers[at]
+    }
+
+    fn seal(&mut self, domain: &str, text: &str) -> Result<String, PipelineError> {
+        let sealed = self.sealer(domain).seal(text, Encryption::Randomized).map(str::to_owned);
+        sealed.map_err(|e| {
+            PipelineError::Failed(format!("cannot seal a quarantined landing line with {domain}'s key: {e}"))
+        })
     }
 
     /// Sets aside a landing line too long to copy: it stays in its (immutable) landing file at
@@ -82,7 +133,7 @@ impl Quarantine {
         offset: u64,
         bytes: u64,
     ) -> Result<(), PipelineError> {
-        let entry = Entry { origin, reason, raw: None, raw_base64: None, record: None };
+        let entry = Entry::new(origin, reason);
         let mut value = serde_json::to_value(&entry)
             .map_err(|e| PipelineError::Lakehouse(format!("cannot write a quarantine entry ({e}); this is a bug")))?;
         value["offset"] = offset.into();
@@ -90,25 +141,31 @@ impl Quarantine {
         self.write_value(transaction, &value)
     }
 
-    /// Sets aside an input record, given as JSON text.
+    /// Sets aside a record of product `I` as JSON, its fields declared encrypted sealed with the
+    /// keys of `I`'s domain, as in `I`'s own files.
     ///
     /// # Errors
-    /// Writing the quarantine file fails.
-    pub fn record(
+    /// Writing the quarantine file fails, or the domain's key cannot be had.
+    pub fn record<I: ContainerRecord>(
         &mut self,
         transaction: &Transaction,
         origin: Origin<'_>,
         reason: &str,
-        record_json: &str,
+        record: &I,
     ) -> Result<(), PipelineError> {
+        let failed = |e: &dyn std::fmt::Display| {
+            PipelineError::Failed(format!("cannot quarantine a record of {}: {e}", I::PRODUCT_ID))
+        };
+        let schema = I::writer_schema().map_err(|e| failed(&e))?;
+        let domain = I::PRODUCT_ID.split_once('.').map_or(I::PRODUCT_ID, |(domain, _)| domain);
+        let mut datum = Vec::new();
+        record.encode_sealed(&mut datum, self.sealer(domain)).map_err(|e| failed(&e))?;
+        let mut json = String::new();
+        write_datum_json(&schema.parsed, schema.parsed.root(), &mut Reader::new(&datum), &mut json)
+            .map_err(|e| failed(&e))?;
         // Quarantine is the rare path: a parsed value keeps the entry one well-formed JSON line.
-        let record: serde_json::Value = serde_json::from_str(record_json)
-            .map_err(|e| PipelineError::Lakehouse(format!("a quarantined record is not JSON ({e}); this is a bug")))?;
-        self.write(transaction, &Entry { origin, reason, raw: None, raw_base64: None, record: Some(record) })
-    }
-
-    fn write(&mut self, transaction: &Transaction, entry: &Entry<'_>) -> Result<(), PipelineError> {
-        self.write_value(transaction, entry)
+        let record: serde_json::Value = serde_json::from_str(&json).map_err(|e| failed(&e))?;
+        self.write_value(transaction, &Entry { record: Some(record), ..Entry::new(origin, reason) })
     }
 
     fn write_value(&mut self, transaction: &Transaction, entry: &impl Serialize) -> Result<(), PipelineError> {
