@@ -41,7 +41,7 @@ pub fn run(product: &str, lakehouse: &Path, reveal: bool, out: &mut Output) -> R
         let mut entry: Value =
             serde_json::from_str(line).map_err(|e| format!("{}: not a quarantine entry ({e})", at()))?;
         // Sealed with the keys of the product the line or record belongs to.
-        let owner = entry["input"].as_str().unwrap_or(&id).to_owned();
+        let owner = entry["input"].as_str().unwrap_or(id).to_owned();
         let domain = owner.split_once('.').map_or(owner.as_str(), |(domain, _)| domain);
         let at_opener = match openers.iter().position(|o| o.domain() == domain) {
             Some(at) => at,
