@@ -72,7 +72,7 @@ pub fn run(product: &str, lakehouse: &Path, reveal: bool, out: &mut Output) -> R
 fn open_tokens(value: &mut Value, opener: &mut Opener) -> Result<(), mesh_core::codec::crypto::CryptoError> {
     match value {
         Value::String(text) => {
-            if let Some(mode) = token_mode(text) {
+            if let Some(mode) = token_mode(text.as_str()) {
                 // A redacting opener gives `<encrypted>` back.
                 *text = opener.open(text, mode)?.to_owned();
             }

@@ -60,6 +60,15 @@ impl Opener {
     /// # Errors
     /// Not a token; the key of its version is missing or another one; authentication fails.
     pub fn open(&mut self, stored: &str, expected: Encryption) -> Result<&str, CryptoError> {
+        self.open_bytes(stored.as_bytes(), expected)
+    }
+
+    /// As [`Opener::open`], from the stored bytes (a token is ASCII: no UTF-8 check is needed
+    /// before it is parsed).
+    ///
+    /// # Errors
+    /// As [`Opener::open`].
+    pub fn open_bytes(&mut self, stored: &[u8], expected: Encryption) -> Result<&str, CryptoError> {
         let token = token::parse(stored).ok_or(CryptoError::NotCiphertext { expected })?;
         if !self.reveal {
             return Ok(REDACTED);

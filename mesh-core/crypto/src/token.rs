@@ -49,9 +49,9 @@ pub(crate) struct Token<'a> {
 }
 
 /// Splits `text` if it has the shape of a token: the prefix, a mode, a version, a fingerprint and
-/// base64url text long enough for the cipher's overhead.
-pub(crate) fn parse(text: &str) -> Option<Token<'_>> {
-    let rest = text.strip_prefix(TOKEN_PREFIX)?.as_bytes();
+/// text long enough for the cipher's overhead (whether it is base64url, decoding tells).
+pub(crate) fn parse(text: &[u8]) -> Option<Token<'_>> {
+    let rest = text.strip_prefix(TOKEN_PREFIX.as_bytes())?;
     let (mode, rest) = match rest {
         [b'r', b'.', rest @ ..] => (Encryption::Randomized, rest),
         [b'd', b'.', rest @ ..] => (Encryption::Deterministic, rest),
@@ -62,16 +62,21 @@ pub(crate) fn parse(text: &str) -> Option<Token<'_>> {
     let rest = rest[digits..].strip_prefix(b".")?;
     let fingerprint = rest.get(..FINGERPRINT_DIGITS)?;
     let sealed = rest[FINGERPRINT_DIGITS..].strip_prefix(b".")?;
-    let base64_ok = sealed.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
     let long_enough = sealed.len() * 3 / 4 >= overhead(mode);
-    (fingerprint.iter().all(u8::is_ascii_hexdigit) && base64_ok && long_enough && sealed.len() % 4 != 1)
-        .then_some(Token { mode, version, fingerprint, sealed })
+    (fingerprint.iter().all(u8::is_ascii_hexdigit) && long_enough && sealed.len() % 4 != 1).then_some(Token {
+        mode,
+        version,
+        fingerprint,
+        sealed,
+    })
 }
 
-/// The mode of `text` if it is a mesh ciphertext token (by its shape: no key is needed, none is
-/// checked), as `cargo xtask scan` tells ciphertext from plaintext at rest.
-pub fn token_mode(text: &str) -> Option<Encryption> {
-    parse(text).map(|token| token.mode)
+/// The mode of `text` if it is a mesh ciphertext token (by its shape, base64url included: no key
+/// is needed, none is checked), as `cargo xtask scan` tells ciphertext from plaintext at rest.
+pub fn token_mode(text: impl AsRef<[u8]>) -> Option<Encryption> {
+    let token = parse(text.as_ref())?;
+    let base64 = token.sealed.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
+    base64.then_some(token.mode)
 }
 
 /// Appends `TOKEN_PREFIX`, the mode, version and fingerprint, and the dots between them.
@@ -105,7 +110,7 @@ mod tests {
     fn tokens_are_recognised_by_shape_and_everything_else_is_not() {
         let sealed = "A".repeat(40);
         let randomized = format!("mesh1.r.12.0a1b2c3d.{sealed}");
-        let token = parse(&randomized).unwrap();
+        let token = parse(randomized.as_bytes()).unwrap();
         assert_eq!((token.mode, token.version, token.fingerprint), (Encryption::Randomized, 12, &b"0a1b2c3d"[..]));
         assert_eq!(token_mode(&format!("mesh1.d.1.0a1b2c3d.{}", "A".repeat(22))), Some(Encryption::Deterministic));
         for text in [

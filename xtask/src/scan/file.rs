@@ -236,7 +236,7 @@ fn walk(
             let (counts, expect) = &mut fields[*slot];
             counts.values += 1;
             match expect {
-                Expect::Encrypted(mode) => match std::str::from_utf8(value).ok().and_then(token_mode) {
+                Expect::Encrypted(mode) => match token_mode(value) {
                     Some(found) if found == *mode => {}
                     Some(_) => counts.other_mode += 1,
                     None => counts.plaintext += 1,

@@ -54,8 +54,8 @@ pub fn read_opened_into(
     field: &str,
 ) -> Result<(), DecodeError> {
     let start = input.offset();
-    let stored = input.read_str()?;
-    let plaintext = opener.open(stored, mode).map_err(|error| crypto_error(field, error, start))?;
+    let stored = input.read_slice()?;
+    let plaintext = opener.open_bytes(stored, mode).map_err(|error| crypto_error(field, error, start))?;
     out.clear();
     out.push_str(plaintext);
     Ok(())

@@ -40,11 +40,12 @@ fn open(
     cx: &mut Transcoding<'_>,
 ) -> Result<(), DecodeError> {
     let start = input.offset();
-    let stored = input.read_str()?;
+    let stored = input.read_slice()?;
     let Some(opener) = cx.opener.as_deref_mut() else {
         return Err(crypto_error(&decrypt.field, mesh_crypto::CryptoError::NoKeyring, start));
     };
-    let plaintext = opener.open(stored, decrypt.mode).map_err(|error| crypto_error(&decrypt.field, error, start))?;
+    let plaintext =
+        opener.open_bytes(stored, decrypt.mode).map_err(|error| crypto_error(&decrypt.field, error, start))?;
     write_str(out, plaintext);
     Ok(())
 }
