@@ -48,14 +48,14 @@ fn main() {
 
     let (mut scans, mut reads) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS {
-        let mut scan = || {
+        let scan = || {
             let output = Command::new(XTASK).args(["scan", "--format", "json"]).arg(dir.path()).output().unwrap();
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
             let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
             assert_eq!(report["summary"]["records"], n, "every record scanned");
             report["summary"]["seconds"].as_f64().unwrap()
         };
-        let mut read = || {
+        let read = || {
             let started = Instant::now();
             let mut reader = ContainerReader::<SalesAnalytics, _>::open(&file).unwrap();
             let mut record = SalesAnalytics::sample(&mut SampleRng::new(0), "");
