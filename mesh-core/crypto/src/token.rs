@@ -112,7 +112,7 @@ mod tests {
         let randomized = format!("mesh1.r.12.0a1b2c3d.{sealed}");
         let token = parse(randomized.as_bytes()).unwrap();
         assert_eq!((token.mode, token.version, token.fingerprint), (Encryption::Randomized, 12, &b"0a1b2c3d"[..]));
-        assert_eq!(token_mode(&format!("mesh1.d.1.0a1b2c3d.{}", "A".repeat(22))), Some(Encryption::Deterministic));
+        assert_eq!(token_mode(format!("mesh1.d.1.0a1b2c3d.{}", "A".repeat(22))), Some(Encryption::Deterministic));
         for text in [
             "jane@example.com".to_owned(),
             String::new(),
