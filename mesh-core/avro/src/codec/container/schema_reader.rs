@@ -11,7 +11,7 @@ use crate::codec::json::{write_datum_json_with, EncryptedValues, Openers};
 use crate::schema::Schema;
 
 /// Reads the records of any container file, each written as one JSON text (see
-/// [`write_datum_json`]), with the bounds, errors and block handling of
+/// [`write_datum_json`](crate::codec::json::write_datum_json)), with the bounds, errors and block handling of
 /// [`ContainerReader`](super::ContainerReader): the same block loop, only the record decoder
 /// differs (the file's parsed writer schema, walked, instead of a Rust type).
 ///
@@ -89,7 +89,7 @@ impl<R: Read> SchemaReader<R> {
 }
 
 impl<R: Read> SchemaReader<R> {
-    /// Hands the next record to `visit`, as a [`Reader`] at its first byte that `visit` reads to
+    /// Hands the next record to `visit`, as a [`Reader`](crate::codec::Reader) at its first byte that `visit` reads to
     /// its end by walking the file's schema (given too); `None` at the end. The block handling,
     /// bounds and errors are [`SchemaReader::read_json`]'s: for tools that look at every value
     /// without printing it (`cargo xtask scan`).

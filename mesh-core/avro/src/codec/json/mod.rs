@@ -209,7 +209,7 @@ fn write_map(
 pub enum EncryptedValues {
     /// The stored text as it is: in-memory datums hold plaintext, files hold tokens.
     AsStored,
-    /// [`REDACTED`](crate::codec::crypto::REDACTED), after checking the stored value is a token,
+    /// [`REDACTED`], after checking the stored value is a token,
     /// so plaintext in a field marked encrypted is an error, never printed.
     Redacted,
     /// Opened with each domain's keys (the domain the field's `mesh.key` names).
