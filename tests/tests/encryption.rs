@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use mesh_core::codec::crypto::{token_mode, Encryption, KeyProvider, LocalKeyring, REDACTED};
 use mesh_core::codec::{
-    to_datum, Compression, ContainerError, ContainerReader, ContainerRecord, ContainerWriter, Sample, SampleRng,
-    SchemaReader,
+    to_datum, Compression, ContainerError, ContainerReader, ContainerRecord, ContainerWriter, Redacted, Sample,
+    SampleRng, SchemaReader,
 };
 use mesh_core::DataProduct;
 use mesh_macros::data_product;
@@ -230,10 +230,10 @@ fn without_keys_a_reader_redacts_and_never_shows_plaintext() {
     let keys = keys();
     let records: Vec<SalesAnalytics> = samples(10, 7);
     let file = write(&records, &keys, Compression::Null);
-    let mut reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file), "orders.avro").unwrap();
-    reader.redact_encrypted();
-    let read: Vec<SalesAnalytics> = reader.map(Result::unwrap).collect();
-    for (read, written) in read.iter().zip(&records) {
+    let reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file), "orders.avro").unwrap();
+    // A redacted record is no `SalesAnalytics`: it cannot be written or used as one by mistake.
+    let read: Vec<Redacted<SalesAnalytics>> = reader.redacted().map(Result::unwrap).collect();
+    for (read, written) in read.iter().map(Redacted::record).zip(&records) {
         assert_eq!(read.customer_email, REDACTED);
         assert_eq!(read.order_id, written.order_id);
         assert!(read.amount == written.amount && read.line_items == written.line_items);
@@ -264,8 +264,7 @@ fn a_file_from_before_encryption_reads_with_keys_and_is_refused_to_a_redacting_r
     let records: Vec<SalesAnalytics> = samples(10, 8);
     let file = plaintext_file(&records);
     assert!(same(&read::<SalesAnalytics>(&file, &keys).unwrap(), &records), "read through the plan, as stored");
-    let mut redacting = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file), "old.avro").unwrap();
-    redacting.redact_encrypted();
+    let mut redacting = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file), "old.avro").unwrap().redacted();
     let Some(Err(error)) = redacting.next() else { panic!("the plaintext record was read") };
     let error = error.to_string();
     assert!(

@@ -161,6 +161,7 @@ fn every_section_of_the_quarter_from_a_known_history() {
     let raw_email = sales.iter().find(|f| f["product"] == "sales.sales_raw" && f["path"] == "customer_email").unwrap();
     assert_eq!(raw_email["copied_by"], json!(["sales.sales_cleaned"]));
     assert_eq!((&raw_email["class"], &raw_email["encrypted"]), (&json!("direct"), &json!(true)));
+    assert_eq!(raw_email["encryption"], "randomized", "how, so a review sees deterministic fields");
     let nested =
         sales.iter().find(|f| f["product"] == "sales.sales_cleaned" && f["path"] == "shipping_address.postcode");
     assert_eq!(nested.unwrap()["copied_by"], json!(["customer.customer_360"]), "nested PII by path");

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use mesh_avro::codec::json::WriteJson;
 use mesh_avro::codec::{
-    Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, Sample,
-    SampleRng,
+    Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, Redacted,
+    Sample, SampleRng,
 };
 
 /// Receives each record read by [`CodecRegistration::read_file`], as a datum.
@@ -129,28 +129,42 @@ pub fn read_file<T: ContainerRecord>(
 /// `reveal`.
 fn read_records<T: ContainerRecord>(
     path: &Path,
-    mut skipped: SkipSink<'_>,
+    skipped: SkipSink<'_>,
     reveal: bool,
-    mut each: impl FnMut(&T) -> io::Result<()>,
+    each: impl FnMut(&T) -> io::Result<()>,
 ) -> Result<u64, ContainerError> {
     let mut reader = ContainerReader::<T, _>::open(path)?;
-    if !reveal {
-        reader.redact_encrypted();
-    }
     if skipped.is_some() {
         reader.skip_corrupt_blocks();
     }
+    if reveal {
+        hand_each(path, reader, skipped, each, |record| record)
+    } else {
+        // Shown, never used as data: the redacted record is only printed or counted.
+        hand_each(path, reader.redacted(), skipped, each, Redacted::record)
+    }
+}
+
+/// Hands every record `records` yields to `each` (as `T`, through `record`), reporting skipped
+/// blocks to `skipped`; the count.
+fn hand_each<T, X>(
+    path: &Path,
+    records: impl Iterator<Item = Result<X, ContainerError>>,
+    mut skipped: SkipSink<'_>,
+    mut each: impl FnMut(&T) -> io::Result<()>,
+    record: impl Fn(&X) -> &T,
+) -> Result<u64, ContainerError> {
     let mut count = 0;
-    for record in reader {
-        let record = match (record, skipped.as_mut()) {
-            (Ok(record), _) => record,
+    for read in records {
+        let read = match (read, skipped.as_mut()) {
+            (Ok(read), _) => read,
             (Err(error), Some(report)) if matches!(error.kind, ContainerErrorKind::Skipped(_)) => {
                 report(&error);
                 continue;
             }
             (Err(error), _) => return Err(error),
         };
-        each(&record).map_err(|e| ContainerError {
+        each(record(&read)).map_err(|e| ContainerError {
             file: path.display().to_string(),
             block: None,
             record: None,

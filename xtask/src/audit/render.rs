@@ -34,7 +34,12 @@ fn sections(audit: &Value) -> Vec<Section> {
                 text(&field["product"]),
                 text(&field["path"]),
                 text(&field["class"]),
-                if field["encrypted"] == true { "yes".into() } else { "NO".into() },
+                // Deterministic encryption leaks equality: a review should see where it is used.
+                match (field["encrypted"] == true, field["encryption"].as_str()) {
+                    (true, Some("deterministic")) => "yes, deterministic".into(),
+                    (true, _) => "yes".into(),
+                    (false, _) => "NO".into(),
+                },
                 text(&field["copied_by"]),
             ]);
         }

@@ -60,6 +60,7 @@ pub fn build(inputs: &Inputs<'_>) -> Value {
                 "path": field.path,
                 "class": field.pii.class.to_string(),
                 "encrypted": field.pii.encrypted_at_rest(),
+                "encryption": field.pii.encryption.map(|mode| mode.name()),
                 "copied_by": copied_by,
             }));
         }

@@ -28,7 +28,7 @@ mod sample;
 
 pub use container::{
     Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerRecord, ContainerWriter, FileHeader,
-    SchemaReader, SkippedBlock,
+    Redacted, RedactedReader, SchemaReader, SkippedBlock,
 };
 pub use decode::{unscaled_decimal, Reader, MAX_DEPTH};
 pub use error::{DecodeError, DecodeErrorKind, FieldCryptoError};

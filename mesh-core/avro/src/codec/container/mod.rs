@@ -15,7 +15,7 @@ mod writer;
 pub use compression::Compression;
 pub use error::{ContainerError, ContainerErrorKind, SkippedBlock};
 pub use header::FileHeader;
-pub use reader::ContainerReader;
+pub use reader::{ContainerReader, Redacted, RedactedReader};
 pub use schema_reader::SchemaReader;
 pub use writer::ContainerWriter;
 

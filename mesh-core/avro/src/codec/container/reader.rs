@@ -32,7 +32,7 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 /// Fields the file's schema marks encrypted are opened with the product's domain's keys from the
 /// [default key provider](crate::codec::crypto::default_provider) (or
 /// [`ContainerReader::set_key_provider`]'s), or shown redacted
-/// ([`ContainerReader::redact_encrypted`]); a value that does not open fails its record.
+/// ([`ContainerReader::redacted`]); a value that does not open fails its record.
 ///
 /// Errors name the file, the block and the record; after an error the
 /// iterator ends, unless the reader was told to skip corrupt blocks
@@ -134,10 +134,13 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
         self.blocks.opener = Some(Opener::new(super::domain_of(T::PRODUCT_ID), Some(provider)));
     }
 
-    /// Reads every encrypted field as [`REDACTED`](crate::codec::crypto::REDACTED), without keys
-    /// (after checking that it holds ciphertext): for showing a file to whoever has no access.
-    pub fn redact_encrypted(&mut self) {
+    /// Reads without keys: every encrypted field as [`REDACTED`](crate::codec::crypto::REDACTED),
+    /// after checking that it holds ciphertext, each record wrapped in [`Redacted`] so that it
+    /// cannot be taken for data by mistake (written to a product, say). For showing a file to
+    /// whoever has no access. Call [`ContainerReader::skip_corrupt_blocks`] first if wanted.
+    pub fn redacted(mut self) -> RedactedReader<T, R> {
         self.blocks.opener = Some(Opener::redacting(super::domain_of(T::PRODUCT_ID)));
+        RedactedReader { reader: self }
     }
 
     /// The file's header.
@@ -528,5 +531,38 @@ impl<T: ContainerRecord, R: Read> Iterator for ContainerReader<T, R> {
             Some(opener) => T::decode_opened(input, opener),
             None => T::decode(input),
         })
+    }
+}
+
+/// A record read without keys: its encrypted fields hold
+/// [`REDACTED`](crate::codec::crypto::REDACTED) instead of their values. Not a `T`, so that it is
+/// never written or used as data by mistake; [`Redacted::record`] shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redacted<T>(T);
+
+impl<T> Redacted<T> {
+    /// The record as read, its encrypted fields redacted: to show or count, not to use as data.
+    pub fn record(&self) -> &T {
+        &self.0
+    }
+}
+
+/// A [`ContainerReader`] that reads without keys (see [`ContainerReader::redacted`]).
+pub struct RedactedReader<T: ContainerRecord, R: Read> {
+    reader: ContainerReader<T, R>,
+}
+
+impl<T: ContainerRecord, R: Read> RedactedReader<T, R> {
+    /// The file's header.
+    pub fn header(&self) -> &FileHeader {
+        self.reader.header()
+    }
+}
+
+impl<T: ContainerRecord, R: Read> Iterator for RedactedReader<T, R> {
+    type Item = Result<Redacted<T>, ContainerError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.reader.next().map(|read| read.map(Redacted))
     }
 }
