@@ -2,7 +2,8 @@
 //! default, every rule kind declared) validated by the embedded validator, against baselines
 //! measured in the same run:
 //! - a plain typed read of the same files (`ContainerReader`, every record decoded and dropped);
-//! - Python fastavro reading the same files (`read_fastavro.py`, no rule checked);
+//! - Python fastavro reading the same files and opening their encrypted fields as the typed read
+//!   does (`read_fastavro.py`, no rule checked);
 //! - peak memory of the release `validate` at full size, spilling uniqueness at full and at a
 //!   quarter of the size (memory that does not grow with the data but for the uniqueness state);
 //! - the same validation on Spark (`local[2]` and a standalone master + worker on loopback), its
@@ -156,10 +157,30 @@ fn main() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/read_fastavro.py");
     let mut args = vec![path(&script).to_string()];
     args.extend(files.iter().map(|f| path(f).to_string()));
-    let output = Command::new("python3").args(&args).output().expect("python3");
+    // The keys the lakehouse was written with, for fastavro to open what the typed read opens.
+    let provider = mesh_core::codec::crypto::default_provider().expect("the workspace's keyring");
+    let keys: serde_json::Map<String, serde_json::Value> = provider
+        .key_versions("sales")
+        .unwrap()
+        .into_iter()
+        .map(|v| {
+            let material = provider.key("sales", v).unwrap().material;
+            (v.to_string(), material.iter().map(|b| format!("{b:02x}")).collect::<String>().into())
+        })
+        .collect();
+    let mut child = Command::new("python3")
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let request = serde_json::json!({"domain": "sales", "keys": keys}).to_string();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), request.as_bytes()).unwrap();
+    let output = child.wait_with_output().expect("python3");
     assert!(
         output.status.success(),
-        "fastavro (python3 -m pip install fastavro): {}",
+        "fastavro (python3 -m pip install fastavro cryptography): {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let fastavro: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
