@@ -18,6 +18,7 @@ pub mod report;
 pub mod rules;
 pub mod sql;
 pub mod unique;
+pub mod unique_worker;
 
 use std::path::{Path, PathBuf};
 

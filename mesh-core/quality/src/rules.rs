@@ -12,7 +12,8 @@ use regex::Regex;
 
 use crate::key;
 use crate::report::{Example, RuleResult};
-use crate::unique::{Location, UniqueCounter, EXAMPLES};
+use crate::unique::{Location, EXAMPLES};
+use crate::unique_worker::UniqueCounter;
 
 enum Test {
     NotEmpty,

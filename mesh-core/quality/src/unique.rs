@@ -44,8 +44,9 @@ pub struct Uniqueness {
     pub spilled: bool,
 }
 
-/// Counts keys exactly within a memory budget.
-pub struct UniqueCounter {
+/// Counts keys exactly within a memory budget, on the calling thread (see
+/// [`UniqueCounter`](crate::unique_worker::UniqueCounter) for one that counts on its own).
+pub struct KeyCounter {
     budget: usize,
     keys: KeyTable,
     used: usize,
@@ -59,7 +60,7 @@ struct Spill {
     files: Vec<BufWriter<File>>,
 }
 
-impl UniqueCounter {
+impl KeyCounter {
     /// A counter holding at most about `budget` bytes of keys in memory, spilling under `spill_dir`.
     pub fn new(budget: usize, spill_dir: &Path) -> Self {
         Self { budget, keys: KeyTable::new(), used: 0, checked: 0, spill: None, spill_dir: spill_dir.to_path_buf() }
@@ -250,7 +251,7 @@ mod tests {
 
     fn count(keys: &[u64], budget: usize) -> Uniqueness {
         let dir = tempfile::tempdir().unwrap();
-        let mut counter = UniqueCounter::new(budget, dir.path());
+        let mut counter = KeyCounter::new(budget, dir.path());
         for (i, key) in keys.iter().enumerate() {
             counter.add(&key.to_le_bytes(), Location { file: 0, block: 0, record: i as u64 }).unwrap();
         }

@@ -1,0 +1,176 @@
+//! A uniqueness rule's keys counted on a thread of their own, so that the hash table's cache
+//! misses (a quarter of a validation's time on one core) overlap the decoding of the next records.
+//!
+//! The validating thread copies each key into a batch; a full batch goes to the rule's counting
+//! thread and comes back empty, to be filled again, so nothing is allocated per key or per batch
+//! once two batches exist. Keys are counted in the order they were read, by the same
+//! [`KeyCounter`], so the counts, the examples and the spilling are exactly those of counting on
+//! one thread. A file of a few keys never starts a thread: they are counted at the end.
+
+use std::io;
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use crate::unique::{KeyCounter, Location, Uniqueness};
+
+/// Keys per batch: large enough that handing a batch over costs nothing per key.
+const BATCH_KEYS: usize = 8192;
+
+/// Keys and their locations, back to back.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// Each key's end in `bytes`, and its location.
+    keys: Vec<(usize, Location)>,
+}
+
+impl Batch {
+    fn count_into(&self, counter: &mut KeyCounter) -> io::Result<()> {
+        let mut start = 0;
+        for &(end, location) in &self.keys {
+            counter.add(&self.bytes[start..end], location)?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.keys.clear();
+    }
+}
+
+/// The counting thread: batches in, empty batches back, the counts at the end.
+struct Worker {
+    full: SyncSender<Batch>,
+    empty: Receiver<Batch>,
+    counted: JoinHandle<io::Result<Uniqueness>>,
+}
+
+/// Counts a rule's keys exactly within a memory budget (see [`KeyCounter`]), on a thread of its
+/// own once there are more than a batch of them.
+pub struct UniqueCounter {
+    /// The counter, until it moves to its thread.
+    counter: Option<KeyCounter>,
+    batch: Batch,
+    worker: Option<Worker>,
+}
+
+impl UniqueCounter {
+    /// A counter holding at most about `budget` bytes of keys in memory, spilling under `spill_dir`.
+    pub fn new(budget: usize, spill_dir: &Path) -> Self {
+        Self { counter: Some(KeyCounter::new(budget, spill_dir)), batch: Batch::default(), worker: None }
+    }
+
+    /// Sizes the table for `records` keys at most (see [`KeyCounter::expecting`]).
+    pub fn expecting(mut self, records: Option<u64>) -> Self {
+        self.counter = self.counter.map(|counter| counter.expecting(records));
+        self
+    }
+
+    /// Counts one occurrence of `key` at `location`.
+    ///
+    /// # Errors
+    /// The counting thread stopped (a spill file could not be written): the error comes with
+    /// [`UniqueCounter::finish`].
+    pub fn add(&mut self, key: &[u8], location: Location) -> io::Result<()> {
+        self.batch.bytes.extend_from_slice(key);
+        self.batch.keys.push((self.batch.bytes.len(), location));
+        if self.batch.keys.len() == BATCH_KEYS {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    /// Sends the full batch to the counting thread (started on the first), taking an empty one.
+    fn hand_over(&mut self) -> io::Result<()> {
+        if self.worker.is_none() {
+            let Some(mut counter) = self.counter.take() else { return Ok(()) };
+            // Two batches in flight: one being counted, one being filled.
+            let (full, batches) = sync_channel::<Batch>(1);
+            let (recycle, empty) = sync_channel::<Batch>(2);
+            let counted = std::thread::Builder::new().name("unique".into()).spawn(move || {
+                let mut failed = None;
+                for mut batch in batches {
+                    if failed.is_none() {
+                        failed = batch.count_into(&mut counter).err();
+                    }
+                    batch.clear();
+                    // Never waits: once the validating thread has as many empty batches as it
+                    // can take, or has finished, the batch is dropped.
+                    let _ = recycle.try_send(batch);
+                }
+                match failed {
+                    Some(error) => Err(error),
+                    None => counter.finish(),
+                }
+            })?;
+            self.worker = Some(Worker { full, empty, counted });
+        }
+        let Some(worker) = &self.worker else { return Ok(()) };
+        let next = worker.empty.try_recv().unwrap_or_default();
+        let full = std::mem::replace(&mut self.batch, next);
+        worker.full.send(full).map_err(|_| io::Error::other("the uniqueness counting thread stopped"))
+    }
+
+    /// The counts, once every key was added.
+    ///
+    /// # Errors
+    /// A spill file cannot be written or read back.
+    pub fn finish(mut self) -> io::Result<Uniqueness> {
+        match (self.worker.take(), self.counter.take()) {
+            (Some(worker), _) => {
+                let last = std::mem::take(&mut self.batch);
+                worker.full.send(last).map_err(|_| io::Error::other("the uniqueness counting thread stopped"))?;
+                drop(worker.full);
+                worker
+                    .counted
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the uniqueness counting thread panicked")))
+            }
+            (None, Some(mut counter)) => {
+                self.batch.count_into(&mut counter)?;
+                counter.finish()
+            }
+            (None, None) => Err(io::Error::other("the uniqueness counter was finished twice")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(keys: &[u64], budget: usize, on_thread: bool) -> Uniqueness {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |i: usize| Location { file: 0, block: (i / 100) as u64, record: (i % 100) as u64 };
+        let result = if on_thread {
+            let mut counter = UniqueCounter::new(budget, dir.path());
+            keys.iter().enumerate().for_each(|(i, key)| counter.add(&key.to_le_bytes(), at(i)).unwrap());
+            counter.finish().unwrap()
+        } else {
+            let mut counter = KeyCounter::new(budget, dir.path());
+            keys.iter().enumerate().for_each(|(i, key)| counter.add(&key.to_le_bytes(), at(i)).unwrap());
+            counter.finish().unwrap()
+        };
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "spill files are removed");
+        result
+    }
+
+    #[test]
+    fn counting_on_a_thread_gives_exactly_the_counts_of_one_thread() {
+        // More than a few batches, with duplicates across batches; in memory and spilled.
+        let mut keys: Vec<u64> = (0..50_000).collect();
+        keys.extend((0..50_000).step_by(3));
+        keys.extend((0..50_000).rev().step_by(997));
+        for budget in [usize::MAX, 20_000] {
+            let (threaded, inline) = (count(&keys, budget, true), count(&keys, budget, false));
+            assert_eq!(threaded, inline, "budget {budget}");
+            assert_eq!(threaded.checked, keys.len() as u64);
+            assert_eq!(threaded.spilled, budget != usize::MAX);
+        }
+        // Fewer keys than a batch: counted at the end, no thread.
+        assert_eq!(count(&keys[..100], usize::MAX, true), count(&keys[..100], usize::MAX, false));
+    }
+}
