@@ -123,7 +123,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: compat::Format,
     },
-    /// Write N synthetic records of PRODUCT (deterministic for a seed) to an Avro container file.
+    /// Write N synthetic records of PRODUCT (the same records for a seed) to an Avro container file.
     Sample {
         /// The product id (`sales.sales_analytics`) or its name if unique.
         product: String,
@@ -133,7 +133,7 @@ enum Command {
         /// The file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// The seed: the same seed writes the same file.
+        /// The seed: the same seed writes the same records (encrypted fields get fresh nonces, so other bytes).
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Block compression: null, deflate, snappy or zstandard.

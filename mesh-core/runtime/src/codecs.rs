@@ -24,7 +24,8 @@ pub type SkipSink<'a> = Option<&'a mut dyn FnMut(&ContainerError)>;
 pub struct CodecRegistration {
     /// The product id, `domain.name`.
     pub product: &'static str,
-    /// Writes `rows` synthetic records as a container file; the same seed gives the same bytes.
+    /// Writes `rows` synthetic records as a container file; the same seed gives the same records
+    /// (and, for a product without encrypted fields, the same bytes).
     pub write_sample: fn(out: &mut dyn Write, rows: u64, seed: u64, codec: Compression) -> io::Result<()>,
     /// Hands the JSON of `rows` synthetic records (the records `write_sample` writes for the same
     /// seed, in plaintext: nothing is stored, so nothing is encrypted) to `each`.
