@@ -48,6 +48,8 @@ pub enum CryptoError {
     },
     /// The operating system gave no random bytes for a nonce or a new key.
     NoRandomness(String),
+    /// The value is longer than the cipher takes (64 GiB; no Avro string a reader accepts is).
+    TooLong,
 }
 
 impl fmt::Display for CryptoError {
@@ -82,6 +84,7 @@ impl fmt::Display for CryptoError {
             CryptoError::NoRandomness(why) => {
                 write!(f, "cannot be encrypted: the operating system gave no random bytes ({why})")
             }
+            CryptoError::TooLong => write!(f, "is longer than the cipher can encrypt (64 GiB)"),
         }
     }
 }

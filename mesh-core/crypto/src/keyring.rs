@@ -120,12 +120,15 @@ impl LocalKeyring {
         if parsed.format != FORMAT {
             return Err(self.error(format!("is not a mesh keyring: its format is `{}`, not `{FORMAT}`", parsed.format)));
         }
-        let kek = STANDARD
-            .decode(&parsed.kek)
-            .ok()
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .ok_or_else(|| self.error("is not a mesh keyring: its `kek` is not 32 bytes of base64"))?;
-        Ok(Some(Contents { kek: Zeroizing::new(kek), domains: parsed.domains }))
+        // The key-encryption key's copies are wiped too: its text, and its decoded bytes.
+        let text = Zeroizing::new(parsed.kek);
+        let bytes = Zeroizing::new(STANDARD.decode(text.as_bytes()).unwrap_or_default());
+        let mut kek = Zeroizing::new([0u8; 32]);
+        if bytes.len() != 32 {
+            return Err(self.error("is not a mesh keyring: its `kek` is not 32 bytes of base64"));
+        }
+        kek.copy_from_slice(&bytes);
+        Ok(Some(Contents { kek, domains: parsed.domains }))
     }
 
     /// Changes the keyring under an exclusive lock, so that two writers never both create a
@@ -151,11 +154,14 @@ impl LocalKeyring {
         Ok(result)
     }
 
-    /// Writes a new file beside the old one and renames it over it: a crash leaves one or the other.
+    /// Writes a new file beside the old one and renames it over it, then syncs the folder: a crash
+    /// leaves one or the other, and a key written is a key kept (data encrypted with a key the
+    /// keyring then lost could never be read).
     fn store(&self, contents: &Contents) -> Result<(), CryptoError> {
+        let kek = Zeroizing::new(STANDARD.encode(contents.kek.as_slice()));
         let file = File1 {
             format: FORMAT.to_owned(),
-            kek: STANDARD.encode(*contents.kek),
+            kek: kek.to_string(),
             domains: contents
                 .domains
                 .iter()
@@ -166,6 +172,7 @@ impl LocalKeyring {
                 .collect(),
         };
         let text = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(|e| self.error(e.to_string()))?);
+        drop(Zeroizing::new(file.kek));
         let temp = self.path.with_extension("new");
         let written = OpenOptions::new()
             .create(true)
@@ -177,7 +184,11 @@ impl LocalKeyring {
                 out.write_all(&text)?;
                 out.sync_all()
             })
-            .and_then(|()| fs::rename(&temp, &self.path));
+            .and_then(|()| fs::rename(&temp, &self.path))
+            .and_then(|()| match self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                Some(folder) => File::open(folder)?.sync_all(),
+                None => File::open(".")?.sync_all(),
+            });
         written.map_err(|e| self.error(format!("cannot be written: {e}")))
     }
 

@@ -94,27 +94,32 @@ impl Sealer {
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut token = std::mem::take(&mut self.token);
         let aad = std::mem::take(&mut self.aad);
-        let sealed = self.key().map(|key| {
+        let sealed = self.key().and_then(|key| {
             scratch.clear();
             match nonce {
                 Some(nonce) => {
                     scratch.extend_from_slice(&nonce);
                     scratch.extend_from_slice(plaintext.as_bytes());
-                    let tag =
-                        key.gcm.encrypt_in_place_detached(Nonce::from_slice(&nonce), &aad, &mut scratch[NONCE_BYTES..]);
-                    // Only a value past the cipher's limit (64 GiB) fails, and no Avro string is one.
-                    scratch.extend_from_slice(&tag.unwrap_or_default());
+                    let tag = key
+                        .gcm
+                        .encrypt_in_place_detached(Nonce::from_slice(&nonce), &aad, &mut scratch[NONCE_BYTES..])
+                        .map_err(|_| CryptoError::TooLong)?;
+                    scratch.extend_from_slice(&tag);
                 }
                 None => {
                     scratch.resize(TAG_BYTES, 0);
                     scratch.extend_from_slice(plaintext.as_bytes());
-                    let tag = key.siv.encrypt_in_place_detached([&aad], &mut scratch[TAG_BYTES..]);
-                    scratch[..TAG_BYTES].copy_from_slice(&tag.unwrap_or_default());
+                    let tag = key
+                        .siv
+                        .encrypt_in_place_detached([&aad], &mut scratch[TAG_BYTES..])
+                        .map_err(|_| CryptoError::TooLong)?;
+                    scratch[..TAG_BYTES].copy_from_slice(&tag);
                 }
             }
             token.clear();
             token.push_str(key.prefix(mode));
             token::write_sealed(&mut token, &scratch);
+            Ok(())
         });
         self.scratch = scratch;
         self.token = token;

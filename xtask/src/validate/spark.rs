@@ -12,7 +12,6 @@
 //! on its command line. The keys travel with the job to Spark's executors: validate encrypted
 //! products on a cluster trusted with their data.
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,6 +22,7 @@ use mesh_quality::report::ProductReport;
 use mesh_quality::sql::{self, score::score, Dialect};
 use mesh_quality::Target;
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 const DRIVER: &str = include_str!("spark_driver.py");
 
@@ -89,7 +89,7 @@ pub fn validate(
     std::fs::write(&request_file, request.to_string())
         .and_then(|()| std::fs::write(&driver, DRIVER))
         .map_err(|e| format!("cannot write to the staging folder {}: {e}", staging.0.display()))?;
-    let lines = run_driver(&driver, &request_file, &staging.0, master, keys.as_ref().unwrap_or(&Value::Null))?;
+    let lines = run_driver(&driver, &request_file, &staging.0, master, keys.as_deref().map_or("{}", |k| k.as_str()))?;
 
     let mut timings = Timings { startup_seconds: None, products: Vec::new() };
     let mut reports = Vec::new();
@@ -138,27 +138,34 @@ fn stage(product: &ProductDescriptor, target: &Target, root: &Path) -> Result<sq
     sql::statements(product, &schema.json, Dialect::Spark, &folder.display().to_string())
 }
 
-/// Every data key of `domains`, as the driver's `mesh_open` takes them: domain -> version -> hex.
-fn data_keys(domains: &[&str]) -> Result<Value, String> {
-    let mut keys = BTreeMap::new();
+/// Every data key of `domains`, as the driver's `mesh_open` takes them: JSON of domain -> version
+/// -> hex, its text wiped when dropped (domains and versions are names and numbers: no escaping).
+fn data_keys(domains: &[&str]) -> Result<Zeroizing<String>, String> {
+    use std::fmt::Write as _;
+    let mut json = Zeroizing::new(String::from("{"));
     if domains.is_empty() {
-        return Ok(json!(keys));
+        json.push('}');
+        return Ok(json);
     }
     let provider = mesh_core::codec::crypto::default_provider().map_err(|e| e.to_string())?;
-    for domain in domains {
-        let mut versions = BTreeMap::new();
-        for version in provider.key_versions(domain).map_err(|e| e.to_string())? {
+    for (i, domain) in domains.iter().enumerate() {
+        let _ = write!(json, "{}{}:{{", if i > 0 { "," } else { "" }, Value::from(*domain));
+        for (j, version) in provider.key_versions(domain).map_err(|e| e.to_string())?.into_iter().enumerate() {
             let key = provider.key(domain, version).map_err(|e| e.to_string())?;
-            let hex: String = key.material.iter().map(|b| format!("{b:02x}")).collect();
-            versions.insert(version.to_string(), hex);
+            let _ = write!(json, "{}\"{version}\":\"", if j > 0 { "," } else { "" });
+            for byte in key.material.iter() {
+                let _ = write!(json, "{byte:02x}");
+            }
+            json.push('"');
         }
-        keys.insert(domain.to_string(), versions);
+        json.push('}');
     }
-    Ok(json!(keys))
+    json.push('}');
+    Ok(json)
 }
 
 /// Runs the driver with `keys` on its standard input; its JSON lines.
-fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str, keys: &Value) -> Result<Vec<Value>, String> {
+fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str, keys: &str) -> Result<Vec<Value>, String> {
     let mut child = Command::new("python3")
         .arg(driver)
         .arg(request)
@@ -174,7 +181,7 @@ fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str, keys: &Va
         })?;
     if let Some(mut stdin) = child.stdin.take() {
         // A driver that died at once says why on stderr, read below.
-        let _ = stdin.write_all(keys.to_string().as_bytes());
+        let _ = stdin.write_all(keys.as_bytes());
     }
     let mut stderr = String::new();
     let mut stdout = String::new();
