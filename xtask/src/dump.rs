@@ -191,6 +191,8 @@ fn generic(
     let mut reader = SchemaReader::open(file).map_err(|e| e.to_string())?;
     if reveal {
         reader.reveal_encrypted(None);
+    } else {
+        refuse_unmarked_pii(file, &reader)?;
     }
     if skipped.is_some() {
         reader.skip_corrupt_blocks();
@@ -215,5 +217,87 @@ fn generic(
             out.write_all(line.as_bytes()).map_err(|e| Stop::Output(e, count))?;
         }
         count += 1;
+    }
+}
+
+/// Refuses a file of a product of the mesh whose schema leaves unmarked a field the product
+/// encrypts (a file another tool wrote, or an older writer): its values are plaintext personal
+/// data, which `dump` prints only when told to (`--reveal`).
+fn refuse_unmarked_pii(file: &Path, reader: &SchemaReader<std::fs::File>) -> Result<(), String> {
+    let schema = reader.schema();
+    let id = match reader.header().product() {
+        Some(id) => id.to_owned(),
+        None => {
+            let fingerprint = schema.fingerprint();
+            let found = mesh_core::registered_products()
+                .into_iter()
+                .find(|r| (r.schema)().is_ok_and(|s| s.parsed.fingerprint() == fingerprint));
+            match found {
+                Some(registration) => registration.descriptor.id(),
+                None => return Ok(()),
+            }
+        }
+    };
+    let Some(registration) = mesh_core::registered_products().into_iter().find(|r| r.descriptor.id() == id) else {
+        return Ok(());
+    };
+    let mut marked = std::collections::HashSet::new();
+    marked_paths(schema, schema.root(), &mut String::new(), &mut Vec::new(), &mut marked);
+    let unmarked: Vec<String> = registration
+        .descriptor
+        .pii_fields()
+        .into_iter()
+        .filter(|field| field.pii.encrypted_at_rest() && !marked.contains(&field.path))
+        .map(|field| format!("`{}`", field.path))
+        .collect();
+    if unmarked.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: {id} encrypts {}, which this file stores unencrypted (written by another tool or without \
+         encryption): `dump --reveal` prints it; `cargo xtask scan` reports such files",
+        file.display(),
+        unmarked.join(", ")
+    ))
+}
+
+/// The paths of the fields `schema` marks encrypted (`a.b`, `a[].b`, `a{}.b`); each record type is
+/// entered once, so a recursive type ends.
+fn marked_paths(
+    schema: &mesh_avro::Schema,
+    ty: mesh_avro::schema::TypeId,
+    path: &mut String,
+    entered: &mut Vec<mesh_avro::schema::TypeId>,
+    marked: &mut std::collections::HashSet<String>,
+) {
+    use mesh_avro::schema::Kind;
+    match &schema.get(ty).kind {
+        Kind::Record(record) if !entered.contains(&ty) => {
+            entered.push(ty);
+            for field in &record.fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&field.name);
+                if field.encryption.is_some() {
+                    marked.insert(path.clone());
+                }
+                marked_paths(schema, field.ty, path, entered, marked);
+                path.truncate(len);
+            }
+        }
+        Kind::Array(inner) | Kind::Map(inner) => {
+            let len = path.len();
+            path.push_str(if matches!(schema.get(ty).kind, Kind::Array(_)) { "[]" } else { "{}" });
+            marked_paths(schema, *inner, path, entered, marked);
+            path.truncate(len);
+        }
+        Kind::Union(branches) => {
+            for branch in branches {
+                marked_paths(schema, *branch, path, entered, marked);
+            }
+        }
+        _ => {}
     }
 }
