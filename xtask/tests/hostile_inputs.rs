@@ -186,6 +186,13 @@ fn scan_walks_hostile_container_files_of_a_product_without_crash_or_hang() {
         write(dir.path(), &format!("deep{depth}.avro"), &container_with(chain, &product, &[(1, &datum)]));
         files += 1;
     }
+    // A record nesting itself through three optional fields unfolds into 3^depth paths: the scan's
+    // plan stops growing at its budget instead of exhausting time and memory.
+    let branching = r#"{"type":"record","name":"B","fields":[{"name":"email","type":"string"},{"name":"l","type":["null","B"]},{"name":"m","type":["null","B"]},{"name":"r","type":["null","B"]}]}"#;
+    let mut datum = b"\x0ca@b.cc\x02\x0ca@b.cc\x00\x00\x00".to_vec();
+    datum.extend_from_slice(b"\x00\x00");
+    write(dir.path(), "branching.avro", &container_with(branching, &product, &[(1, &datum)]));
+    files += 1;
     let empty_record = r#"{"type":"record","name":"E","fields":[]}"#;
     for count in [1i64 << 20, 1 << 40, 1 << 62] {
         write(dir.path(), &format!("count{count}.avro"), &container_with(empty_record, &product, &[(count, &[])]));
@@ -209,6 +216,12 @@ fn scan_walks_hostile_container_files_of_a_product_without_crash_or_hang() {
         messages.iter().filter(|m| m.contains("deep10.avro: field `") && m.contains("1 of its 1 values")).count();
     assert_eq!(deep10, 11, "{messages:#?}");
     assert!(messages.iter().any(|m| m.contains("deep30000.avro cannot be read to its end")), "{messages:#?}");
+    // The root's email and the one in `l`, each counted once; the record reads to its end.
+    for path in ["email", "l.email"] {
+        let found = format!("branching.avro: field `{path}`");
+        assert!(messages.iter().any(|m| m.contains(&found) && m.contains("1 of its 1 values")), "{messages:#?}");
+    }
+    assert!(!messages.iter().any(|m| m.contains("branching.avro cannot be read")), "{messages:#?}");
     assert_eq!(ran.code, 1, "personal data in an unclassified field is an error: {}", ran.stderr);
 }
 

@@ -137,6 +137,11 @@ fn personal_data_where_it_does_not_belong_is_found_and_counted() {
         .append_value(apache_avro::types::Value::Record(vec![("x".into(), apache_avro::types::Value::Int(1))]))
         .unwrap();
     std::fs::write(foreign.join("other.avro"), writer.into_inner().unwrap()).unwrap();
+    // A link is reported, not followed (its target's findings are not counted twice); a FIFO is
+    // never opened, or the scan would wait forever.
+    std::os::unix::fs::symlink(gold.join("from-fastavro.avro"), foreign.join("link.avro")).unwrap();
+    let fifo = foreign.join("pipe.avro");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
 
     let (code, report) = scan(root.path(), &[&lake, &foreign]);
     assert_eq!(code, 1);
@@ -178,9 +183,13 @@ fn personal_data_where_it_does_not_belong_is_found_and_counted() {
         );
     }
     let warnings: Vec<&(String, String, String)> = found.iter().filter(|f| f.1 == "warning").collect();
-    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
     assert!(warnings.iter().any(|w| w.0 == "MESH0112" && w.2.contains("other.avro belongs to no product of the mesh")));
+    assert!(warnings.iter().any(|w| w.0 == "MESH0112" && w.2.contains("link.avro is a symbolic link")));
     assert!(warnings.iter().any(|w| w.0 == "MESH0113" && w.2.contains("notes.avro cannot be read")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.0 == "MESH0113" && w.2.contains("pipe.avro cannot be read") && w.2.contains("not a regular file")));
     assert_eq!(found.len(), expected_errors.len() + warnings.len(), "nothing else is found: {found:#?}");
     let text = String::from_utf8(xtask(root.path(), &["scan", lake.to_str().unwrap()]).stdout).unwrap();
     assert!(!text.contains("@example.org") && !text.contains("buyer"), "the scan never prints a value");

@@ -16,6 +16,11 @@ use super::personal_data::classify;
 /// that nests itself (a tree) would otherwise need a plan per depth.
 const INSPECTED_DEPTH: u32 = 16;
 
+/// Plan steps compiled per file at most. A schema that reuses a named record in several fields
+/// on every level (or nests itself through several optional fields) unfolds into a plan that
+/// grows exponentially with depth; past this budget further records are stepped over unseen.
+const PLAN_BUDGET: usize = 10_000;
+
 /// The products a file may belong to.
 pub struct Products<'a> {
     by_id: HashMap<String, &'a ProductDescriptor>,
@@ -69,10 +74,24 @@ pub enum Scanned {
     Product { product: String, records: u64, bytes: u64, fields: Vec<FieldCounts>, unreadable: Option<String> },
     /// The file cannot be read at all.
     Unreadable(String),
+    /// A symbolic link, not followed.
+    Link,
 }
 
 /// Scans the file at `path`.
 pub fn scan(path: &Path, products: &Products<'_>) -> Scanned {
+    // Links are not followed (a link could lead out of the scanned folders, or in a loop), and a
+    // device or FIFO would never end: neither is opened.
+    match std::fs::symlink_metadata(path).map(|m| m.file_type()) {
+        Err(error) => return Scanned::Unreadable(error.to_string()),
+        Ok(kind) if kind.is_symlink() => {
+            return Scanned::Link;
+        }
+        Ok(kind) if !kind.is_file() => {
+            return Scanned::Unreadable("it is not a regular file (a device or FIFO)".into());
+        }
+        Ok(_) => {}
+    }
     let mut reader = match SchemaReader::open(path) {
         Ok(reader) => reader,
         Err(error) => return Scanned::Unreadable(error.kind.to_string()),
@@ -99,7 +118,7 @@ pub fn scan(path: &Path, products: &Products<'_>) -> Scanned {
     };
     let expected: HashMap<String, Option<Encryption>> =
         product.pii_fields().into_iter().map(|field| (field.path, field.pii.encryption)).collect();
-    let mut plan = Planner { schema: reader.schema(), expected: &expected, fields: Vec::new() };
+    let mut plan = Planner { schema: reader.schema(), expected: &expected, fields: Vec::new(), budget: PLAN_BUDGET };
     let root = plan.step(reader.schema().root(), &mut String::new(), 0);
     let mut fields = plan.fields;
     let mut records = 0;
@@ -134,7 +153,7 @@ enum Step {
     Map(Box<Step>),
     Union(Vec<Step>),
     Record(Vec<Step>),
-    /// Deeper than [`INSPECTED_DEPTH`]: stepped over by the schema.
+    /// Deeper than [`INSPECTED_DEPTH`], or past [`PLAN_BUDGET`]: stepped over by the schema.
     Over(TypeId),
 }
 
@@ -142,11 +161,14 @@ struct Planner<'s> {
     schema: &'s Schema,
     expected: &'s HashMap<String, Option<Encryption>>,
     fields: Vec<(FieldCounts, Expect)>,
+    /// Steps still to be compiled before records are stepped over: see [`PLAN_BUDGET`].
+    budget: usize,
 }
 
 impl Planner<'_> {
     /// The step of type `ty` at `path` (`a.b`, `a[]`, `a{}`), `depth` records down.
     fn step(&mut self, ty: TypeId, path: &mut String, depth: u32) -> Step {
+        self.budget = self.budget.saturating_sub(1);
         match &self.schema.get(ty).kind {
             AvroKind::Null => Step::Nothing,
             AvroKind::Boolean => Step::Boolean,
@@ -180,7 +202,7 @@ impl Planner<'_> {
             AvroKind::Array(items) => Step::Array(Box::new(self.nested(*items, path, "[]", depth))),
             AvroKind::Map(values) => Step::Map(Box::new(self.nested(*values, path, "{}", depth))),
             AvroKind::Union(branches) => Step::Union(branches.iter().map(|b| self.step(*b, path, depth)).collect()),
-            AvroKind::Record(_) if depth >= INSPECTED_DEPTH => Step::Over(ty),
+            AvroKind::Record(_) if depth >= INSPECTED_DEPTH || self.budget == 0 => Step::Over(ty),
             AvroKind::Record(record) => {
                 let steps = record
                     .fields

@@ -100,7 +100,8 @@ pub fn run(dirs: &[PathBuf], format: CheckFormat, today: CalendarDate, out: &mut
     }
 }
 
-/// Every `*.avro` file under `dir`; symbolic links are not followed.
+/// Every `*.avro` entry under `dir`; links to folders are not followed, and links to files are
+/// listed so that the scan reports them (it does not follow them either).
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
@@ -223,6 +224,13 @@ fn findings_of(path: &Path, scanned: &Scanned) -> Vec<Finding> {
             product: None,
             message: format!("{file} belongs to no product of the mesh: {why}"),
             help: "write data files with their product's typed writer, or move the file out of the lakehouse".into(),
+        }],
+        Scanned::Link => vec![Finding {
+            policy: Policy::DataFilesKnown,
+            domain: lakehouse_domain(path),
+            product: None,
+            message: format!("{file} is a symbolic link, which the scan does not follow"),
+            help: "scan the folder holding its target, or replace the link with the file itself".into(),
         }],
         Scanned::Product { product, records, fields, unreadable, .. } => {
             let domain = product.split_once('.').map(|(domain, _)| domain.to_owned());
