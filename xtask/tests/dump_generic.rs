@@ -14,6 +14,8 @@ use serde_json::Value as Json;
 // Linked so that every example product is registered here too.
 #[path = "support/hand_made.rs"]
 mod hand_made;
+#[path = "support/unencrypted.rs"]
+mod unencrypted;
 
 use hand_made::container;
 
@@ -373,43 +375,15 @@ fn decimal_text(unscaled: i128, scale: usize) -> String {
     format!("{sign}{whole}.{fraction}")
 }
 
-/// `value` less its encryption marks (`mesh.encryption`, `mesh.key`), everywhere.
-fn strip_marks(value: &mut Json) {
-    match value {
-        Json::Object(fields) => {
-            fields.remove("mesh.encryption");
-            fields.remove("mesh.key");
-            fields.values_mut().for_each(strip_marks);
-        }
-        Json::Array(items) => items.iter_mut().for_each(strip_marks),
-        _ => {}
-    }
-}
-
 #[test]
 fn a_file_storing_unencrypted_what_its_product_encrypts_is_printed_only_when_revealed() {
-    use mesh_core::codec::{to_datum, Sample, SampleRng};
-    use mesh_core::DataProduct;
     use sales::gold::SalesAnalytics;
     let dir = temp_dir("unmarked");
-    let mut json: Json = serde_json::from_str(&SalesAnalytics::schema().unwrap().json).unwrap();
-    strip_marks(&mut json);
-    let schema = Schema::parse_str(&json.to_string()).unwrap();
-    let mut rng = SampleRng::new(3);
-    let records: Vec<SalesAnalytics> = (0..5).map(|_| SalesAnalytics::sample(&mut rng, "")).collect();
     // Once with `mesh.product`, once known by its schema's fingerprint only.
-    for (name, product) in [("named.avro", true), ("fingerprinted.avro", false)] {
-        let mut writer = apache_avro::Writer::new(&schema, Vec::new()).unwrap();
-        if product {
-            writer.add_user_metadata("mesh.product".into(), "sales.sales_analytics").unwrap();
-        }
-        for record in &records {
-            #[allow(deprecated)]
-            let value = apache_avro::from_avro_datum(&schema, &mut &to_datum(record)[..], None).unwrap();
-            writer.append_value(value).unwrap();
-        }
+    for (name, named) in [("named.avro", true), ("fingerprinted.avro", false)] {
+        let (_, bytes) = unencrypted::unencrypted_file::<SalesAnalytics>(5, 3, named);
         let file = dir.join(name);
-        std::fs::write(&file, writer.into_inner().unwrap()).unwrap();
+        std::fs::write(&file, bytes).unwrap();
         let (code, stdout, stderr) = xtask(&["dump", file.to_str().unwrap()]);
         assert_eq!((code, stdout.as_str()), (1, ""), "{name}: nothing printed");
         assert!(

@@ -6,11 +6,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use mesh_core::codec::to_datum;
-use mesh_core::codec::{Sample, SampleRng};
-use mesh_core::DataProduct;
 use sales::silver::SalesCleaned;
 use serde_json::Value;
+
+#[path = "support/unencrypted.rs"]
+mod unencrypted;
 
 fn xtask(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).env("MESH_ROOT", root).output().unwrap()
@@ -77,37 +77,12 @@ with open(sys.argv[2], "wb") as out:
     assert!(output.status.success(), "fastavro: {}", String::from_utf8_lossy(&output.stderr));
 }
 
-/// 30 sales cleaned orders written by apache-avro with the product's schema less its encryption
-/// marks and with `mesh.product` set: what an older writer, without encryption, left. Returns how
-/// many have a shipping address (whose street and postcode are stored in plaintext).
+/// 30 sales cleaned orders as a writer without encryption leaves them, with `mesh.product` set.
+/// Returns how many have a shipping address (whose street and postcode are stored in plaintext).
 fn unencrypted_file(path: &Path) -> usize {
-    let json = SalesCleaned::schema().unwrap().json.clone();
-    let mut schema: Value = serde_json::from_str(&json).unwrap();
-    strip_marks(&mut schema);
-    let schema = apache_avro::Schema::parse_str(&schema.to_string()).unwrap();
-    let mut rng = SampleRng::new(9);
-    let records: Vec<SalesCleaned> = (0..30).map(|_| SalesCleaned::sample(&mut rng, "")).collect();
-    let mut writer = apache_avro::Writer::new(&schema, Vec::new()).unwrap();
-    writer.add_user_metadata("mesh.product".into(), "sales.sales_cleaned").unwrap();
-    for record in &records {
-        #[allow(deprecated)]
-        let value = apache_avro::from_avro_datum(&schema, &mut &to_datum(record)[..], None).unwrap();
-        writer.append_value(value).unwrap();
-    }
-    std::fs::write(path, writer.into_inner().unwrap()).unwrap();
+    let (records, file) = unencrypted::unencrypted_file::<SalesCleaned>(30, 9, true);
+    std::fs::write(path, file).unwrap();
     records.iter().filter(|r| r.shipping_address.is_some()).count()
-}
-
-fn strip_marks(value: &mut Value) {
-    match value {
-        Value::Object(fields) => {
-            fields.remove("mesh.encryption");
-            fields.remove("mesh.key");
-            fields.values_mut().for_each(strip_marks);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_marks),
-        _ => {}
-    }
 }
 
 #[test]
