@@ -226,6 +226,48 @@ fn a_missing_or_wrong_key_and_a_changed_byte_are_exact_errors_at_the_record() {
 }
 
 #[test]
+fn skipping_corrupt_blocks_skips_a_tampered_value_but_stops_at_once_without_the_right_keys() {
+    let keys = keys();
+    let records: Vec<SalesAnalytics> = samples(200, 8);
+    let file = write(&records, &keys, Compression::Null);
+    let read_skipping = |file: &[u8], keys: &Keys| {
+        let mut reader = ContainerReader::<SalesAnalytics, _>::new(Cursor::new(file.to_vec()), "orders.avro").unwrap();
+        reader.set_key_provider(keys.keyring.clone());
+        reader.skip_corrupt_blocks();
+        let read: Vec<Result<SalesAnalytics, ContainerError>> = reader.collect();
+        let errors: Vec<String> = read.iter().filter_map(|r| r.as_ref().err()).map(ToString::to_string).collect();
+        (read.len() - errors.len(), errors)
+    };
+    let (all, errors) = read_skipping(&file, &keys);
+    assert_eq!((all, errors.len()), (200, 0));
+    // Every block ends with the file's sync marker, which the header holds once too.
+    let sync = &file[file.len() - 16..];
+    let blocks = (0..file.len()).filter(|&at| file[at..].starts_with(sync)).count() - 1;
+    assert!(blocks > 3, "the file has several blocks ({blocks})");
+
+    // A changed value is corruption: its block is reported skipped, the others read.
+    let mut tampered = file.clone();
+    let at = (0..file.len()).filter(|&at| file[at..].starts_with(b"mesh1.r.1.")).nth(5).unwrap() + 30;
+    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+    let (read, errors) = read_skipping(&tampered, &keys);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("skipped") && errors[0].contains("fails authentication"), "{errors:#?}");
+    assert!(read > 150 && read < 200, "{read}");
+
+    // A keyring without the file's key would fail every block alike: one error, no skipping.
+    let other = self::keys();
+    other.keyring.current_key("sales").unwrap();
+    let (read, errors) = read_skipping(&file, &other);
+    assert_eq!((read, errors.len()), (0, 1), "{errors:#?}");
+    assert!(
+        errors[0].starts_with(
+            "orders.avro, block 0, record 0: field `customer_email` was encrypted with another data key sales v1"
+        ),
+        "{errors:#?}"
+    );
+}
+
+#[test]
 fn without_keys_a_reader_redacts_and_never_shows_plaintext() {
     let keys = keys();
     let records: Vec<SalesAnalytics> = samples(10, 7);

@@ -52,6 +52,21 @@ pub enum CryptoError {
     TooLong,
 }
 
+impl CryptoError {
+    /// Whether the error is about the keys at hand rather than the value: no keyring, an
+    /// unreadable one, or not the key the value was written with. Every value under the same key
+    /// fails alike, so a reader stops at the first instead of skipping block after block.
+    pub fn is_about_keys(&self) -> bool {
+        matches!(
+            self,
+            CryptoError::NoKeyring
+                | CryptoError::Keyring { .. }
+                | CryptoError::MissingKey { .. }
+                | CryptoError::WrongKey { .. }
+        )
+    }
+}
+
 impl fmt::Display for CryptoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

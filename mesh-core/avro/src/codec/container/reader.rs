@@ -12,7 +12,7 @@ use super::ContainerRecord;
 use super::{Compression, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
 use crate::codec::crypto::{KeyProvider, Opener};
 use crate::codec::resolve::Plan;
-use crate::codec::{DecodeError, Reader};
+use crate::codec::{DecodeError, DecodeErrorKind, Reader};
 
 /// The largest block (compressed or not) read by default; larger ones are refused as corrupt.
 const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
@@ -376,9 +376,13 @@ impl<R: Read> Blocks<R> {
         } else {
             (ContainerErrorKind::Decode(error), Some(self.left_in_block))
         };
+        let about_keys = matches!(&kind, ContainerErrorKind::Decode(DecodeError { kind: DecodeErrorKind::Crypto(e), .. })
+            if e.error.is_about_keys());
         let error = self.error(kind, true);
         self.left_in_block = 0;
-        let Some(position) = self.recovery.as_ref().map(|r| r.position) else {
+        // Without the right keys no block would read: one error, not a skip per block.
+        let position = self.recovery.as_ref().filter(|_| !about_keys).map(|r| r.position);
+        let Some(position) = position else {
             self.done = true;
             return error;
         };
