@@ -4,11 +4,7 @@
 use std::fmt;
 use std::io;
 
-use miniz_oxide::deflate::core::{compress_to_output, CompressorOxide, TDEFLFlush, TDEFLStatus};
-use miniz_oxide::deflate::CompressionLevel;
-use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
-use miniz_oxide::inflate::TINFLStatus;
-use miniz_oxide::DataFormat;
+use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
 
 /// How blocks are compressed (`avro.codec`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -116,7 +112,7 @@ pub(crate) struct BlockCompressor {
 
 enum CompressorState {
     Stateless,
-    Deflate(Box<CompressorOxide>),
+    Deflate(Box<Compress>),
     #[cfg(feature = "snappy")]
     Snappy(Box<snap::raw::Encoder>),
     #[cfg(feature = "zstandard")]
@@ -128,10 +124,8 @@ impl BlockCompressor {
     pub(crate) fn new(codec: Compression) -> io::Result<Self> {
         let state = match codec {
             Compression::Null => CompressorState::Stateless,
-            Compression::Deflate => CompressorState::Deflate(Box::new(CompressorOxide::with_format_and_level(
-                DataFormat::Raw,
-                CompressionLevel::DefaultLevel,
-            ))),
+            // Raw deflate: Avro's blocks carry no zlib header.
+            Compression::Deflate => CompressorState::Deflate(Box::new(Compress::new(DEFAULT_DEFLATE_LEVEL, false))),
             #[cfg(feature = "snappy")]
             Compression::Snappy => CompressorState::Snappy(Box::new(snap::raw::Encoder::new())),
             #[cfg(feature = "zstandard")]
@@ -140,11 +134,11 @@ impl BlockCompressor {
         Ok(Self { codec, state })
     }
 
-    /// Sets deflate's level, 0 (store) to 10 (smallest, slowest); 6 is the default. Other codecs
-    /// have no level here.
+    /// Sets deflate's level, 0 (store) to 9 (smallest, slowest; above 9 means 9); 6 is the
+    /// default. Other codecs have no level here.
     pub(crate) fn set_deflate_level(&mut self, level: u8) {
         if let CompressorState::Deflate(compressor) = &mut self.state {
-            compressor.set_format_and_level(DataFormat::Raw, level.min(10));
+            **compressor = Compress::new(flate2::Compression::new(u32::from(level.min(9))), false);
         }
     }
 
@@ -158,16 +152,7 @@ impl BlockCompressor {
         out.clear();
         match &mut self.state {
             CompressorState::Stateless => out.extend_from_slice(data),
-            CompressorState::Deflate(compressor) => {
-                compressor.reset();
-                let (status, consumed) = compress_to_output(compressor, data, TDEFLFlush::Finish, |chunk| {
-                    out.extend_from_slice(chunk);
-                    true
-                });
-                if status != TDEFLStatus::Done || consumed != data.len() {
-                    return Err(io::Error::other(format!("deflate stopped with {status:?} after {consumed} bytes")));
-                }
-            }
+            CompressorState::Deflate(compressor) => deflate(compressor, data, out)?,
             #[cfg(feature = "snappy")]
             CompressorState::Snappy(encoder) => {
                 out.resize(snap::raw::max_compress_len(data.len()), 0);
@@ -194,7 +179,7 @@ pub(crate) struct BlockDecompressor {
 
 enum DecompressorState {
     Stateless,
-    Deflate(Box<DecompressorOxide>),
+    Deflate(Box<Decompress>),
     #[cfg(feature = "snappy")]
     Snappy(snap::raw::Decoder),
     #[cfg(feature = "zstandard")]
@@ -206,7 +191,7 @@ impl BlockDecompressor {
     pub(crate) fn new(codec: Compression) -> Self {
         let state = match codec {
             Compression::Null => DecompressorState::Stateless,
-            Compression::Deflate => DecompressorState::Deflate(Box::default()),
+            Compression::Deflate => DecompressorState::Deflate(Box::new(Decompress::new(false))),
             #[cfg(feature = "snappy")]
             Compression::Snappy => DecompressorState::Snappy(snap::raw::Decoder::new()),
             #[cfg(feature = "zstandard")]
@@ -252,45 +237,56 @@ impl BlockDecompressor {
     }
 }
 
-/// Raw inflate of a whole block into `out`, grown (up to `limit`) as the output needs.
-fn inflate(inflater: &mut DecompressorOxide, data: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<(), String> {
-    // The whole block is in `data`, and `out` holds the whole output (so back-references are
-    // resolved within it): no ring buffer, no copy.
-    const FLAGS: u32 = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-    inflater.init();
-    // The inflater writes into initialised bytes: start from what `out` already holds (the
-    // previous block), so a block about as large as the last zeroes little or nothing.
-    let guess = data.len().saturating_mul(4).max(1 << 16);
-    let len = out.len().max(guess).min(limit);
-    out.resize(len, 0);
-    let (mut input, mut written) = (data, 0);
+/// Deflate's level when none is set: zlib's default.
+const DEFAULT_DEFLATE_LEVEL: flate2::Compression = flate2::Compression::new(6);
+
+/// Raw deflate of a whole block into `out`'s spare capacity, reserved as the output needs.
+fn deflate(compressor: &mut Compress, data: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+    compressor.reset();
+    // Incompressible data grows by a few bytes per 16 KiB stored block.
+    out.reserve(data.len() + data.len() / 1024 + 64);
     loop {
-        let (status, consumed, produced) = decompress(inflater, input, out, written, FLAGS);
-        written += produced;
-        input = input.get(consumed..).unwrap_or_default();
+        let consumed = compressor.total_in() as usize;
+        let status = compressor
+            .compress_vec(&data[consumed..], out, FlushCompress::Finish)
+            .map_err(|e| io::Error::other(format!("deflate failed: {e}")))?;
         match status {
-            TINFLStatus::Done => {
-                out.truncate(written);
-                return Ok(());
-            }
-            TINFLStatus::HasMoreOutput if out.len() >= limit => {
-                out.truncate(written);
-                return Err(past_limit(limit));
-            }
-            TINFLStatus::HasMoreOutput => {
-                // Use the allocation `out` has before making a larger one.
-                let len = if out.len() < out.capacity() { out.capacity() } else { out.len().saturating_mul(2) };
-                out.resize(len.min(limit), 0);
-            }
-            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
-                out.truncate(written);
-                return Err("the deflate data ends before its last block (truncated or corrupt)".into());
-            }
-            status => {
-                out.truncate(written);
-                return Err(format!("the deflate data is corrupt ({status:?})"));
-            }
+            Status::StreamEnd => return Ok(()),
+            Status::Ok | Status::BufError => out.reserve(out.capacity().max(1 << 16)),
         }
+    }
+}
+
+/// Raw inflate of a whole block into `out`'s spare capacity (nothing is zeroed first), grown up
+/// to `limit` as the output needs.
+fn inflate(inflater: &mut Decompress, data: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<(), String> {
+    inflater.reset(false);
+    out.clear();
+    // The allocation the previous block left is used first, so a block about as large as the last
+    // allocates nothing.
+    let guess = data.len().saturating_mul(4).max(1 << 16).min(limit);
+    if out.capacity() < guess {
+        out.reserve_exact(guess);
+    }
+    loop {
+        let read = inflater.total_in() as usize;
+        let status = inflater
+            .decompress_vec(&data[read..], out, FlushDecompress::Finish)
+            .map_err(|e| format!("the deflate data is corrupt ({e})"))?;
+        if out.len() > limit {
+            return Err(past_limit(limit));
+        }
+        if status == Status::StreamEnd {
+            return Ok(());
+        }
+        if out.len() < out.capacity() {
+            // Room left and still no end: the input ran out first.
+            return Err("the deflate data ends before its last block (truncated or corrupt)".into());
+        }
+        if out.len() >= limit {
+            return Err(past_limit(limit));
+        }
+        out.reserve_exact(out.len().max(1 << 16).min(limit - out.len()));
     }
 }
 
