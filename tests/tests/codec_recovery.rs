@@ -158,28 +158,63 @@ fn a_block_that_does_not_decompress_is_skipped_and_reported_once() {
     );
 }
 
+/// The Avro varint (zigzag) of `n`.
+fn write_varint(n: usize, out: &mut Vec<u8>) {
+    let mut z = (n as u64) << 1;
+    while z >= 0x80 {
+        out.push((z as u8) | 0x80);
+        z >>= 7;
+    }
+    out.push(z as u8);
+}
+
+/// A null-codec file's blocks deflated by another implementation (miniz_oxide), its header naming
+/// the codec: bytes changed in a block's records before, so that a record (not the block) fails.
+fn deflated(null_file: &[u8], blocks: &[Block]) -> (Vec<u8>, Vec<Block>) {
+    let (codec_null, codec_deflate) = (&b"\x14avro.codec\x08null"[..], &b"\x14avro.codec\x0edeflate"[..]);
+    let at = null_file.windows(codec_null.len()).position(|w| w == codec_null).unwrap();
+    let mut bytes = [&null_file[..at], codec_deflate, &null_file[at + codec_null.len()..blocks[0].offset]].concat();
+    let mut moved = Vec::new();
+    for block in blocks {
+        let data = miniz_oxide::deflate::compress_to_vec(&null_file[block.data..block.data + block.size], 6);
+        let offset = bytes.len();
+        write_varint(block.count, &mut bytes);
+        write_varint(data.len(), &mut bytes);
+        moved.push(Block { offset, count: block.count, data: bytes.len(), size: data.len() });
+        bytes.extend_from_slice(&data);
+        bytes.extend_from_slice(&SYNC);
+    }
+    (bytes, moved)
+}
+
 #[test]
 fn a_record_that_does_not_decode_skips_the_rest_of_its_block() {
     let records = records(80);
-    let (mut bytes, blocks) = file(Compression::Null, &records, 1200);
+    let (mut null_file, null_blocks) = file(Compression::Null, &records, 1200);
     let corrupt = 2;
-    let block = blocks[corrupt];
+    let block = null_blocks[corrupt];
     // The second record's customer id (after the 37-byte uuid and its one-byte length) is not UTF-8.
-    let first: usize = blocks[..corrupt].iter().map(|b| b.count).sum();
+    let first: usize = null_blocks[..corrupt].iter().map(|b| b.count).sum();
     let second_record = block.data + mesh_tests::stored_len(&records[first]);
-    bytes[second_record + 38] = 0xff;
+    null_file[second_record + 38] = 0xff;
+    let deflated = deflated(&null_file, &null_blocks);
 
-    let (read, errors) = read_all(bytes, true);
-    let mut expected = all_but(&records, &blocks, corrupt);
-    // The block's first record was read before the bad one.
-    expected.insert(first, to_datum(&records[first]));
-    assert!(read == expected);
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!((errors[0].block, errors[0].record), (Some(corrupt as u64), Some(1)));
-    let skip = skipped(&errors[0]);
-    assert_eq!(skip.records_lost, Some(block.count as u64 - 1));
-    assert_eq!(skip.resumed_at, Some(block.end() as u64));
-    assert!(matches!(&skip.reason, ContainerErrorKind::Decode(_)), "{}", errors[0]);
+    // Deflated, the next block is read and inflated ahead while the bad one is decoded: reading
+    // still resumes where the bad block ends.
+    for (bytes, blocks) in [(null_file.clone(), null_blocks.clone()), deflated] {
+        let (read, errors) = read_all(bytes, true);
+        let mut expected = all_but(&records, &blocks, corrupt);
+        // The block's first record was read before the bad one.
+        expected.insert(first, to_datum(&records[first]));
+        assert!(read == expected);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].block, errors[0].record), (Some(corrupt as u64), Some(1)));
+        let skip = skipped(&errors[0]);
+        assert_eq!(skip.records_lost, Some(block.count as u64 - 1));
+        assert_eq!(skip.resumed_at, Some(blocks[corrupt].end() as u64));
+        assert_eq!(skip.offset, blocks[corrupt].offset as u64);
+        assert!(matches!(&skip.reason, ContainerErrorKind::Decode(_)), "{}", errors[0]);
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod compression;
 mod error;
 mod header;
+mod inflate_ahead;
 mod reader;
 mod recovery;
 mod schema_reader;

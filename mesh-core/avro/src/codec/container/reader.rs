@@ -1,5 +1,6 @@
 //! Reads a product's records from an Avro object container file, block by block.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::marker::PhantomData;
@@ -7,12 +8,16 @@ use std::path::Path;
 
 use super::compression::BlockDecompressor;
 use super::header::{read_block_bytes, read_exact, read_long};
+use super::inflate_ahead::{InflateAhead, Job};
 use super::recovery::{skip_past_sync, Recovery};
 use super::ContainerRecord;
 use super::{Compression, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
 use crate::codec::crypto::{KeyProvider, Opener};
 use crate::codec::resolve::Plan;
 use crate::codec::{DecodeError, DecodeErrorKind, Reader};
+
+/// Blocks of a compressed file read and decompressed ahead of the one being decoded.
+const BLOCKS_AHEAD: usize = 4;
 
 /// The largest block (compressed or not) read by default; larger ones are refused as corrupt.
 const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
@@ -21,8 +26,9 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 ///
 /// Memory is bounded by the largest block: one block is read, decompressed
 /// into a buffer reused for every block, and decoded in place from that
-/// buffer; the next block is read only when the records of this one are
-/// consumed.
+/// buffer. In a compressed file the next block is read as soon as this one is
+/// loaded and decompressed on a thread of its own while this one's records are
+/// decoded, so two blocks are in memory at a time.
 ///
 /// If the file's writer schema encodes exactly as `T`'s schema, records go
 /// straight to `T`'s generated decoder. Otherwise a [`Plan`] built once
@@ -57,6 +63,12 @@ pub(super) struct Blocks<R: Read> {
     decompressor: BlockDecompressor,
     compressed: Vec<u8>,
     block: Vec<u8>,
+    /// The next blocks, framed and handed to `inflater` while this one's records are decoded.
+    ahead: VecDeque<Framed>,
+    inflater: Option<InflateAhead>,
+    /// Buffers for blocks to be read into and decompressed into, kept for reuse.
+    spare_compressed: Vec<Vec<u8>>,
+    spare_blocks: Vec<Vec<u8>>,
     scratch: Vec<u8>,
     position: usize,
     left_in_block: u64,
@@ -73,6 +85,19 @@ pub(super) struct Blocks<R: Read> {
     block_start: u64,
     block_claimed: Option<(u64, Option<u64>)>,
     pub(super) skipped: u64,
+}
+
+/// A block's framing (its count, size and sync marker) read, its bytes in `Blocks::compressed` or
+/// with the inflate worker.
+struct Framed {
+    /// Where the block starts, when skipping corrupt blocks (`None` if the input could not say).
+    start: Option<u64>,
+    /// The count and size its header gives, as far as they were read.
+    claimed: Option<(u64, Option<u64>)>,
+    /// Its record count, `None` at the end of the file, or what is wrong with its framing.
+    count: Result<Option<u64>, ContainerErrorKind>,
+    /// Whether its bytes went to the inflate worker.
+    sent: bool,
 }
 
 /// Opens the file at `path` for a reader; the name is how errors show the file.
@@ -214,6 +239,10 @@ impl<R: Read> Blocks<R> {
             opener: None,
             compressed: Vec::new(),
             block: Vec::new(),
+            ahead: VecDeque::new(),
+            inflater: None,
+            spare_compressed: Vec::new(),
+            spare_blocks: Vec::new(),
             scratch: Vec::new(),
             position: 0,
             left_in_block: 0,
@@ -240,54 +269,141 @@ impl<R: Read> Blocks<R> {
 
     /// Loads the next block; `false` at the end of the file.
     fn next_block(&mut self) -> Result<bool, ContainerError> {
-        if let Some(position) = self.recovery.as_ref().map(|r| r.position) {
-            self.block_start = position(&mut self.input).map_err(|e| self.error(ContainerErrorKind::Io(e), false))?;
-        }
-        self.block_claimed = None;
-        self.blocks_read += 1;
-        let count = match read_long(&mut self.input) {
-            Ok(Some(count)) => count,
-            Ok(None) => {
-                self.blocks_read -= 1;
-                return Ok(false);
-            }
-            Err(kind) => return Err(self.error(kind, false)),
+        let framed = match self.ahead.pop_front() {
+            Some(framed) => framed,
+            None => self.frame(),
         };
-        self.block_claimed = u64::try_from(count).ok().map(|count| (count, None));
-        let size = read_long(&mut self.input)
-            .and_then(|size| size.ok_or(ContainerErrorKind::Truncated))
-            .map_err(|kind| self.error(kind, false))?;
-        self.block_claimed = u64::try_from(count).ok().map(|count| (count, u64::try_from(size).ok()));
-        if count < 0 || size < 0 || size as u64 > self.max_block_bytes as u64 {
-            let why = format!("count {count}, size {size} (the limit is {} bytes)", self.max_block_bytes);
-            return Err(self.error(ContainerErrorKind::BadBlock(why), false));
+        if let Some(start) = framed.start {
+            self.block_start = start;
         }
-        read_block_bytes(&mut self.input, size as usize, &mut self.compressed)
-            .map_err(|kind| self.error(kind, false))?;
-        let mut sync = [0u8; 16];
-        read_exact(&mut self.input, &mut sync).map_err(|kind| self.error(kind, false))?;
-        if sync != self.header.sync {
-            return Err(self.error(ContainerErrorKind::SyncMismatch, false));
-        }
-        if self.header.codec == Compression::Null {
-            // The block is its own decoded form: swap buffers instead of copying.
-            std::mem::swap(&mut self.compressed, &mut self.block);
-        } else {
-            self.decompressor
-                .decompress(&self.compressed, &mut self.block, self.max_block_bytes)
-                .map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
-        }
-        if let Some(why) =
-            records_cannot_fit(count as u64, self.block.len(), self.min_record_bytes, self.max_block_bytes)
-        {
+        self.block_claimed = framed.claimed;
+        let count = match framed.count {
+            Ok(None) => return Ok(false),
+            Ok(Some(count)) => count,
+            Err(kind) => {
+                self.blocks_read += 1;
+                return Err(self.error(kind, false));
+            }
+        };
+        self.blocks_read += 1;
+        self.load(framed.sent).map_err(|why| self.error(ContainerErrorKind::Decompress(why), false))?;
+        if let Some(why) = records_cannot_fit(count, self.block.len(), self.min_record_bytes, self.max_block_bytes) {
             // The count is proven false: it says nothing of how many records the block held.
             self.block_claimed = None;
             return Err(self.error(ContainerErrorKind::BadBlock(why), false));
         }
         self.position = 0;
-        self.left_in_block = count as u64;
+        self.left_in_block = count;
         self.record_in_block = 0;
+        self.read_ahead();
         Ok(true)
+    }
+
+    /// Reads the next block's framing and its bytes into `compressed`.
+    fn frame(&mut self) -> Framed {
+        let mut framed = Framed { start: None, claimed: None, count: Ok(None), sent: false };
+        if let Some(position) = self.recovery.as_ref().map(|r| r.position) {
+            match position(&mut self.input) {
+                Ok(at) => framed.start = Some(at),
+                Err(e) => {
+                    framed.count = Err(ContainerErrorKind::Io(e));
+                    return framed;
+                }
+            }
+        }
+        framed.count = self.read_framing(&mut framed.claimed);
+        framed
+    }
+
+    fn read_framing(&mut self, claimed: &mut Option<(u64, Option<u64>)>) -> Result<Option<u64>, ContainerErrorKind> {
+        let Some(count) = read_long(&mut self.input)? else { return Ok(None) };
+        *claimed = u64::try_from(count).ok().map(|count| (count, None));
+        let size = read_long(&mut self.input).and_then(|size| size.ok_or(ContainerErrorKind::Truncated))?;
+        *claimed = u64::try_from(count).ok().map(|count| (count, u64::try_from(size).ok()));
+        if count < 0 || size < 0 || size as u64 > self.max_block_bytes as u64 {
+            let why = format!("count {count}, size {size} (the limit is {} bytes)", self.max_block_bytes);
+            return Err(ContainerErrorKind::BadBlock(why));
+        }
+        read_block_bytes(&mut self.input, size as usize, &mut self.compressed)?;
+        let mut sync = [0u8; 16];
+        read_exact(&mut self.input, &mut sync)?;
+        if sync != self.header.sync {
+            return Err(ContainerErrorKind::SyncMismatch);
+        }
+        Ok(Some(count as u64))
+    }
+
+    /// Puts the framed block's records in `block`: from the inflate worker if its bytes were
+    /// `sent` there, else decompressed here.
+    fn load(&mut self, sent: bool) -> Result<(), String> {
+        if sent {
+            let Some(job) = self.inflater.as_ref().and_then(InflateAhead::receive) else {
+                return Err("the thread decompressing it stopped".into());
+            };
+            self.spare_compressed.push(job.compressed);
+            self.spare_blocks.push(std::mem::replace(&mut self.block, job.out));
+            return job.result;
+        }
+        if self.header.codec == Compression::Null {
+            // The block is its own decoded form: swap buffers instead of copying.
+            std::mem::swap(&mut self.compressed, &mut self.block);
+            return Ok(());
+        }
+        self.decompressor.decompress(&self.compressed, &mut self.block, self.max_block_bytes)
+    }
+
+    /// Frames the blocks after this one (up to [`BLOCKS_AHEAD`]) and has the inflate worker
+    /// decompress them while this one's records are decoded (compressed files only; a file of one
+    /// block starts no thread).
+    fn read_ahead(&mut self) {
+        if self.header.codec == Compression::Null {
+            return;
+        }
+        while self.ahead.len() < BLOCKS_AHEAD && self.ahead.back().is_none_or(|last| matches!(last.count, Ok(Some(_))))
+        {
+            let mut framed = self.frame();
+            if matches!(framed.count, Ok(Some(_))) {
+                if self.inflater.is_none() {
+                    self.inflater = InflateAhead::start(self.header.codec, BLOCKS_AHEAD);
+                }
+                let Some(inflater) = &self.inflater else {
+                    // No thread: this block is decompressed when its turn comes.
+                    self.ahead.push_back(framed);
+                    return;
+                };
+                let compressed =
+                    std::mem::replace(&mut self.compressed, self.spare_compressed.pop().unwrap_or_default());
+                let out = self.spare_blocks.pop().unwrap_or_default();
+                match inflater.send(Job { compressed, out, limit: self.max_block_bytes, result: Ok(()) }) {
+                    Ok(()) => framed.sent = true,
+                    Err(job) => {
+                        self.compressed = job.compressed;
+                        self.spare_blocks.push(job.out);
+                        self.ahead.push_back(framed);
+                        return;
+                    }
+                }
+            }
+            self.ahead.push_back(framed);
+        }
+    }
+
+    /// Forgets the blocks read ahead, taking their buffers back from the inflate worker.
+    fn discard_ahead(&mut self) {
+        for framed in std::mem::take(&mut self.ahead) {
+            if let Some(job) = framed.sent.then(|| self.inflater.as_ref().and_then(InflateAhead::receive)).flatten() {
+                self.spare_compressed.push(job.compressed);
+                self.spare_blocks.push(job.out);
+            }
+        }
+    }
+
+    /// Where the block after the current one starts: read ahead already, or next in the input.
+    fn next_block_start(&mut self, position: fn(&mut BufReader<R>) -> std::io::Result<u64>) -> std::io::Result<u64> {
+        match self.ahead.front() {
+            Some(framed) => framed.start.ok_or_else(|| std::io::Error::other("the input's position is unknown")),
+            None => position(&mut self.input),
+        }
     }
 
     /// Loads blocks until one has records; `false` at the end of the file. Once per block, so
@@ -313,6 +429,8 @@ impl<R: Read> Blocks<R> {
     /// of the skipped block, reading going on after the next sync marker found past its start.
     #[cold]
     fn block_failed(&mut self, error: ContainerError) -> ContainerError {
+        // Reading goes back into this block (or ends): the blocks read ahead are read again.
+        self.discard_ahead();
         let Some(seek) = self.recovery.as_ref().map(|r| r.seek) else {
             self.done = true;
             return error;
@@ -351,7 +469,7 @@ impl<R: Read> Blocks<R> {
             self.done = true;
             return error;
         };
-        match position(&mut self.input) {
+        match self.next_block_start(position) {
             Ok(at) => self.report_skipped(error, Some(at), self.record_in_block, None),
             Err(_) => {
                 self.done = true;
@@ -386,7 +504,7 @@ impl<R: Read> Blocks<R> {
             self.done = true;
             return error;
         };
-        match position(&mut self.input) {
+        match self.next_block_start(position) {
             Ok(at) => self.report_skipped(error, Some(at), read, lost),
             Err(_) => {
                 self.done = true;
