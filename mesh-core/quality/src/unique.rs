@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::key_table::{KeyTable, SLOT_BYTES};
+use crate::key_table::{KeyTable, MAX_KEYS, SLOT_BYTES};
 
 /// Spill files per split.
 pub const PARTITIONS: usize = 64;
@@ -89,7 +89,7 @@ impl KeyCounter {
         if self.keys.add(key, 1, &[location]) {
             self.used += key.len() + SLOT_BYTES;
         }
-        if self.used > self.budget {
+        if self.used > self.budget || self.keys.len() == MAX_KEYS {
             self.start_spilling()?;
         }
         Ok(())
@@ -166,6 +166,9 @@ fn count_partition(path: &Path, depth: u32, budget: usize, out: &mut Uniqueness)
     }
     let mut keys = KeyTable::new();
     read_entries(path, |key, count, locations| {
+        if keys.len() == MAX_KEYS {
+            return Err(io::Error::other(format!("{} holds more than {MAX_KEYS} distinct keys", path.display())));
+        }
         keys.add(key, count, locations);
         Ok(())
     })?;
