@@ -395,3 +395,25 @@ fn a_file_storing_unencrypted_what_its_product_encrypts_is_printed_only_when_rev
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn revealing_without_any_keyring_is_one_exact_error_and_prints_nothing() {
+    let dir = temp_dir("no-keyring");
+    let file = dir.join("orders.avro");
+    let (code, _, stderr) = xtask(&["sample", "sales.sales_analytics", "--rows", "3", "--out", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    // Neither the environment nor mesh.toml (whose `[keys]` is commented out) names a keyring.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["dump", file.to_str().unwrap(), "--product", "sales.sales_analytics", "--reveal"])
+        .env_remove("MESH_KEYRING")
+        .env_remove("MESH_DEV_KEYRING")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!((output.status.code(), output.stdout.as_slice()), (Some(1), &b""[..]), "{stderr}");
+    let expected = "block 0, record 0: field `customer_email` cannot be encrypted or decrypted: no keyring is \
+                    configured: set MESH_KEYRING to a keyring file (created, owner-only, on the first encrypted \
+                    write) or `[keys] keyring = \"...\"` in mesh.toml";
+    assert!(stderr.contains(&format!("{}, {expected}", file.display())), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

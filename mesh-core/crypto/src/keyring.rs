@@ -237,11 +237,9 @@ impl KeyProvider for LocalKeyring {
             if keys.is_empty() {
                 keys.push(wrap(&contents.kek, domain, 1, &*random_bytes::<DATA_KEY_BYTES>()?)?);
             }
-            Ok(())
-        })?;
-        let contents = self.load()?.ok_or_else(|| self.error("vanished while it was being written"))?;
-        let newest = contents.domains.get(domain).and_then(|keys| keys.last()).map_or(1, |k| k.version);
-        self.unwrap_key(&contents, domain, newest)
+            let newest = keys.last().map_or(1, |k| k.version);
+            self.unwrap_key(contents, domain, newest)
+        })
     }
 
     fn key_versions(&self, domain: &str) -> Result<Vec<u32>, CryptoError> {

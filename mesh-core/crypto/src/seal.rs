@@ -47,14 +47,6 @@ impl Sealer {
         &self.domain
     }
 
-    /// The version of the data key values are sealed with, fetching the key if not yet done.
-    ///
-    /// # Errors
-    /// As [`Sealer::seal`].
-    pub fn key_version(&mut self) -> Result<u32, CryptoError> {
-        self.key().map(|key| key.version)
-    }
-
     fn key(&mut self) -> Result<&mut KeyCiphers, CryptoError> {
         if self.key.is_none() {
             let provider = match &self.provider {

@@ -73,6 +73,37 @@ fn a_value_of_another_domain_does_not_open() {
     assert!(matches!(open(&keys, "marketing", &token), Err(CryptoError::WrongKey { .. })));
 }
 
+/// One data key for every domain: a provider that got its domains wrong.
+struct OneKeyForAll(DataKey);
+
+impl KeyProvider for OneKeyForAll {
+    fn describe(&self) -> String {
+        "one key for all".into()
+    }
+    fn current_key(&self, _: &str) -> Result<DataKey, CryptoError> {
+        Ok(self.0.clone())
+    }
+    fn key(&self, _: &str, _: u32) -> Result<DataKey, CryptoError> {
+        Ok(self.0.clone())
+    }
+    fn key_versions(&self, _: &str) -> Result<Vec<u32>, CryptoError> {
+        Ok(vec![1])
+    }
+}
+
+#[test]
+fn a_value_moved_to_another_domain_fails_authentication_even_under_the_same_key() {
+    let provider: Arc<dyn KeyProvider> = Arc::new(OneKeyForAll(keys().keyring.current_key("sales").unwrap()));
+    for mode in Encryption::ALL {
+        let token = Sealer::new("sales", Some(provider.clone())).seal("jane@example.com", mode).unwrap().to_owned();
+        let mut opener = Opener::new("sales", Some(provider.clone()));
+        assert_eq!(opener.open(&token, mode).unwrap(), "jane@example.com");
+        // The key and its fingerprint match; only the domain bound into the value does not.
+        let moved = Opener::new("marketing", Some(provider.clone())).open(&token, mode).map(str::to_owned);
+        assert_eq!(moved, Err(CryptoError::Tampered { domain: "marketing".into(), version: 1 }), "{mode:?}");
+    }
+}
+
 #[test]
 fn another_keyring_is_a_wrong_key_and_a_rotation_keeps_old_values_readable() {
     let keys = keys();

@@ -7,6 +7,8 @@ use std::fmt;
 pub const ENCRYPTION_PROPERTY: &str = "mesh.encryption";
 /// The field property naming whose keys encrypt a field, e.g. `"mesh.key": "domain:sales"`.
 pub const KEY_PROPERTY: &str = "mesh.key";
+/// How the value of [`KEY_PROPERTY`] names a domain's keys: `domain:<domain>`.
+pub const DOMAIN_KEY_PREFIX: &str = "domain:";
 
 /// How a field's values are encrypted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,13 +69,18 @@ pub struct FieldEncryption {
 impl FieldEncryption {
     /// A field of `domain` encrypted in `mode`.
     pub fn for_domain(mode: Encryption, domain: &str) -> Self {
-        Self { mode, key: format!("domain:{domain}") }
+        Self { mode, key: format!("{DOMAIN_KEY_PREFIX}{domain}") }
     }
 
     /// The domain whose keys encrypt the field, if the key names one.
     pub fn domain(&self) -> Option<&str> {
-        self.key.strip_prefix("domain:").filter(|domain| !domain.is_empty())
+        domain_of_key(&self.key)
     }
+}
+
+/// The domain a [`KEY_PROPERTY`] value names, if it names one.
+pub fn domain_of_key(key: &str) -> Option<&str> {
+    key.strip_prefix(DOMAIN_KEY_PREFIX).filter(|domain| !domain.is_empty())
 }
 
 #[cfg(test)]

@@ -27,7 +27,9 @@ pub use descriptor::{
     Access, Compatibility, FieldDescriptor, InputRef, Layer, List, Pii, PiiClass, ProductDescriptor, Sla,
     SourceLocation, Text, Visibility,
 };
-pub use encryption::{Encryption, FieldEncryption, ENCRYPTION_PROPERTY, KEY_PROPERTY};
+pub use encryption::{
+    domain_of_key, Encryption, FieldEncryption, DOMAIN_KEY_PREFIX, ENCRYPTION_PROPERTY, KEY_PROPERTY,
+};
 pub use field_path::{FieldPath, FieldPathError, PathStep};
 pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
 pub use nested::{NestedField, NestedRecord, PiiPath, RecordFields};

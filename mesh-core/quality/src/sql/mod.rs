@@ -102,7 +102,7 @@ pub fn location_note(dialect: Dialect) -> &'static str {
         }
         Dialect::Postgres => {
             "-- PostgreSQL reads no Avro: load the product's records into the table (e.g. the JSON lines of\n\
-             -- `cargo xtask dump --product`), then run the check query."
+             -- `cargo xtask dump FILE --product P --reveal`, which opens encrypted fields), then run the check query."
         }
     }
 }

@@ -2,9 +2,10 @@
 //! semantics (a null passes every rule but the null share; `unique` ignores nulls; a combination
 //! compares nulls as values, as `GROUP BY` does).
 //!
-//! A field encrypted at rest that a rule reads is opened first, once per record, by
-//! `mesh_open(domain, value)` (see [`OPEN_FUNCTION`]) in a derived table the query reads instead
-//! of the table, so that rules judge the values, not their ciphertext.
+//! A field encrypted at rest that a rule reads is opened first, once per record of each scan that
+//! reads it (the counts' and the uniqueness count's), by `mesh_open(domain, value)` (see
+//! [`OPEN_FUNCTION`]) in a derived table the query reads instead of the table, so that rules judge
+//! the values, not their ciphertext.
 
 use serde_json::Value;
 
@@ -173,7 +174,7 @@ fn opened_source(fields: &[Value], dialect: Dialect, table: &str, opened: &[&str
 pub fn encrypted_domain<'f>(fields: &'f [Value], name: &str) -> Option<&'f str> {
     let field = fields.iter().find(|f| f["name"] == name)?;
     field[mesh_model::ENCRYPTION_PROPERTY].as_str()?;
-    field[mesh_model::KEY_PROPERTY].as_str()?.strip_prefix("domain:")
+    mesh_model::domain_of_key(field[mesh_model::KEY_PROPERTY].as_str()?)
 }
 
 /// The derived table `d<i>` of a uniqueness rule: the records holding a duplicated key, and how

@@ -147,7 +147,8 @@ fn encrypted_fields_are_opened_where_the_engine_reads_the_stored_files() {
     };
     let spark = of(Dialect::Spark);
     assert_eq!(spark.opens, ["crm"]);
-    // Opened once per record, under its own name, in what the query and the uniqueness count read.
+    // Opened under its own name, once per record of each of the two scans that read it (the counts
+    // and the uniqueness count).
     let opened = "(SELECT mesh_open('crm', `email`) AS `email`, `country`, `phone` FROM `crm`.`contact`) o";
     assert_eq!(spark.check_query.matches(opened).count(), 2, "{}", spark.check_query);
     assert!(spark.check_query.contains("`email` IS NULL OR (`email` RLIKE"), "{}", spark.check_query);

@@ -217,7 +217,6 @@ pub enum EncryptedValues {
 }
 
 /// Openers of the domains met so far, from one key provider.
-#[derive(Default)]
 pub struct Openers {
     provider: Option<Arc<dyn KeyProvider>>,
     by_domain: Vec<Opener>,

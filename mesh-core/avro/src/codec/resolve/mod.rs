@@ -224,11 +224,6 @@ impl Plan {
     ) -> Result<(), DecodeError> {
         self.transcode_node(self.root, input, out, &mut Transcoding { zero_byte_items: 0, opener: Some(opener) })
     }
-
-    /// Whether the writer's schema encrypts any field this plan reads.
-    pub fn opens_fields(&self) -> bool {
-        self.nodes.iter().any(|node| matches!(node, Node::Decrypt(_)))
-    }
 }
 
 /// What one value's transcoding carries along.
