@@ -96,8 +96,8 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
         self.block_bytes = bytes.max(1);
     }
 
-    /// Sets the deflate level: 0 (stored) to 9 (smallest and slowest; above 9 means 9), 6 by
-    /// default; 1 writes several times faster for somewhat larger files. Any deflate reader reads every level; the
+    /// Sets the deflate level: 0 (stored) to 10 (smallest and slowest), 6 by default; 1 writes
+    /// several times faster for somewhat larger files. Any deflate reader reads every level; the
     /// other codecs ignore it.
     pub fn set_deflate_level(&mut self, level: u8) {
         self.compressor.set_deflate_level(level);
