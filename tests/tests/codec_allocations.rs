@@ -1,6 +1,6 @@
 //! Container files allocate per file, not per block: the compressor, the decompressor and their
 //! buffers are made once and reused, so writing or reading a hundred blocks allocates no more than
-//! writing or reading a few.
+//! writing or reading twenty (more than the reader inflates ahead, so that its buffers all exist).
 //!
 //! A counting global allocator counts the allocations of the process, so this binary holds one
 //! test; the product has no heap fields, so records allocate nothing themselves.
@@ -74,12 +74,12 @@ fn codecs() -> Vec<Compression> {
 #[test]
 fn writing_and_reading_more_blocks_allocates_no_more() {
     for codec in codecs() {
-        let (few, few_writing) = write(codec, 4);
+        let (few, few_writing) = write(codec, 20);
         let (many, many_writing) = write(codec, 100);
         let (few_records, few_reading) = read(&few);
         let (many_records, many_reading) = read(&many);
-        assert!(many_records > 20 * few_records, "{codec}: {many_records} vs {few_records} records");
-        // Growing buffers may reallocate a few times more in a longer file; per block costs 96 more.
+        assert!(many_records > 4 * few_records, "{codec}: {many_records} vs {few_records} records");
+        // Growing buffers may reallocate a few times more in a longer file; a cost per block would show 80 more.
         assert!(
             many_writing <= few_writing + 8,
             "{codec}: writing 100 blocks allocated {many_writing} times, 4 blocks {few_writing}"

@@ -178,6 +178,59 @@ proptest! {
     }
 }
 
+/// A writer's output that the test can read while the writer still holds it.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn read_file(file: Vec<u8>) -> Vec<Everything> {
+    ContainerReader::<Everything, _>::new(Cursor::new(file), "prop.avro").unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Full blocks are compressed on the writer's own thread: `flush_block` still writes every
+    /// record appended before it returns, and dropping the writer still writes the rest.
+    #[test]
+    fn a_flushed_or_dropped_deflate_writer_has_written_every_record(
+        records in vec(everything(), 1..40),
+        block_bytes in 1usize..3000,
+        cut in any::<prop::sample::Index>(),
+        finish in any::<bool>(),
+    ) {
+        let out = Shared::default();
+        let mut writer = ContainerWriter::<Everything, _>::new(out.clone(), Compression::Deflate).unwrap();
+        writer.set_block_bytes(block_bytes);
+        let cut = cut.index(records.len() + 1);
+        for record in &records[..cut] {
+            writer.append(record).unwrap();
+        }
+        writer.flush_block().unwrap();
+        let flushed = out.0.borrow().clone();
+        prop_assert_eq!(read_file(flushed), &records[..cut]);
+        for record in &records[cut..] {
+            writer.append(record).unwrap();
+        }
+        if finish {
+            writer.finish().unwrap();
+        } else {
+            drop(writer);
+        }
+        let written = out.0.borrow().clone();
+        prop_assert_eq!(read_file(written), records);
+    }
+}
+
 #[test]
 fn decoding_leaves_nothing_unread() {
     let mut datum = to_datum(&Inner { name: "x".into(), tags: vec![], color: None });

@@ -4,10 +4,10 @@
 //! and ours: `mesh.product`, `mesh.version`), a 16-byte sync marker, then
 //! blocks of records, each followed by the sync marker.
 
+mod block_worker;
 mod compression;
 mod error;
 mod header;
-mod inflate_ahead;
 mod reader;
 mod recovery;
 mod schema_reader;

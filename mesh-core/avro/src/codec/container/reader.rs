@@ -6,9 +6,9 @@ use std::io::{BufReader, Read, Seek};
 use std::marker::PhantomData;
 use std::path::Path;
 
+use super::block_worker::BlockWorker;
 use super::compression::BlockDecompressor;
 use super::header::{read_block_bytes, read_exact, read_long};
-use super::inflate_ahead::{InflateAhead, Job};
 use super::recovery::{skip_past_sync, Recovery};
 use super::ContainerRecord;
 use super::{Compression, ContainerError, ContainerErrorKind, FileHeader, SkippedBlock};
@@ -65,7 +65,7 @@ pub(super) struct Blocks<R: Read> {
     block: Vec<u8>,
     /// The next blocks, framed and handed to `inflater` while this one's records are decoded.
     ahead: VecDeque<Framed>,
-    inflater: Option<InflateAhead>,
+    inflater: Option<BlockWorker<InflateJob>>,
     /// Buffers for blocks to be read into and decompressed into, kept for reuse.
     spare_compressed: Vec<Vec<u8>>,
     spare_blocks: Vec<Vec<u8>>,
@@ -85,6 +85,15 @@ pub(super) struct Blocks<R: Read> {
     block_start: u64,
     block_claimed: Option<(u64, Option<u64>)>,
     pub(super) skipped: u64,
+}
+
+/// One block handed to the inflate thread and back: its bytes, the buffer it decompresses into,
+/// and how that went.
+struct InflateJob {
+    compressed: Vec<u8>,
+    out: Vec<u8>,
+    limit: usize,
+    result: Result<(), String>,
 }
 
 /// A block's framing (its count, size and sync marker) read, its bytes in `Blocks::compressed` or
@@ -337,7 +346,7 @@ impl<R: Read> Blocks<R> {
     /// `sent` there, else decompressed here.
     fn load(&mut self, sent: bool) -> Result<(), String> {
         if sent {
-            let Some(job) = self.inflater.as_ref().and_then(InflateAhead::receive) else {
+            let Some(job) = self.inflater.as_ref().and_then(BlockWorker::receive) else {
                 return Err("the thread decompressing it stopped".into());
             };
             self.spare_compressed.push(job.compressed);
@@ -364,7 +373,10 @@ impl<R: Read> Blocks<R> {
             let mut framed = self.frame();
             if matches!(framed.count, Ok(Some(_))) {
                 if self.inflater.is_none() {
-                    self.inflater = InflateAhead::start(self.header.codec, BLOCKS_AHEAD);
+                    let mut decompressor = BlockDecompressor::new(self.header.codec);
+                    self.inflater = BlockWorker::start("inflate", BLOCKS_AHEAD, move |job: &mut InflateJob| {
+                        job.result = decompressor.decompress(&job.compressed, &mut job.out, job.limit);
+                    });
                 }
                 let Some(inflater) = &self.inflater else {
                     // No thread: this block is decompressed when its turn comes.
@@ -374,7 +386,7 @@ impl<R: Read> Blocks<R> {
                 let compressed =
                     std::mem::replace(&mut self.compressed, self.spare_compressed.pop().unwrap_or_default());
                 let out = self.spare_blocks.pop().unwrap_or_default();
-                match inflater.send(Job { compressed, out, limit: self.max_block_bytes, result: Ok(()) }) {
+                match inflater.send(InflateJob { compressed, out, limit: self.max_block_bytes, result: Ok(()) }) {
                     Ok(()) => framed.sent = true,
                     Err(job) => {
                         self.compressed = job.compressed;
@@ -391,7 +403,7 @@ impl<R: Read> Blocks<R> {
     /// Forgets the blocks read ahead, taking their buffers back from the inflate worker.
     fn discard_ahead(&mut self) {
         for framed in std::mem::take(&mut self.ahead) {
-            if let Some(job) = framed.sent.then(|| self.inflater.as_ref().and_then(InflateAhead::receive)).flatten() {
+            if let Some(job) = framed.sent.then(|| self.inflater.as_ref().and_then(BlockWorker::receive)).flatten() {
                 self.spare_compressed.push(job.compressed);
                 self.spare_blocks.push(job.out);
             }

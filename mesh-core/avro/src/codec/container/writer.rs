@@ -4,6 +4,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::marker::PhantomData;
 
+use super::block_worker::BlockWorker;
 use super::compression::BlockCompressor;
 use super::ContainerRecord;
 use super::{Compression, FileHeader, PRODUCT_KEY, VERSION_KEY};
@@ -11,13 +12,27 @@ use crate::codec::crypto::{KeyProvider, Sealer};
 
 /// Bytes of encoded records gathered before a block is written.
 const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
+/// Deflate's level unless set (zlib's default).
+const DEFAULT_DEFLATE_LEVEL: u8 = 6;
+
+/// A full block handed to the compressing thread and back, with its record count.
+struct DeflateJob {
+    block: Vec<u8>,
+    compressed: Vec<u8>,
+    records: u64,
+    level: u8,
+    result: io::Result<()>,
+}
 
 /// Writes records of product `T` as a standard Avro object container file.
 ///
 /// Records are encoded by `T`'s generated encoder into a block buffer that
 /// is compressed and written once it holds [`ContainerWriter::set_block_bytes`]
-/// bytes. Call [`ContainerWriter::finish`] to write the last block and get the
-/// output back; dropping the writer also writes it, but ignores errors.
+/// bytes. With a compressing codec, a full block is compressed on a thread of the
+/// writer's own while the next block is encoded, and written when that one is full
+/// (or at [`ContainerWriter::flush_block`]): two blocks are in memory at a time.
+/// Call [`ContainerWriter::finish`] to write the last blocks and get the
+/// output back; dropping the writer also writes them, but ignores errors.
 ///
 /// Fields declared `encrypted` are sealed with the current data key of the product's domain,
 /// from the [default key provider](crate::codec::crypto::default_provider) (or
@@ -42,6 +57,13 @@ pub struct ContainerWriter<T: ContainerRecord, W: Write> {
     compressed: Vec<u8>,
     records: u64,
     block_bytes: usize,
+    deflate_level: u8,
+    /// Compresses a full block while the next is encoded (compressing codecs only).
+    deflater: Option<BlockWorker<DeflateJob>>,
+    /// Whether a block is with `deflater`, to be written before any other.
+    in_flight: bool,
+    /// The buffer the next block is encoded into while the last is compressed.
+    spare: Vec<u8>,
     sealer: Sealer,
     _product: PhantomData<fn(&T)>,
 }
@@ -81,6 +103,10 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             compressed: Vec::new(),
             records: 0,
             block_bytes: DEFAULT_BLOCK_BYTES,
+            deflate_level: DEFAULT_DEFLATE_LEVEL,
+            deflater: None,
+            in_flight: false,
+            spare: Vec::new(),
             sealer: Sealer::new(super::domain_of(product), None),
             _product: PhantomData,
         })
@@ -101,6 +127,7 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// other codecs ignore it.
     pub fn set_deflate_level(&mut self, level: u8) {
         self.compressor.set_deflate_level(level);
+        self.deflate_level = level;
     }
 
     /// Appends one record.
@@ -116,8 +143,62 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
         }
         self.records += 1;
         if self.block.len() >= self.block_bytes {
-            self.flush_block()?;
+            self.hand_over()?;
         }
+        Ok(())
+    }
+
+    /// A full block: compressed on the writer's thread while the next block is encoded, once the
+    /// block before it is written; written here for the null codec, or if no thread can start.
+    fn hand_over(&mut self) -> io::Result<()> {
+        self.write_in_flight()?;
+        if self.out.is_none() || self.compressor.codec() == Compression::Null {
+            return self.flush_block();
+        }
+        if self.deflater.is_none() {
+            let mut compressor = BlockCompressor::new(self.compressor.codec())?;
+            self.deflater = BlockWorker::start("deflate", 1, move |job: &mut DeflateJob| {
+                compressor.set_deflate_level(job.level);
+                job.result = compressor.compress(&job.block, &mut job.compressed);
+            });
+        }
+        let Some(deflater) = &self.deflater else { return self.flush_block() };
+        let job = DeflateJob {
+            block: std::mem::replace(&mut self.block, std::mem::take(&mut self.spare)),
+            compressed: std::mem::take(&mut self.compressed),
+            records: self.records,
+            level: self.deflate_level,
+            result: Ok(()),
+        };
+        match deflater.send(job) {
+            Ok(()) => {
+                self.in_flight = true;
+                self.records = 0;
+                Ok(())
+            }
+            Err(job) => {
+                (self.spare, self.block, self.compressed) =
+                    (std::mem::take(&mut self.block), job.block, job.compressed);
+                self.flush_block()
+            }
+        }
+    }
+
+    /// Writes the block the compressing thread has, once it is compressed.
+    fn write_in_flight(&mut self) -> io::Result<()> {
+        if !std::mem::take(&mut self.in_flight) {
+            return Ok(());
+        }
+        let job = self.deflater.as_ref().and_then(BlockWorker::receive);
+        let Some(DeflateJob { mut block, compressed, records, result, .. }) = job else {
+            return Err(io::Error::other("the thread compressing a block stopped; the block is lost"));
+        };
+        result?;
+        if let Some(out) = self.out.as_mut() {
+            write_block(out, records, &compressed, &self.sync)?;
+        }
+        block.clear();
+        (self.spare, self.compressed) = (block, compressed);
         Ok(())
     }
 
@@ -126,6 +207,7 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// # Errors
     /// Writing fails.
     pub fn flush_block(&mut self) -> io::Result<()> {
+        self.write_in_flight()?;
         let Some(out) = self.out.as_mut() else { return Ok(()) };
         if self.records == 0 {
             return Ok(());
@@ -137,11 +219,7 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             self.compressor.compress(&self.block, &mut self.compressed)?;
             &self.compressed
         };
-        let mut prefix = [0u8; 20];
-        let prefix_len = block_prefix(&mut prefix, self.records, data.len());
-        out.write_all(&prefix[..prefix_len])?;
-        out.write_all(data)?;
-        out.write_all(&self.sync)?;
+        write_block(out, self.records, data, &self.sync)?;
         self.block.clear();
         self.records = 0;
         Ok(())
@@ -170,6 +248,15 @@ impl<T: ContainerRecord, W: Write> Drop for ContainerWriter<T, W> {
 }
 
 /// Writes a block's record count and byte size (two zig-zag varints) into `prefix`; returns their length.
+/// One block: its record count and size, its data, the sync marker.
+fn write_block(out: &mut impl Write, records: u64, data: &[u8], sync: &[u8; 16]) -> io::Result<()> {
+    let mut prefix = [0u8; 20];
+    let prefix_len = block_prefix(&mut prefix, records, data.len());
+    out.write_all(&prefix[..prefix_len])?;
+    out.write_all(data)?;
+    out.write_all(sync)
+}
+
 fn block_prefix(prefix: &mut [u8; 20], records: u64, bytes: usize) -> usize {
     let mut len = 0;
     for value in [records, bytes as u64] {
