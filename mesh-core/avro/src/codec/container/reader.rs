@@ -368,8 +368,8 @@ impl<R: Read> Blocks<R> {
         if self.header.codec == Compression::Null {
             return;
         }
-        while self.ahead.len() < BLOCKS_AHEAD && self.ahead.back().is_none_or(|last| matches!(last.count, Ok(Some(_))))
-        {
+        // Past the end, an error, or a block left in `compressed` (no thread), nothing more is read.
+        while self.ahead.len() < BLOCKS_AHEAD && self.ahead.back().is_none_or(|last| last.sent) {
             let mut framed = self.frame();
             if matches!(framed.count, Ok(Some(_))) {
                 if self.inflater.is_none() {
