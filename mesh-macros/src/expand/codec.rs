@@ -7,10 +7,11 @@
 //! `Span::mixed_site`), so a lowercase `const count` there would turn `count`
 //! into a pattern.
 
-use mesh_model::{Encryption, TypeShape};
+use mesh_model::TypeShape;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::descriptor::mode_tokens;
 use crate::ast::enumeration::Symbols;
 use crate::ast::record::Field;
 use crate::ast::types::Leaf;
@@ -18,23 +19,7 @@ use crate::ast::types::Leaf;
 /// `impl AvroCodec` and `impl Sample` for a record. A record with encrypted fields, or with nested
 /// types that may have some, also gets the sealing and opening methods the container files use.
 pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
-    let encodes = fields.iter().map(|field| {
-        let member = &field.member;
-        encode(&field.ty.shape, quote!(&self.#member), 0, false)
-    });
-    let decodes = fields.iter().map(|field| {
-        let member = &field.member;
-        let value = decode(&field.ty.shape, &field.ty.leaf, false);
-        quote!(#member: #value)
-    });
-    let decodes_into = fields.iter().map(|field| {
-        let member = &field.member;
-        let update = decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0, false);
-        quote! {{
-            let __place = &mut self.#member;
-            #update
-        }}
-    });
+    let FieldCode { encodes, decodes, decodes_into } = field_code(fields, false);
     let samples = fields.iter().map(|field| {
         let member = &field.member;
         let name = &field.name;
@@ -77,32 +62,7 @@ pub fn record_codec(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
 /// `encode_sealed`, `decode_opened` and `decode_into_opened`: the plain codec, except that
 /// encrypted fields are sealed and opened, and nested types are asked to do the same.
 fn keyed_codec(fields: &[Field]) -> TokenStream {
-    let encodes = fields.iter().map(|field| {
-        let member = &field.member;
-        match encryption(field) {
-            Some(mode) => seal(field, &mode),
-            None => encode(&field.ty.shape, quote!(&self.#member), 0, true),
-        }
-    });
-    let decodes = fields.iter().map(|field| {
-        let member = &field.member;
-        let value = match encryption(field) {
-            Some(mode) => open(field, &mode),
-            None => decode(&field.ty.shape, &field.ty.leaf, true),
-        };
-        quote!(#member: #value)
-    });
-    let decodes_into = fields.iter().map(|field| {
-        let member = &field.member;
-        let update = match encryption(field) {
-            Some(mode) => open_into(field, &mode),
-            None => decode_into(&field.ty.shape, &field.ty.leaf, &format_ident!("__place"), 0, true),
-        };
-        quote! {{
-            let __place = &mut self.#member;
-            #update
-        }}
-    });
+    let FieldCode { encodes, decodes, decodes_into } = field_code(fields, true);
     quote! {
         #[inline]
         fn encode_sealed(
@@ -134,6 +94,36 @@ fn keyed_codec(fields: &[Field]) -> TokenStream {
     }
 }
 
+/// Each field's part of `encode`, `decode` and `decode_into`, or, `keyed`, of their sealing and
+/// opening forms: encrypted fields sealed and opened, nested types asked to do the same.
+struct FieldCode {
+    encodes: Vec<TokenStream>,
+    decodes: Vec<TokenStream>,
+    decodes_into: Vec<TokenStream>,
+}
+
+fn field_code(fields: &[Field], keyed: bool) -> FieldCode {
+    let mut code = FieldCode { encodes: Vec::new(), decodes: Vec::new(), decodes_into: Vec::new() };
+    for field in fields {
+        let (member, shape, leaf) = (&field.member, &field.ty.shape, &field.ty.leaf);
+        let (encoded, value, update) = match encryption(field).filter(|_| keyed) {
+            Some(mode) => (seal(field, &mode), open(field, &mode), open_into(field, &mode)),
+            None => (
+                encode(shape, quote!(&self.#member), 0, keyed),
+                decode(shape, leaf, keyed),
+                decode_into(shape, leaf, &format_ident!("__place"), 0, keyed),
+            ),
+        };
+        code.encodes.push(encoded);
+        code.decodes.push(quote!(#member: #value));
+        code.decodes_into.push(quote! {{
+            let __place = &mut self.#member;
+            #update
+        }});
+    }
+    code
+}
+
 /// The mode of a field declared `encrypted` that the codecs can encrypt (a `String` or an
 /// `Option<String>`; any other type was refused when the field was read), as tokens.
 fn encryption(field: &Field) -> Option<TokenStream> {
@@ -143,10 +133,7 @@ fn encryption(field: &Field) -> Option<TokenStream> {
         TypeShape::Optional(inner) => **inner == TypeShape::String,
         _ => false,
     };
-    text.then(|| match mode {
-        Encryption::Randomized => quote!(__mesh::Encryption::Randomized),
-        Encryption::Deterministic => quote!(__mesh::Encryption::Deterministic),
-    })
+    text.then(|| mode_tokens(mode))
 }
 
 /// Statements writing an encrypted field's token.

@@ -194,9 +194,16 @@ fn field(field: &Field) -> TokenStream {
 
 /// `None`, or `Some(Encryption::Randomized)` / `Some(Encryption::Deterministic)`.
 pub fn encryption_tokens(encryption: Option<Encryption>) -> TokenStream {
-    match encryption {
+    match encryption.map(mode_tokens) {
         None => quote!(__mesh::None),
-        Some(Encryption::Randomized) => quote!(__mesh::Some(__mesh::Encryption::Randomized)),
-        Some(Encryption::Deterministic) => quote!(__mesh::Some(__mesh::Encryption::Deterministic)),
+        Some(mode) => quote!(__mesh::Some(#mode)),
+    }
+}
+
+/// `Encryption::Randomized` or `Encryption::Deterministic`.
+pub fn mode_tokens(mode: Encryption) -> TokenStream {
+    match mode {
+        Encryption::Randomized => quote!(__mesh::Encryption::Randomized),
+        Encryption::Deterministic => quote!(__mesh::Encryption::Deterministic),
     }
 }

@@ -1,11 +1,11 @@
 //! Generates `AvroSchema` impls: records from their fields, enums from their symbols.
 
-use mesh_model::{Encryption, TypeShape};
+use mesh_model::TypeShape;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::descriptor::field_list;
+use super::descriptor::{field_list, mode_tokens};
 use super::docs::record_pii_docs;
 use super::tokens::{opt_string, shape, string_vec};
 use crate::ast::enumeration::Symbols;
@@ -60,9 +60,8 @@ fn field_schema(field: &Field) -> TokenStream {
         Leaf::Named(ty) => quote_spanned!(ty.span()=> <#ty as __mesh::AvroSchema>::avro_schema(__ctx)),
         Leaf::Builtin | Leaf::Logical(..) => quote!(__mesh::SchemaNode::Null),
     };
-    let encryption = match field.pii.and_then(|pii| pii.encryption) {
-        Some(Encryption::Randomized) => quote!(__mesh::Some(__ctx.encryption(__mesh::Encryption::Randomized))),
-        Some(Encryption::Deterministic) => quote!(__mesh::Some(__ctx.encryption(__mesh::Encryption::Deterministic))),
+    let encryption = match field.pii.and_then(|pii| pii.encryption).map(mode_tokens) {
+        Some(mode) => quote!(__mesh::Some(__ctx.encryption(#mode))),
         None => quote!(__mesh::None),
     };
     quote! {
