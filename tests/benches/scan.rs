@@ -31,11 +31,6 @@ fn cpu_seconds(ticks_per_second: f64) -> (f64, f64) {
     ((fields[0] + fields[1]) / ticks_per_second, (fields[2] + fields[3]) / ticks_per_second)
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 fn main() {
     let n: u64 = std::env::var("MESH_BENCH_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
@@ -94,7 +89,12 @@ fn main() {
             scans.push(scan());
         }
     }
-    let (scan, read, scan_cpu, read_cpu) = (median(scans), median(reads), median(scan_cpu), median(read_cpu));
+    let (scan, read, scan_cpu, read_cpu) = (
+        mesh_tests::median(scans),
+        mesh_tests::median(reads),
+        mesh_tests::median(scan_cpu),
+        mesh_tests::median(read_cpu),
+    );
     let rate = |bytes: u64, seconds: f64| bytes as f64 / 1e6 / seconds;
     println!("{n} sales_analytics records: a {:.1} MB file (deflate level 1) of {:.1} MB of Avro data; medians of {ROUNDS} rounds", file_bytes as f64 / 1e6, avro_bytes as f64 / 1e6);
     println!();

@@ -43,11 +43,6 @@ fn xtask(args: &[&str]) -> std::process::Output {
     output
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 /// Runs the release binary with `args`, polling its peak resident memory (VmHWM, KiB) until it exits.
 fn peak_kib(args: &[&str]) -> u64 {
     let mut child = Command::new(XTASK).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
@@ -136,7 +131,7 @@ fn main() {
         assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
         assert_eq!(report.rules.len(), SalesAnalytics::DESCRIPTOR.quality.len());
     }
-    let (read, validate) = (median(read_times.clone()), median(validate_times.clone()));
+    let (read, validate) = (mesh_tests::median(read_times.clone()), mesh_tests::median(validate_times.clone()));
     let kinds: std::collections::BTreeSet<&str> =
         SalesAnalytics::DESCRIPTOR.quality.iter().map(|r| r.check.keyword()).collect();
     println!(

@@ -15,6 +15,12 @@ pub fn yaml_to_json(yaml: &str) -> serde_json::Value {
 
 pub mod spark;
 
+/// The median of the benches' rounds (the upper one of an even count).
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 /// The bytes `record` takes in a container file written with the default keys: its encrypted
 /// fields are tokens, whose length depends only on the value's, not on its random nonce.
 pub fn stored_len<T: mesh_core::codec::ContainerRecord>(record: &T) -> usize {

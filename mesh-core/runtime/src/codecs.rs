@@ -60,8 +60,7 @@ pub fn write_sample<T: ContainerRecord + Sample>(
     seed: u64,
     codec: Compression,
 ) -> io::Result<()> {
-    let mut rng = SampleRng::new(seed);
-    let sync: [u8; 16] = std::array::from_fn(|_| rng.next_u64() as u8);
+    let (mut rng, sync) = sample_start(seed);
     let mut writer = ContainerWriter::<T, _>::with_sync_marker(out, codec, sync)?;
     for _ in 0..rows {
         writer.append(&T::sample(&mut rng, ""))?;
@@ -70,16 +69,20 @@ pub fn write_sample<T: ContainerRecord + Sample>(
     Ok(())
 }
 
+/// The generator of a sample of `seed` and the file's sync marker, drawn from it first: a file and
+/// the JSON lines of one seed hold the same records.
+fn sample_start(seed: u64) -> (SampleRng, [u8; 16]) {
+    let mut rng = SampleRng::new(seed);
+    let sync = std::array::from_fn(|_| rng.next_u64() as u8);
+    (rng, sync)
+}
+
 /// [`CodecRegistration::sample_json`] for `T`.
 ///
 /// # Errors
 /// `each` fails.
 pub fn sample_json<T: Sample + WriteJson>(rows: u64, seed: u64, each: JsonSink<'_>) -> io::Result<()> {
-    let mut rng = SampleRng::new(seed);
-    // The sync marker `write_sample` draws first, so that both give the same records for a seed.
-    for _ in 0..16 {
-        rng.next_u64();
-    }
+    let (mut rng, _) = sample_start(seed);
     let mut line = String::new();
     for _ in 0..rows {
         line.clear();

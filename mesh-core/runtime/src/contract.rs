@@ -150,8 +150,14 @@ pub struct ContractPii {
 impl ContractPii {
     /// How the field is encrypted at rest, if it is.
     pub fn encryption(&self) -> Option<Encryption> {
-        self.encrypted_at_rest.then(|| self.encryption.unwrap_or(Encryption::Randomized))
+        encryption_at_rest(self.encrypted_at_rest, self.encryption)
     }
+}
+
+/// The mode of a field `encrypted` at rest: the one a contract names, or randomized (the default)
+/// where it names none.
+fn encryption_at_rest(encrypted: bool, named: Option<Encryption>) -> Option<Encryption> {
+    encrypted.then(|| named.unwrap_or(Encryption::Randomized))
 }
 
 /// A field of a nested record classified as personal data.
@@ -172,7 +178,7 @@ pub struct ContractNestedPii {
 impl ContractNestedPii {
     /// How the field is encrypted at rest, if it is.
     pub fn encryption(&self) -> Option<Encryption> {
-        self.encrypted_at_rest.then(|| self.encryption.unwrap_or(Encryption::Randomized))
+        encryption_at_rest(self.encrypted_at_rest, self.encryption)
     }
 }
 
