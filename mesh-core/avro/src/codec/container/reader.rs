@@ -26,9 +26,9 @@ const DEFAULT_MAX_BLOCK_BYTES: usize = 512 << 20;
 ///
 /// Memory is bounded by the largest block: one block is read, decompressed
 /// into a buffer reused for every block, and decoded in place from that
-/// buffer. In a compressed file the next block is read as soon as this one is
-/// loaded and decompressed on a thread of its own while this one's records are
-/// decoded, so two blocks are in memory at a time.
+/// buffer. In a compressed file the next blocks (up to four) are read as soon as
+/// this one is loaded, and decompressed on a thread of the reader's own while this
+/// one's records are decoded, so up to five blocks are in memory at a time.
 ///
 /// If the file's writer schema encodes exactly as `T`'s schema, records go
 /// straight to `T`'s generated decoder. Otherwise a [`Plan`] built once

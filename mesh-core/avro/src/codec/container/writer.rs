@@ -193,7 +193,15 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
         let Some(DeflateJob { mut block, compressed, records, result, .. }) = job else {
             return Err(io::Error::other("the thread compressing a block stopped; the block is lost"));
         };
-        result?;
+        if let Err(error) = result {
+            // Not lost: the block goes back in front of the records gathered since, for the next
+            // flush to try again, as a block that failed to compress here stays.
+            block.extend_from_slice(&self.block);
+            self.block.clear();
+            self.spare = std::mem::replace(&mut self.block, block);
+            (self.records, self.compressed) = (self.records + records, compressed);
+            return Err(error);
+        }
         if let Some(out) = self.out.as_mut() {
             write_block(out, records, &compressed, &self.sync)?;
         }
