@@ -1,16 +1,14 @@
 //! The keys of one uniqueness rule in memory: their bytes in one arena, their counts in one list
-//! appended to in order, and a hash table of 4-byte indexes into that list, so that counting a
-//! million keys makes no allocation per key (a `HashMap<Vec<u8>, _>` made two, and its SipHash was
-//! most of the validator's time).
+//! appended to in order, and a hash table of 8-byte slots pointing into that list, so that
+//! counting a million keys makes no allocation per key (a `HashMap<Vec<u8>, _>` made two, and its
+//! SipHash was most of the validator's time).
 //!
-//! The table is what every key looks up at random: holding only indexes keeps it small (5 bytes
-//! a bucket with its control byte, 10 MiB for a million keys, where 56-byte slots took 117 MiB),
-//! so fewer lookups miss the caches and fewer pages are touched for the first time, while the
-//! list and the arena are written in order.
+//! The table is what every key looks up at random, a cache miss each: it is kept small (16 MiB for
+//! a million keys, where 56-byte slots took 117 MiB), and keys counted together have their slots
+//! loaded together first ([`KeyTable::warm`]), so that their misses overlap instead of coming one
+//! after another. The list and the arena are written in order.
 
 use std::hash::BuildHasher;
-
-use hashbrown::HashTable;
 
 use crate::unique::{Location, EXAMPLES};
 
@@ -29,36 +27,40 @@ struct Entry {
 pub struct KeyTable {
     arena: Vec<u8>,
     entries: Vec<Entry>,
-    /// Indexes into `entries`, by the hash of their key.
-    table: HashTable<u32>,
+    /// Open addressing with linear probing, at most half full: 0 is an empty slot, else the upper
+    /// half of the key's hash (another key's lookup stops there without reading the entry) and
+    /// 1 + the entry's index.
+    slots: Vec<u64>,
     /// Further locations of duplicated keys (rare), at most `EXAMPLES` with `first` each.
     more: Vec<Vec<Location>>,
     hasher: foldhash::fast::RandomState,
 }
 
-/// What one distinct key costs beyond its bytes (its entry, and its index and control byte in the
-/// table), roughly.
-pub const SLOT_BYTES: usize = std::mem::size_of::<Entry>() + std::mem::size_of::<u32>() + 1;
+/// What one distinct key costs beyond its bytes (its entry, and two slots of the table), roughly.
+pub const SLOT_BYTES: usize = std::mem::size_of::<Entry>() + 2 * std::mem::size_of::<u64>();
 
 /// The most distinct keys a table indexes: past it a counter must spill, whatever its budget.
-pub const MAX_KEYS: usize = u32::MAX as usize;
+pub const MAX_KEYS: usize = u32::MAX as usize - 1;
+
+/// Slots of an empty table.
+const MIN_SLOTS: usize = 16;
 
 impl KeyTable {
     /// An empty table.
     pub fn new() -> Self {
-        Self {
-            arena: Vec::new(),
-            entries: Vec::new(),
-            table: HashTable::new(),
-            more: Vec::new(),
-            hasher: foldhash::fast::RandomState::default(),
-        }
+        Self::with_capacity(0)
     }
 
     /// An empty table with room for `keys` distinct keys.
     pub fn with_capacity(keys: usize) -> Self {
         let keys = keys.min(MAX_KEYS);
-        Self { table: HashTable::with_capacity(keys), entries: Vec::with_capacity(keys), ..Self::new() }
+        Self {
+            arena: Vec::new(),
+            entries: Vec::with_capacity(keys),
+            slots: vec![0; (keys * 2).next_power_of_two().max(MIN_SLOTS)],
+            more: Vec::new(),
+            hasher: foldhash::fast::RandomState::default(),
+        }
     }
 
     /// How many distinct keys it holds.
@@ -66,20 +68,44 @@ impl KeyTable {
         self.entries.len()
     }
 
+    /// The hash [`KeyTable::add_hashed`] takes for `key`.
+    pub fn hash(&self, key: &[u8]) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// Loads the first slot each of these hashes looks at, so that the cache misses of the keys
+    /// about to be added overlap (their loads are independent), and their lookups then hit.
+    pub fn warm(&self, hashes: &[u64]) {
+        let mask = self.slots.len() - 1;
+        std::hint::black_box(hashes.iter().fold(0, |all, &hash| all ^ self.slots[hash as usize & mask]));
+    }
+
     /// Counts `count` occurrences of `key` at `locations`; whether the key is new. The caller
     /// keeps the table under [`MAX_KEYS`] keys.
     pub fn add(&mut self, key: &[u8], count: u64, locations: &[Location]) -> bool {
-        let hash = self.hasher.hash_one(key);
-        let (arena, entries) = (&self.arena, &self.entries);
-        let same = |&index: &u32| {
-            let entry = &entries[index as usize];
-            &arena[entry.start..entry.start + entry.len as usize] == key
-        };
-        if let Some(&index) = self.table.find(hash, same) {
-            let entry = &mut self.entries[index as usize];
-            entry.count += count;
-            absorb(entry, &mut self.more, locations);
-            return false;
+        self.add_hashed(self.hash(key), key, count, locations)
+    }
+
+    /// As [`KeyTable::add`], `hash` being [`KeyTable::hash`] of `key`.
+    pub fn add_hashed(&mut self, hash: u64, key: &[u8], count: u64, locations: &[Location]) -> bool {
+        let (mask, tag) = (self.slots.len() - 1, hash >> 32 << 32);
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                break;
+            }
+            if slot & !u64::from(u32::MAX) == tag {
+                let index = (slot as u32 - 1) as usize;
+                let entry = &self.entries[index];
+                if &self.arena[entry.start..entry.start + entry.len as usize] == key {
+                    let entry = &mut self.entries[index];
+                    entry.count += count;
+                    absorb(entry, &mut self.more, locations);
+                    return false;
+                }
+            }
+            at = (at + 1) & mask;
         }
         let start = self.arena.len();
         self.arena.extend_from_slice(key);
@@ -88,11 +114,26 @@ impl KeyTable {
         if !rest.is_empty() {
             absorb(&mut entry, &mut self.more, rest);
         }
-        let index = self.entries.len() as u32;
         self.entries.push(entry);
-        let entries = &self.entries;
-        self.table.insert_unique(hash, index, |&index| entries[index as usize].hash);
+        self.slots[at] = tag | self.entries.len() as u64;
+        if self.entries.len() * 2 > self.slots.len() {
+            self.grow();
+        }
         true
+    }
+
+    /// Twice the slots, every entry placed again.
+    fn grow(&mut self) {
+        let mut slots = vec![0u64; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for (index, entry) in self.entries.iter().enumerate() {
+            let mut at = entry.hash as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = entry.hash >> 32 << 32 | (index as u64 + 1);
+        }
+        self.slots = slots;
     }
 
     /// Hands every key, its count and its earliest locations (sorted) to `each`, in the order the
@@ -100,7 +141,7 @@ impl KeyTable {
     pub fn drain(&mut self, mut each: impl FnMut(&[u8], u64, &[Location])) {
         let arena = std::mem::take(&mut self.arena);
         let mut more = std::mem::take(&mut self.more);
-        self.table = HashTable::new();
+        self.slots = vec![0; MIN_SLOTS];
         let mut locations = Vec::with_capacity(EXAMPLES);
         for entry in std::mem::take(&mut self.entries) {
             locations.clear();
@@ -151,5 +192,25 @@ mod tests {
         assert_eq!(seen[0], (b"a".to_vec(), 9, (0..5).map(|r| at([0, 2, 3, 4, 5][r])).collect::<Vec<_>>()));
         assert_eq!(seen[1], (b"b".to_vec(), 1, vec![at(1)]));
         table.drain(|_, _, _| panic!("drained twice"));
+    }
+
+    #[test]
+    fn a_table_grown_from_empty_finds_every_key_again() {
+        let mut table = KeyTable::new();
+        let key = |i: u32| format!("key-{}", i % 10_000).into_bytes();
+        // 10,000 distinct keys (the table doubles ten times on the way), each added 3 times.
+        for i in 0..30_000u32 {
+            let batch: Vec<u64> = (i..i + 8).map(|j| table.hash(&key(j))).collect();
+            table.warm(&batch);
+            assert_eq!(table.add(&key(i), 1, &[at(u64::from(i))]), i < 10_000, "{i}");
+        }
+        assert_eq!(table.len(), 10_000);
+        let mut seen = 0;
+        table.drain(|key, count, locations| {
+            let i: u64 = std::str::from_utf8(key).unwrap()[4..].parse().unwrap();
+            assert_eq!((count, locations), (3, &[at(i), at(i + 10_000), at(i + 20_000)][..]));
+            seen += 1;
+        });
+        assert_eq!((seen, table.len()), (10_000, 0));
     }
 }

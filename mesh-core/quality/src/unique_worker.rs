@@ -27,12 +27,7 @@ struct Batch {
 
 impl Batch {
     fn count_into(&self, counter: &mut KeyCounter) -> io::Result<()> {
-        let mut start = 0;
-        for &(end, location) in &self.keys {
-            counter.add(&self.bytes[start..end], location)?;
-            start = end;
-        }
-        Ok(())
+        counter.add_all(&self.bytes, &self.keys)
     }
 
     fn clear(&mut self) {
