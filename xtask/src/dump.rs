@@ -225,26 +225,13 @@ fn generic(
 /// data, which `dump` prints only when told to (`--reveal`).
 fn refuse_unmarked_pii(file: &Path, reader: &SchemaReader<std::fs::File>) -> Result<(), String> {
     let schema = reader.schema();
-    let id = match reader.header().product() {
-        Some(id) => id.to_owned(),
-        None => {
-            let fingerprint = schema.fingerprint();
-            let found = mesh_core::registered_products()
-                .into_iter()
-                .find(|r| (r.schema)().is_ok_and(|s| s.parsed.fingerprint() == fingerprint));
-            match found {
-                Some(registration) => registration.descriptor.id(),
-                None => return Ok(()),
-            }
-        }
-    };
-    let Some(registration) = mesh_core::registered_products().into_iter().find(|r| r.descriptor.id() == id) else {
+    // Found as the scan finds it, by a published older schema's fingerprint too.
+    let Ok(product) = crate::scan::Products::of_mesh()?.identify(reader.header(), schema) else {
         return Ok(());
     };
     let mut marked = std::collections::HashSet::new();
     marked_paths(schema, schema.root(), &mut String::new(), &mut Vec::new(), &mut marked);
-    let unmarked: Vec<String> = registration
-        .descriptor
+    let unmarked: Vec<String> = product
         .pii_fields()
         .into_iter()
         .filter(|field| field.pii.encrypted_at_rest() && !marked.contains(&field.path))
@@ -254,9 +241,10 @@ fn refuse_unmarked_pii(file: &Path, reader: &SchemaReader<std::fs::File>) -> Res
         return Ok(());
     }
     Err(format!(
-        "{}: {id} encrypts {}, which this file stores unencrypted (written by another tool or without \
+        "{}: {} encrypts {}, which this file stores unencrypted (written by another tool or without \
          encryption): `dump --reveal` prints it; `cargo xtask scan` reports such files",
         file.display(),
+        product.id(),
         unmarked.join(", ")
     ))
 }

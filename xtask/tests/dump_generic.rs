@@ -417,3 +417,25 @@ fn revealing_without_any_keyring_is_one_exact_error_and_prints_nothing() {
     assert!(stderr.contains(&format!("{}, {expected}", file.display())), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_file_of_an_older_published_schema_storing_what_the_product_now_encrypts_is_refused() {
+    // sales_raw 1.1.0, published before it encrypted the payload, as another tool writes it: no
+    // `mesh.product`, only the published schema's fingerprint says whose it is.
+    let history = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/sales/history/sales_raw@1.1.0.avsc");
+    let schema = Schema::parse_str(&std::fs::read_to_string(history).unwrap()).unwrap();
+    let mut writer = apache_avro::Writer::new(&schema, Vec::new()).unwrap();
+    let mut record = apache_avro::types::Record::new(&schema).unwrap();
+    record.put("event_id", "e1");
+    record.put("customer_email", "person@example.org");
+    record.put("payload", "{}");
+    record.put("source_system", "shop");
+    record.put("received_at", Value::TimestampMillis(1_700_000_000_000));
+    writer.append(record).unwrap();
+    let dir = temp_dir("older-schema");
+    let file = write(&dir, "old.avro", &writer.into_inner().unwrap());
+    let (code, stdout, stderr) = xtask(&["dump", &file]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "nothing printed: {stderr}");
+    assert!(stderr.contains("sales.sales_raw encrypts `payload`, which this file stores unencrypted"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use mesh_avro::codec::{DecodeError, Reader, SchemaReader};
+use mesh_avro::codec::{DecodeError, FileHeader, Reader, SchemaReader};
 use mesh_avro::schema::{Kind as AvroKind, Schema, TypeId};
 use mesh_core::codec::crypto::token_mode;
 use mesh_core::model::{Encryption, ProductDescriptor};
@@ -21,17 +21,71 @@ const INSPECTED_DEPTH: u32 = 16;
 /// grows exponentially with depth; past this budget further records are stepped over unseen.
 const PLAN_BUDGET: usize = 10_000;
 
-/// The products a file may belong to.
-pub struct Products<'a> {
-    by_id: HashMap<String, &'a ProductDescriptor>,
+/// The products a file may belong to: every product linked into this binary.
+pub struct Products {
+    by_id: HashMap<String, &'static ProductDescriptor>,
     /// Schema fingerprints (current and published) to product ids, for files without `mesh.product`.
     by_fingerprint: HashMap<String, String>,
 }
 
-impl<'a> Products<'a> {
-    /// `products`, and the fingerprints each is known by.
-    pub fn new(products: Vec<&'a ProductDescriptor>, fingerprints: HashMap<String, String>) -> Self {
-        Self { by_id: products.into_iter().map(|p| (p.id(), p)).collect(), by_fingerprint: fingerprints }
+impl Products {
+    /// The mesh's products, each known by its current schema's fingerprint and by those of every
+    /// version published in the workspace's `contracts/` (a file another tool wrote with an older
+    /// schema is still the product's).
+    ///
+    /// # Errors
+    /// The published index exists but cannot be read.
+    pub fn of_mesh() -> Result<Self, String> {
+        use mesh_analysis::baseline::{Index, CONTRACTS_DIR, INDEX_FILE};
+        let mut by_id = HashMap::new();
+        let mut by_fingerprint = HashMap::new();
+        let index = crate::workspace_root().join(CONTRACTS_DIR).join(INDEX_FILE);
+        match std::fs::read_to_string(&index) {
+            Ok(text) => {
+                let index = serde_saphyr::from_str::<Index>(&text).map_err(|e| {
+                    format!(
+                        "{} cannot be read ({e}): restore it from version control or publish again",
+                        index.display()
+                    )
+                })?;
+                for entry in index.products {
+                    for fingerprint in entry.history.iter().map(|h| &h.fingerprint).chain([&entry.fingerprint]) {
+                        by_fingerprint.insert(fingerprint.clone(), entry.id.clone());
+                    }
+                }
+            }
+            // Nothing published yet: the current schemas are all there is to know.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{} cannot be read: {e}", index.display())),
+        }
+        for registration in mesh_core::registered_products() {
+            if let Ok(schema) = (registration.schema)() {
+                by_fingerprint.insert(schema.parsed.fingerprint(), registration.descriptor.id());
+            }
+            by_id.insert(registration.descriptor.id(), registration.descriptor);
+        }
+        Ok(Self { by_id, by_fingerprint })
+    }
+
+    /// The product whose records a file with `header` and writer `schema` holds: the one its
+    /// `mesh.product` names, else the one its schema's fingerprint belongs to; or why none.
+    pub fn identify(&self, header: &FileHeader, schema: &Schema) -> Result<&'static ProductDescriptor, String> {
+        match header.product() {
+            Some(id) => self
+                .by_id
+                .get(id)
+                .copied()
+                .ok_or_else(|| format!("it holds records of `{id}`, which is not a product of this mesh")),
+            None => {
+                let fingerprint = schema.fingerprint();
+                self.by_fingerprint.get(&fingerprint).and_then(|id| self.by_id.get(id)).copied().ok_or_else(|| {
+                    format!(
+                        "it names no product (no `mesh.product`) and its schema (fingerprint {fingerprint}) is no \
+                         product's, current or published"
+                    )
+                })
+            }
+        }
     }
 }
 
@@ -79,7 +133,7 @@ pub enum Scanned {
 }
 
 /// Scans the file at `path`.
-pub fn scan(path: &Path, products: &Products<'_>) -> Scanned {
+pub fn scan(path: &Path, products: &Products) -> Scanned {
     // Links are not followed (a link could lead out of the scanned folders, or in a loop), and a
     // device or FIFO would never end: neither is opened.
     match std::fs::symlink_metadata(path).map(|m| m.file_type()) {
@@ -96,25 +150,9 @@ pub fn scan(path: &Path, products: &Products<'_>) -> Scanned {
         Ok(reader) => reader,
         Err(error) => return Scanned::Unreadable(error.kind.to_string()),
     };
-    let product = match reader.header().product() {
-        Some(id) => match products.by_id.get(id) {
-            Some(product) => *product,
-            None => {
-                return Scanned::Unknown(format!("it holds records of `{id}`, which is not a product of this mesh"))
-            }
-        },
-        None => {
-            let fingerprint = reader.schema().fingerprint();
-            match products.by_fingerprint.get(&fingerprint).and_then(|id| products.by_id.get(id)) {
-                Some(product) => *product,
-                None => {
-                    return Scanned::Unknown(format!(
-                        "it names no product (no `mesh.product`) and its schema (fingerprint {fingerprint}) is no \
-                         product's, current or published"
-                    ))
-                }
-            }
-        }
+    let product = match products.identify(reader.header(), reader.schema()) {
+        Ok(product) => product,
+        Err(why) => return Scanned::Unknown(why),
     };
     let expected: HashMap<String, Option<Encryption>> =
         product.pii_fields().into_iter().map(|field| (field.path, field.pii.encryption)).collect();

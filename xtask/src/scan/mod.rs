@@ -15,7 +15,6 @@
 mod file;
 mod personal_data;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -23,12 +22,12 @@ use std::time::Instant;
 
 use mesh_analysis::diagnostic::{Diagnostic, Severity};
 use mesh_analysis::governance::{self, CalendarDate, Format, MeshConfig, Policy};
-use mesh_core::model::ProductDescriptor;
 use serde_json::json;
 
 use crate::check::CheckFormat;
 use crate::output::{Failure, Output};
-use file::{FieldCounts, Products, Scanned};
+pub(crate) use file::Products;
+use file::{FieldCounts, Scanned};
 use personal_data::Kind;
 
 /// What one run of the scan covers and found, before levels and waivers.
@@ -55,9 +54,7 @@ pub fn run(dirs: &[PathBuf], format: CheckFormat, today: CalendarDate, out: &mut
         walk(dir, &mut files).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
     }
     files.sort();
-    let registered = mesh_core::registered_products();
-    let products: Vec<&ProductDescriptor> = registered.iter().map(|r| r.descriptor).collect();
-    let products = Products::new(products, fingerprints(&crate::workspace_root()));
+    let products = Products::of_mesh()?;
     let started = Instant::now();
     let results = scan(&files, &products);
     let scan = Scan { files, results, seconds: started.elapsed().as_secs_f64() };
@@ -116,28 +113,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Each schema fingerprint a product is known by: its current schema's, and every version's
-/// published in `contracts/` (a file another tool wrote with an older schema is still the product's).
-fn fingerprints(root: &Path) -> HashMap<String, String> {
-    let mut known = HashMap::new();
-    let index = std::fs::read_to_string(root.join("contracts/index.yaml")).ok();
-    if let Some(index) = index.and_then(|text| serde_saphyr::from_str::<mesh_analysis::baseline::Index>(&text).ok()) {
-        for entry in index.products {
-            for fingerprint in entry.history.iter().map(|h| &h.fingerprint).chain([&entry.fingerprint]) {
-                known.insert(fingerprint.clone(), entry.id.clone());
-            }
-        }
-    }
-    for registration in mesh_core::registered_products() {
-        if let Ok(schema) = (registration.schema)() {
-            known.insert(schema.parsed.fingerprint(), registration.descriptor.id());
-        }
-    }
-    known
-}
-
 /// The results of every file, in file order; files are read on every core.
-fn scan(files: &[PathBuf], products: &Products<'_>) -> Vec<Scanned> {
+fn scan(files: &[PathBuf], products: &Products) -> Vec<Scanned> {
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(files.len()));
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
