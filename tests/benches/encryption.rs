@@ -84,7 +84,7 @@ fn read<T: ContainerRecord + Sample>(file: &[u8], keys: &Arc<LocalKeyring>) -> u
 }
 
 fn main() {
-    let n: usize = std::env::var("MESH_BENCH_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let n = mesh_tests::env_or("MESH_BENCH_RECORDS", 200_000) as usize;
     let dir = tempfile::tempdir().unwrap();
     let keys = Arc::new(LocalKeyring::new(dir.path().join("keyring.json")));
     let mut rng = SampleRng::new(11);

@@ -34,10 +34,6 @@ use sales::silver::SalesCleaned;
 
 const XTASK: &str = env!("CARGO_BIN_EXE_fixture_example");
 
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 fn xtask(args: &[&str]) -> Value {
     let output = Command::new(XTASK).args(args).output().expect("run the xtask binary");
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
@@ -84,14 +80,14 @@ fn committed_files(lakehouse: &Lakehouse, descriptor: &ProductDescriptor) -> Vec
     manifest.files.iter().map(|f| dir.join(&f.path)).collect()
 }
 
-/// A plain typed read of input `I`: every record decoded and dropped, on one thread.
+/// A plain typed read of input `I`: every record decoded and dropped (inflated on the reader's thread).
 fn read_input<I: ContainerRecord + DataProduct>(lakehouse: &Lakehouse) -> u64 {
     let files = committed_files(lakehouse, I::DESCRIPTOR);
     files.iter().map(|f| ContainerReader::<I, _>::open(f).unwrap().map(Result::unwrap).count() as u64).sum()
 }
 
 /// Seconds for a plain typed read of every input of `P` (`inputs`) plus a typed write of `P`'s
-/// records (loaded first, so that only the write is timed), all on one thread.
+/// records (loaded first, so that only the write is timed), deflated on the writer's thread.
 fn typed_baseline<P: ContainerRecord + DataProduct>(lake: &Path, inputs: &[fn(&Lakehouse) -> u64]) -> f64 {
     let lakehouse = Lakehouse::new(lake);
     let outputs: Vec<P> = committed_files(&lakehouse, P::DESCRIPTOR)
@@ -161,8 +157,8 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let orders = env_or("MESH_BENCH_ORDERS_PER_DAY", 50_000);
-    let days = env_or("MESH_BENCH_DAYS", 20);
+    let orders = mesh_tests::env_or("MESH_BENCH_ORDERS_PER_DAY", 50_000);
+    let days = mesh_tests::env_or("MESH_BENCH_DAYS", 20);
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pipelines-{orders}x{days}"));
     let landing = work.join("landing");
     let started = Instant::now();

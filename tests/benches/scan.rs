@@ -32,7 +32,7 @@ fn cpu_seconds(ticks_per_second: f64) -> (f64, f64) {
 }
 
 fn main() {
-    let n: u64 = std::env::var("MESH_BENCH_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let n = mesh_tests::env_or("MESH_BENCH_RECORDS", 1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("gold/sales/sales_analytics/data");
     std::fs::create_dir_all(&data).unwrap();

@@ -29,10 +29,6 @@ use sales::gold::SalesAnalytics;
 const XTASK: &str = env!("CARGO_BIN_EXE_fixture_example");
 const ROUNDS: usize = 3;
 
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 fn path(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
@@ -89,7 +85,8 @@ fn spark_run(lake: &Path, master: &str) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let (orders, days) = (env_or("MESH_BENCH_ORDERS_PER_DAY", 52_000), env_or("MESH_BENCH_DAYS", 20));
+    let (orders, days) =
+        (mesh_tests::env_or("MESH_BENCH_ORDERS_PER_DAY", 52_000), mesh_tests::env_or("MESH_BENCH_DAYS", 20));
     let work = tempfile::tempdir().unwrap();
     let (landing, lake) = (work.path().join("landing"), work.path().join("lake"));
     xtask(&[

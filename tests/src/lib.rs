@@ -15,6 +15,11 @@ pub fn yaml_to_json(yaml: &str) -> serde_json::Value {
 
 pub mod spark;
 
+/// A bench's size from the environment variable `name`, or `default`.
+pub fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 /// The median of the benches' rounds (the upper one of an even count).
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -24,7 +29,7 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 /// The bytes `record` takes in a container file written with the default keys: its encrypted
 /// fields are tokens, whose length depends only on the value's, not on its random nonce.
 pub fn stored_len<T: mesh_core::codec::ContainerRecord>(record: &T) -> usize {
-    let domain = T::PRODUCT_ID.split_once('.').map_or(T::PRODUCT_ID, |(domain, _)| domain);
+    let domain = mesh_core::model::domain_of(T::PRODUCT_ID);
     let mut sealer = mesh_core::codec::crypto::Sealer::new(domain, None);
     let mut out = Vec::new();
     record.encode_sealed(&mut out, &mut sealer).expect("the default keys seal");

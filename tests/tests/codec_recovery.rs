@@ -7,8 +7,8 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 use mesh_core::codec::{
-    to_datum, Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter, Reader, Sample,
-    SampleRng, SkippedBlock,
+    encode::write_long, to_datum, Compression, ContainerError, ContainerErrorKind, ContainerReader, ContainerWriter,
+    Reader, Sample, SampleRng, SkippedBlock,
 };
 use proptest::prelude::*;
 use sales::gold::SalesAnalytics;
@@ -158,18 +158,8 @@ fn a_block_that_does_not_decompress_is_skipped_and_reported_once() {
     );
 }
 
-/// The Avro varint (zigzag) of `n`.
-fn write_varint(n: usize, out: &mut Vec<u8>) {
-    let mut z = (n as u64) << 1;
-    while z >= 0x80 {
-        out.push((z as u8) | 0x80);
-        z >>= 7;
-    }
-    out.push(z as u8);
-}
-
-/// A null-codec file's blocks deflated by another implementation (miniz_oxide), its header naming
-/// the codec: bytes changed in a block's records before, so that a record (not the block) fails.
+/// A null-codec file's blocks deflated (miniz_oxide, directly), its header naming the codec: bytes
+/// changed in a block's records before compressing, so that a record (not the block) fails.
 fn deflated(null_file: &[u8], blocks: &[Block]) -> (Vec<u8>, Vec<Block>) {
     let (codec_null, codec_deflate) = (&b"\x14avro.codec\x08null"[..], &b"\x14avro.codec\x0edeflate"[..]);
     let at = null_file.windows(codec_null.len()).position(|w| w == codec_null).unwrap();
@@ -178,8 +168,8 @@ fn deflated(null_file: &[u8], blocks: &[Block]) -> (Vec<u8>, Vec<Block>) {
     for block in blocks {
         let data = miniz_oxide::deflate::compress_to_vec(&null_file[block.data..block.data + block.size], 6);
         let offset = bytes.len();
-        write_varint(block.count, &mut bytes);
-        write_varint(data.len(), &mut bytes);
+        write_long(&mut bytes, block.count as i64);
+        write_long(&mut bytes, data.len() as i64);
         moved.push(Block { offset, count: block.count, data: bytes.len(), size: data.len() });
         bytes.extend_from_slice(&data);
         bytes.extend_from_slice(&SYNC);

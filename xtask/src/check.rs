@@ -23,6 +23,16 @@ pub enum CheckFormat {
     Github,
 }
 
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Text => Format::Text,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Github => Format::Github,
+        }
+    }
+}
+
 /// The file, relative to the workspace root, that holds the global policies.
 pub const CONFIG_FILE: &str = "mesh.toml";
 
@@ -50,11 +60,7 @@ pub fn run(
     against: Option<&str>,
     out: &mut Output,
 ) -> Result<(), Failure> {
-    let format = match format {
-        CheckFormat::Text => Format::Text,
-        CheckFormat::Json => Format::Json,
-        CheckFormat::Github => Format::Github,
-    };
+    let format = Format::from(format);
     let report = analyse(today, against)?;
     out.print(&report.render(format))?;
     match report.errors() {

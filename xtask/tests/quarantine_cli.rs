@@ -46,7 +46,46 @@ fn quarantined_lines_and_records_show_redacted_and_open_with_reveal() {
     assert!(!records.is_empty());
     assert!(records.iter().all(|e| e["input"] == "sales.sales_raw" && e["record"]["customer_email"] == "<encrypted>"));
     let opened = entries(root, &["quarantine", "sales.sales_cleaned", "--lakehouse", lake, "--reveal"]);
-    assert!(opened.iter().all(|e| e["record"]["customer_email"].as_str().is_some_and(|v| v.contains('@'))));
+    assert_eq!(opened.len(), records.len());
+    let is_plaintext_email = |v: &str| v.contains('@') && mesh_core::codec::crypto::token_mode(v).is_none();
+    assert!(opened.iter().all(|e| e["record"]["customer_email"].as_str().is_some_and(is_plaintext_email)));
+
+    // A quarantine file from before encryption stores lines and fields in plaintext: refused
+    // without `--reveal`, nothing printed.
+    for (product, dir, plaintext) in [
+        (
+            "sales.sales_raw",
+            "bronze/sales/sales_raw",
+            "the landing line of sales.sales_raw, whose records hold personal data, is stored unencrypted",
+        ),
+        (
+            "sales.sales_cleaned",
+            "silver/sales/sales_cleaned",
+            "field `customer_email`, which sales.sales_raw encrypts, is stored unencrypted",
+        ),
+    ] {
+        let file = quarantine_file(&Path::new(lake).join(dir));
+        let old: Vec<String> = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let mut entry: Value = serde_json::from_str(line).unwrap();
+                if entry.as_object_mut().unwrap().remove("raw_sealed").is_some() {
+                    entry["raw"] = "an old line".into();
+                }
+                if entry.get("record").is_some() {
+                    entry["record"]["customer_email"] = "someone@example.org".into();
+                }
+                entry.to_string()
+            })
+            .collect();
+        std::fs::write(&file, old.join("\n") + "\n").unwrap();
+        let refused = xtask(root, &["quarantine", product, "--lakehouse", lake]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success() && refused.stdout.is_empty(), "{product}: {stderr}");
+        assert!(stderr.contains(plaintext) && stderr.contains("`--reveal` prints it"), "{product}: {stderr}");
+        assert_eq!(entries(root, &["quarantine", product, "--lakehouse", lake, "--reveal"]).len(), old.len());
+    }
 
     // A product whose run set nothing aside says so, and one never built is an error naming it.
     let nothing = xtask(root, &["quarantine", "sales.sales_analytics", "--lakehouse", lake]);
@@ -55,4 +94,22 @@ fn quarantined_lines_and_records_show_redacted_and_open_with_reveal() {
     let unbuilt = xtask(root, &["quarantine", "sales.sales_raw", "--lakehouse", root.join("empty").to_str().unwrap()]);
     assert!(!unbuilt.status.success());
     assert!(String::from_utf8_lossy(&unbuilt.stderr).contains("sales.sales_raw has no committed version"));
+}
+
+/// The quarantine file under a product's folder (one run, one file).
+fn quarantine_file(dir: &Path) -> std::path::PathBuf {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.to_string_lossy().contains("quarantine") {
+                found.push(path);
+            }
+        }
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.remove(0)
 }

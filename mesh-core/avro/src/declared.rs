@@ -110,7 +110,7 @@ impl ProductSchema {
     /// # Errors
     /// The schema is not valid Avro (e.g. two types share a name).
     pub fn build<T: AvroSchema>(product: &str) -> Result<Self, ProductSchemaError> {
-        let domain = product.split_once('.').map_or(product, |(domain, _)| domain);
+        let domain = mesh_model::domain_of(product);
         let node = T::avro_schema(&mut SchemaContext::for_domain(domain));
         Self::from_node(product, node)
     }

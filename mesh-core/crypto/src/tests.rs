@@ -142,4 +142,10 @@ fn plaintext_is_not_ciphertext_and_redaction_needs_no_key() {
     let mut redacting = Opener::redacting("sales");
     assert_eq!(redacting.open(&token, Encryption::Randomized).unwrap(), REDACTED);
     assert!(redacting.open("jane@example.com", Encryption::Randomized).is_err(), "plaintext is never shown");
+    // Shaped like a token but not base64 inside: no ciphertext, whatever it holds.
+    let shaped = format!("mesh1.r.1.0a1b2c3d.{}", "jane@example.com.".repeat(3));
+    assert_eq!(
+        redacting.open(&shaped, Encryption::Randomized),
+        Err(CryptoError::NotCiphertext { expected: Encryption::Randomized })
+    );
 }

@@ -75,8 +75,12 @@ pub(crate) fn parse(text: &[u8]) -> Option<Token<'_>> {
 /// is needed, none is checked), as `cargo xtask scan` tells ciphertext from plaintext at rest.
 pub fn token_mode(text: impl AsRef<[u8]>) -> Option<Encryption> {
     let token = parse(text.as_ref())?;
-    let base64 = token.sealed.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
-    base64.then_some(token.mode)
+    is_base64url(token.sealed).then_some(token.mode)
+}
+
+/// Whether `sealed` is all base64url characters (no padding).
+pub(crate) fn is_base64url(sealed: &[u8]) -> bool {
+    sealed.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
 }
 
 /// Appends `TOKEN_PREFIX`, the mode, version and fingerprint, and the dots between them.

@@ -33,7 +33,9 @@ pub use encryption::{
 pub use field_path::{FieldPath, FieldPathError, PathStep};
 pub use names::{check_avro_name, check_avro_namespace, check_owner, is_snake_case, to_snake_case};
 pub use nested::{NestedField, NestedRecord, PiiPath, RecordFields};
-pub use product_id::{parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput};
+pub use product_id::{
+    domain_of, parse_input_ref, parse_product_id, parse_requirement, parse_version, IdDisplay, ParsedInput,
+};
 pub use quality::{
     check_rule_fits, is_number, parse_share, Check, Limit, Number, QualityRule, FIELD_RULES, PRODUCT_RULES,
 };

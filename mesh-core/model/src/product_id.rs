@@ -5,6 +5,12 @@ use std::fmt;
 use super::names::is_snake_case;
 use super::version::{Version, VersionReq};
 
+/// The domain of a product id `domain.name` (all of it if it has no dot): whose keys encrypt the
+/// product's fields, whose levels and waivers apply to it.
+pub fn domain_of(product_id: &str) -> &str {
+    product_id.split_once('.').map_or(product_id, |(domain, _)| domain)
+}
+
 /// Parses a product id `domain.product` (both lower snake case).
 ///
 /// # Errors

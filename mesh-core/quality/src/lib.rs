@@ -127,7 +127,7 @@ pub fn validate(
         Err(e) => report.read_errors.push(ReadError {
             file: options.spill_dir.display().to_string(),
             block: None,
-            message: format!("uniqueness spill files could not be read back: {e}"),
+            message: format!("uniqueness spill files could not be written or read back: {e}"),
         }),
     }
     judge(product, &mut report, newest.or(target.manifest_newest_event), options.at);

@@ -82,7 +82,8 @@ impl KeyCounter {
     /// # Errors
     /// A spill file cannot be created or written.
     pub fn add(&mut self, key: &[u8], location: Location) -> io::Result<()> {
-        let hash = self.keys.hash(key);
+        // Spilled keys go by their partition's hash, not the table's.
+        let hash = if self.spill.is_none() { self.keys.hash(key) } else { 0 };
         self.add_hashed(hash, key, location)
     }
 
@@ -97,12 +98,12 @@ impl KeyCounter {
         let mut start = 0;
         for group in keys.chunks(TOGETHER) {
             let mut hashes = [0u64; TOGETHER];
-            let mut from = start;
-            for (hash, &(end, _)) in hashes.iter_mut().zip(group) {
-                *hash = self.keys.hash(&bytes[from..end]);
-                from = end;
-            }
             if self.spill.is_none() {
+                let mut from = start;
+                for (hash, &(end, _)) in hashes.iter_mut().zip(group) {
+                    *hash = self.keys.hash(&bytes[from..end]);
+                    from = end;
+                }
                 self.keys.warm(&hashes[..group.len()]);
             }
             for (&hash, &(end, location)) in hashes.iter().zip(group) {

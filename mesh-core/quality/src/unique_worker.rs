@@ -9,7 +9,9 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::unique::{KeyCounter, Location, Uniqueness};
@@ -38,37 +40,106 @@ impl Batch {
 
 /// The counting thread: batches in, empty batches back, the counts at the end.
 struct Worker {
-    full: SyncSender<Batch>,
+    full: Option<SyncSender<Batch>>,
     empty: Receiver<Batch>,
-    counted: JoinHandle<io::Result<Uniqueness>>,
+    counted: Option<JoinHandle<io::Result<Uniqueness>>>,
+    /// Set when the counter is dropped unfinished: the thread stops counting and removes its
+    /// spill files (they may hold decrypted values) without reading them back.
+    abandoned: Arc<AtomicBool>,
+}
+
+impl Worker {
+    /// Moves `counter` to a thread of its own.
+    fn start(mut counter: KeyCounter) -> io::Result<Self> {
+        // Two batches in flight: one being counted, one being filled.
+        let (full, batches) = sync_channel::<Batch>(1);
+        let (recycle, empty) = sync_channel::<Batch>(2);
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&abandoned);
+        let counted = std::thread::Builder::new().name("unique".into()).spawn(move || {
+            let mut failed = None;
+            for mut batch in batches {
+                if failed.is_none() && !stop.load(Ordering::Relaxed) {
+                    failed = batch.count_into(&mut counter).err();
+                }
+                batch.clear();
+                // Never waits: once the validating thread has as many empty batches as it can
+                // take, or has finished, the batch is dropped.
+                let _ = recycle.try_send(batch);
+            }
+            match failed {
+                _ if stop.load(Ordering::Relaxed) => Ok(Uniqueness::default()),
+                Some(error) => Err(io::Error::new(error.kind(), format!("writing a spill file: {error}"))),
+                None => counter.finish(),
+            }
+        })?;
+        Ok(Self { full: Some(full), empty, counted: Some(counted), abandoned })
+    }
+
+    /// Hands `batch` over, taking an empty one back if there is one.
+    fn send(&self, batch: Batch) -> io::Result<Batch> {
+        let next = self.empty.try_recv().unwrap_or_default();
+        let sent = self.full.as_ref().map(|full| full.send(batch));
+        match sent {
+            Some(Ok(())) => Ok(next),
+            _ => Err(io::Error::other("the uniqueness counting thread stopped")),
+        }
+    }
+
+    /// Sends the `last` batch and waits for the counts.
+    fn finish(&mut self, last: Batch) -> io::Result<Uniqueness> {
+        self.send(last)?;
+        self.full = None;
+        let counted = self.counted.take().ok_or_else(|| io::Error::other("the uniqueness count was finished"))?;
+        counted.join().unwrap_or_else(|_| Err(io::Error::other("the uniqueness counting thread panicked")))
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(counted) = self.counted.take() {
+            self.abandoned.store(true, Ordering::Relaxed);
+            self.full = None;
+            let _ = counted.join();
+        }
+    }
+}
+
+/// Where a rule's keys are counted.
+enum Counting {
+    /// Here, at the end: no more than a batch of keys came so far.
+    Here(KeyCounter),
+    /// On a thread of their own.
+    Threaded(Worker),
 }
 
 /// Counts a rule's keys exactly within a memory budget (see [`KeyCounter`]), on a thread of its
 /// own once there are more than a batch of them.
 pub struct UniqueCounter {
-    /// The counter, until it moves to its thread.
-    counter: Option<KeyCounter>,
+    /// `None` only after the counting thread could not be started.
+    counting: Option<Counting>,
     batch: Batch,
-    worker: Option<Worker>,
 }
 
 impl UniqueCounter {
     /// A counter holding at most about `budget` bytes of keys in memory, spilling under `spill_dir`.
     pub fn new(budget: usize, spill_dir: &Path) -> Self {
-        Self { counter: Some(KeyCounter::new(budget, spill_dir)), batch: Batch::default(), worker: None }
+        Self { counting: Some(Counting::Here(KeyCounter::new(budget, spill_dir))), batch: Batch::default() }
     }
 
     /// Sizes the table for `records` keys at most (see [`KeyCounter::expecting`]).
     pub fn expecting(mut self, records: Option<u64>) -> Self {
-        self.counter = self.counter.map(|counter| counter.expecting(records));
+        if let Some(Counting::Here(counter)) = self.counting.take() {
+            self.counting = Some(Counting::Here(counter.expecting(records)));
+        }
         self
     }
 
     /// Counts one occurrence of `key` at `location`.
     ///
     /// # Errors
-    /// The counting thread stopped (a spill file could not be written): the error comes with
-    /// [`UniqueCounter::finish`].
+    /// The counting thread could not be started or has stopped; a spill file that cannot be
+    /// written is an error of [`UniqueCounter::finish`].
     pub fn add(&mut self, key: &[u8], location: Location) -> io::Result<()> {
         self.batch.bytes.extend_from_slice(key);
         self.batch.keys.push((self.batch.bytes.len(), location));
@@ -80,55 +151,32 @@ impl UniqueCounter {
 
     /// Sends the full batch to the counting thread (started on the first), taking an empty one.
     fn hand_over(&mut self) -> io::Result<()> {
-        if self.worker.is_none() {
-            let Some(mut counter) = self.counter.take() else { return Ok(()) };
-            // Two batches in flight: one being counted, one being filled.
-            let (full, batches) = sync_channel::<Batch>(1);
-            let (recycle, empty) = sync_channel::<Batch>(2);
-            let counted = std::thread::Builder::new().name("unique".into()).spawn(move || {
-                let mut failed = None;
-                for mut batch in batches {
-                    if failed.is_none() {
-                        failed = batch.count_into(&mut counter).err();
-                    }
-                    batch.clear();
-                    // Never waits: once the validating thread has as many empty batches as it
-                    // can take, or has finished, the batch is dropped.
-                    let _ = recycle.try_send(batch);
-                }
-                match failed {
-                    Some(error) => Err(error),
-                    None => counter.finish(),
-                }
-            })?;
-            self.worker = Some(Worker { full, empty, counted });
-        }
-        let Some(worker) = &self.worker else { return Ok(()) };
-        let next = worker.empty.try_recv().unwrap_or_default();
-        let full = std::mem::replace(&mut self.batch, next);
-        worker.full.send(full).map_err(|_| io::Error::other("the uniqueness counting thread stopped"))
+        let worker = match self.counting.take() {
+            Some(Counting::Threaded(worker)) => worker,
+            Some(Counting::Here(counter)) => Worker::start(counter)?,
+            None => return Err(io::Error::other("the uniqueness counting thread could not be started")),
+        };
+        let full = std::mem::take(&mut self.batch);
+        let sent = worker.send(full);
+        self.counting = Some(Counting::Threaded(worker));
+        self.batch = sent?;
+        Ok(())
     }
 
     /// The counts, once every key was added.
     ///
     /// # Errors
-    /// A spill file cannot be written or read back.
+    /// A spill file cannot be written or read back (the message says which), or the counting
+    /// thread could not be started.
     pub fn finish(mut self) -> io::Result<Uniqueness> {
-        match (self.worker.take(), self.counter.take()) {
-            (Some(worker), _) => {
-                let last = std::mem::take(&mut self.batch);
-                worker.full.send(last).map_err(|_| io::Error::other("the uniqueness counting thread stopped"))?;
-                drop(worker.full);
-                worker
-                    .counted
-                    .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("the uniqueness counting thread panicked")))
-            }
-            (None, Some(mut counter)) => {
-                self.batch.count_into(&mut counter)?;
+        let last = std::mem::take(&mut self.batch);
+        match self.counting.take() {
+            Some(Counting::Threaded(mut worker)) => worker.finish(last),
+            Some(Counting::Here(mut counter)) => {
+                last.count_into(&mut counter)?;
                 counter.finish()
             }
-            (None, None) => Err(io::Error::other("the uniqueness counter was finished twice")),
+            None => Err(io::Error::other("the uniqueness counting thread could not be started")),
         }
     }
 }
@@ -167,5 +215,17 @@ mod tests {
         }
         // Fewer keys than a batch: counted at the end, no thread.
         assert_eq!(count(&keys[..100], usize::MAX, true), count(&keys[..100], usize::MAX, false));
+    }
+
+    #[test]
+    fn a_counter_dropped_unfinished_stops_its_thread_and_removes_its_spill_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut counter = UniqueCounter::new(20_000, dir.path());
+        for i in 0..100_000u64 {
+            counter.add(&i.to_le_bytes(), Location { file: 0, block: 0, record: i }).unwrap();
+        }
+        drop(counter);
+        // The drop waited for the thread, which removed the spill folder it had made.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no spill files are left behind");
     }
 }

@@ -109,7 +109,7 @@ pub struct Data {
 
 /// Records per case: `MESH_BENCH_RECORDS`, default 1,000,000.
 pub fn records() -> usize {
-    std::env::var("MESH_BENCH_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000)
+    mesh_tests::env_or("MESH_BENCH_RECORDS", 1_000_000) as usize
 }
 
 impl Data {

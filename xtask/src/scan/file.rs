@@ -165,7 +165,8 @@ pub fn scan(path: &Path, products: &Products) -> Scanned {
         match read {
             Ok(()) => records += 1,
             Err(error) => {
-                unreadable = Some(format!("{} (after {records} records)", error.kind));
+                // The record count is said where the finding is made.
+                unreadable = Some(error.kind.to_string());
                 break;
             }
         }

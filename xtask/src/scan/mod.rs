@@ -60,11 +60,7 @@ pub fn run(dirs: &[PathBuf], format: CheckFormat, today: CalendarDate, out: &mut
     let scan = Scan { files, results, seconds: started.elapsed().as_secs_f64() };
     let config = crate::check::load_config();
     let (diagnostics, waived) = diagnostics(&scan, &config, today);
-    let format = match format {
-        CheckFormat::Text => Format::Text,
-        CheckFormat::Json => Format::Json,
-        CheckFormat::Github => Format::Github,
-    };
+    let format = Format::from(format);
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
     let records: u64 = scan.results.iter().map(records_of).sum();

@@ -139,18 +139,30 @@ fn stage(product: &ProductDescriptor, target: &Target, root: &Path) -> Result<sq
 }
 
 /// Every data key of `domains`, as the driver's `mesh_open` takes them: JSON of domain -> version
-/// -> hex, its text wiped when dropped (domains and versions are names and numbers: no escaping).
+/// -> hex, its text wiped when dropped. The text is allocated once at its full size, so that no
+/// smaller copy of it is left behind unwiped by a reallocation.
 fn data_keys(domains: &[&str]) -> Result<Zeroizing<String>, String> {
     use std::fmt::Write as _;
-    let mut json = Zeroizing::new(String::from("{"));
     if domains.is_empty() {
-        json.push('}');
-        return Ok(json);
+        return Ok(Zeroizing::new("{}".to_owned()));
     }
     let provider = mesh_core::codec::crypto::default_provider().map_err(|e| e.to_string())?;
-    for (i, domain) in domains.iter().enumerate() {
+    let mut versions = Vec::with_capacity(domains.len());
+    for domain in domains {
+        versions.push(provider.key_versions(domain).map_err(|e| e.to_string())?);
+    }
+    // Per domain its quoted name, braces and a comma; per key its version, quotes, colon, comma
+    // and hex (2 digits a byte); escaping a domain's name at most doubles it.
+    let size: usize = domains
+        .iter()
+        .zip(&versions)
+        .map(|(d, v)| 2 * d.len() + 6 + v.len() * (16 + 2 * mesh_core::codec::crypto::DATA_KEY_BYTES))
+        .sum();
+    let mut json = Zeroizing::new(String::with_capacity(size + 2));
+    json.push('{');
+    for (i, (domain, versions)) in domains.iter().zip(versions).enumerate() {
         let _ = write!(json, "{}{}:{{", if i > 0 { "," } else { "" }, Value::from(*domain));
-        for (j, version) in provider.key_versions(domain).map_err(|e| e.to_string())?.into_iter().enumerate() {
+        for (j, version) in versions.into_iter().enumerate() {
             let key = provider.key(domain, version).map_err(|e| e.to_string())?;
             let _ = write!(json, "{}\"{version}\":\"", if j > 0 { "," } else { "" });
             for byte in key.material.iter() {
@@ -161,6 +173,7 @@ fn data_keys(domains: &[&str]) -> Result<Zeroizing<String>, String> {
         json.push('}');
     }
     json.push('}');
+    debug_assert!(json.len() <= size + 2, "the key text outgrew its allocation");
     Ok(json)
 }
 

@@ -152,11 +152,6 @@ const fn data_at_rest(policy: Policy, code: Code, default_level: Level) -> Polic
 }
 
 impl Policy {
-    /// Every policy, in code order.
-    pub fn all() -> impl Iterator<Item = Policy> {
-        POLICIES.iter().map(|info| info.policy)
-    }
-
     /// The policies checked on `scope`, in code order.
     pub fn of(scope: Scope) -> impl Iterator<Item = Policy> {
         POLICIES.iter().filter(move |info| info.scope == scope).map(|info| info.policy)

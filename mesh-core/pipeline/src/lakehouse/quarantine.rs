@@ -157,7 +157,7 @@ impl Quarantine {
             PipelineError::Failed(format!("cannot quarantine a record of {}: {e}", I::PRODUCT_ID))
         };
         let schema = I::writer_schema().map_err(|e| failed(&e))?;
-        let domain = I::PRODUCT_ID.split_once('.').map_or(I::PRODUCT_ID, |(domain, _)| domain);
+        let domain = mesh_core::model::domain_of(I::PRODUCT_ID);
         let mut datum = Vec::new();
         record.encode_sealed(&mut datum, self.sealer(domain)).map_err(|e| failed(&e))?;
         let mut json = String::new();

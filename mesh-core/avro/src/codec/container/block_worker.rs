@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 /// `depth` of them in flight.
 pub(super) struct BlockWorker<J> {
     jobs: Option<SyncSender<J>>,
-    done: Receiver<J>,
+    done: Option<Receiver<J>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -31,7 +31,7 @@ impl<J: Send + 'static> BlockWorker<J> {
                 }
             })
             .ok()?;
-        Some(Self { jobs: Some(jobs), done, thread: Some(thread) })
+        Some(Self { jobs: Some(jobs), done: Some(done), thread: Some(thread) })
     }
 
     /// Hands `job` over; gives it back if the thread is gone.
@@ -44,15 +44,16 @@ impl<J: Send + 'static> BlockWorker<J> {
 
     /// The earliest job sent, done; `None` if the thread is gone (only if `work` panicked).
     pub(super) fn receive(&self) -> Option<J> {
-        self.done.recv().ok()
+        self.done.as_ref()?.recv().ok()
     }
 }
 
 impl<J> Drop for BlockWorker<J> {
     fn drop(&mut self) {
-        // Closing the queue ends the thread after the job it may be on; waiting for it leaves no
-        // thread behind.
+        // Closing both queues ends the thread after the job it may be on (handing it back fails),
+        // the jobs queued behind it never done; waiting for it leaves no thread behind.
         self.jobs = None;
+        self.done = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

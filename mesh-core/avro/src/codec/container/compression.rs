@@ -112,6 +112,7 @@ fn past_limit(limit: usize) -> String {
 /// zstandard's context) is made once and reset per block, and output goes into the caller's buffer.
 pub(crate) struct BlockCompressor {
     codec: Compression,
+    deflate_level: u8,
     state: CompressorState,
 }
 
@@ -138,15 +139,21 @@ impl BlockCompressor {
             #[cfg(feature = "zstandard")]
             Compression::Zstandard => CompressorState::Zstandard(zstd::bulk::Compressor::new(0)?),
         };
-        Ok(Self { codec, state })
+        Ok(Self { codec, deflate_level: CompressionLevel::DefaultLevel as u8, state })
     }
 
     /// Sets deflate's level, 0 (store) to 10 (smallest, slowest); 6 is the default. Other codecs
     /// have no level here.
     pub(crate) fn set_deflate_level(&mut self, level: u8) {
+        self.deflate_level = level.min(10);
         if let CompressorState::Deflate(compressor) = &mut self.state {
-            compressor.set_format_and_level(DataFormat::Raw, level.min(10));
+            compressor.set_format_and_level(DataFormat::Raw, self.deflate_level);
         }
+    }
+
+    /// Deflate's level (see [`BlockCompressor::set_deflate_level`]).
+    pub(crate) fn deflate_level(&self) -> u8 {
+        self.deflate_level
     }
 
     /// The codec this compressor writes.

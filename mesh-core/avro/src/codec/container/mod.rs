@@ -28,10 +28,7 @@ pub const PRODUCT_KEY: &str = "mesh.product";
 /// Metadata key: the product version that wrote the file.
 pub const VERSION_KEY: &str = "mesh.version";
 
-/// The domain of a product id `domain.name`: whose keys encrypt its fields.
-pub(crate) fn domain_of(product: &str) -> &str {
-    product.split_once('.').map_or(product, |(domain, _)| domain)
-}
+pub(crate) use mesh_model::domain_of;
 
 /// What a container file needs of the record type it holds: the product it belongs to and the
 /// schema it is written with. `#[data_product]` implements it beside `DataProduct`.

@@ -441,8 +441,6 @@ impl<R: Read> Blocks<R> {
     /// of the skipped block, reading going on after the next sync marker found past its start.
     #[cold]
     fn block_failed(&mut self, error: ContainerError) -> ContainerError {
-        // Reading goes back into this block (or ends): the blocks read ahead are read again.
-        self.discard_ahead();
         let Some(seek) = self.recovery.as_ref().map(|r| r.seek) else {
             self.done = true;
             return error;
@@ -452,6 +450,8 @@ impl<R: Read> Blocks<R> {
             self.done = true;
             return error;
         }
+        // Reading goes back into this block: the blocks read ahead are read again.
+        self.discard_ahead();
         // From one byte past the block's start: its own size or sync may be what is corrupt, and
         // a lying size may have read past the next block.
         let from = self.block_start + 1;
@@ -684,13 +684,6 @@ impl<T> Redacted<T> {
 /// A [`ContainerReader`] that reads without keys (see [`ContainerReader::redacted`]).
 pub struct RedactedReader<T: ContainerRecord, R: Read> {
     reader: ContainerReader<T, R>,
-}
-
-impl<T: ContainerRecord, R: Read> RedactedReader<T, R> {
-    /// The file's header.
-    pub fn header(&self) -> &FileHeader {
-        self.reader.header()
-    }
 }
 
 impl<T: ContainerRecord, R: Read> Iterator for RedactedReader<T, R> {

@@ -12,8 +12,6 @@ use crate::codec::crypto::{KeyProvider, Sealer};
 
 /// Bytes of encoded records gathered before a block is written.
 const DEFAULT_BLOCK_BYTES: usize = 256 << 10;
-/// Deflate's level unless set (zlib's default).
-const DEFAULT_DEFLATE_LEVEL: u8 = 6;
 
 /// A full block handed to the compressing thread and back, with its record count.
 struct DeflateJob {
@@ -57,7 +55,6 @@ pub struct ContainerWriter<T: ContainerRecord, W: Write> {
     compressed: Vec<u8>,
     records: u64,
     block_bytes: usize,
-    deflate_level: u8,
     /// Compresses a full block while the next is encoded (compressing codecs only).
     deflater: Option<BlockWorker<DeflateJob>>,
     /// Whether a block is with `deflater`, to be written before any other.
@@ -103,7 +100,6 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             compressed: Vec::new(),
             records: 0,
             block_bytes: DEFAULT_BLOCK_BYTES,
-            deflate_level: DEFAULT_DEFLATE_LEVEL,
             deflater: None,
             in_flight: false,
             spare: Vec::new(),
@@ -127,7 +123,6 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// other codecs ignore it.
     pub fn set_deflate_level(&mut self, level: u8) {
         self.compressor.set_deflate_level(level);
-        self.deflate_level = level;
     }
 
     /// Appends one record.
@@ -152,7 +147,7 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
     /// block before it is written; written here for the null codec, or if no thread can start.
     fn hand_over(&mut self) -> io::Result<()> {
         self.write_in_flight()?;
-        if self.out.is_none() || self.compressor.codec() == Compression::Null {
+        if self.compressor.codec() == Compression::Null {
             return self.flush_block();
         }
         if self.deflater.is_none() {
@@ -167,7 +162,7 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             block: std::mem::replace(&mut self.block, std::mem::take(&mut self.spare)),
             compressed: std::mem::take(&mut self.compressed),
             records: self.records,
-            level: self.deflate_level,
+            level: self.compressor.deflate_level(),
             result: Ok(()),
         };
         match deflater.send(job) {
@@ -255,7 +250,6 @@ impl<T: ContainerRecord, W: Write> Drop for ContainerWriter<T, W> {
     }
 }
 
-/// Writes a block's record count and byte size (two zig-zag varints) into `prefix`; returns their length.
 /// One block: its record count and size, its data, the sync marker.
 fn write_block(out: &mut impl Write, records: u64, data: &[u8], sync: &[u8; 16]) -> io::Result<()> {
     let mut prefix = [0u8; 20];
@@ -265,6 +259,7 @@ fn write_block(out: &mut impl Write, records: u64, data: &[u8], sync: &[u8; 16])
     out.write_all(sync)
 }
 
+/// Writes a block's record count and byte size (two zig-zag varints) into `prefix`; returns their length.
 fn block_prefix(prefix: &mut [u8; 20], records: u64, bytes: usize) -> usize {
     let mut len = 0;
     for value in [records, bytes as u64] {

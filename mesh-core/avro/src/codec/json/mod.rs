@@ -216,23 +216,34 @@ pub enum EncryptedValues {
     Opened(Openers),
 }
 
-/// Openers of the domains met so far, from one key provider.
+/// Openers of the domains met so far, from one key provider (or all redacting).
 pub struct Openers {
     provider: Option<Arc<dyn KeyProvider>>,
+    reveal: bool,
     by_domain: Vec<Opener>,
 }
 
 impl Openers {
     /// Openers with keys from `provider`, or the default provider if `None`.
     pub fn new(provider: Option<Arc<dyn KeyProvider>>) -> Self {
-        Self { provider, by_domain: Vec::new() }
+        Self { provider, reveal: true, by_domain: Vec::new() }
     }
 
-    fn for_domain(&mut self, domain: &str) -> &mut Opener {
+    /// Openers that redact (see [`Opener::redacting`]).
+    pub fn redacting() -> Self {
+        Self { provider: None, reveal: false, by_domain: Vec::new() }
+    }
+
+    /// The opener of `domain`'s values, made on first use.
+    pub fn for_domain(&mut self, domain: &str) -> &mut Opener {
         let at = match self.by_domain.iter().position(|o| o.domain() == domain) {
             Some(at) => at,
             None => {
-                self.by_domain.push(Opener::new(domain, self.provider.clone()));
+                let opener = match self.reveal {
+                    true => Opener::new(domain, self.provider.clone()),
+                    false => Opener::redacting(domain),
+                };
+                self.by_domain.push(opener);
                 self.by_domain.len() - 1
             }
         };
