@@ -191,7 +191,8 @@ fn generic(
     let mut reader = SchemaReader::open(file).map_err(|e| e.to_string())?;
     if reveal {
         reader.reveal_encrypted(None);
-    } else {
+    } else if !count_only {
+        // Counting prints no value.
         refuse_unmarked_pii(file, &reader)?;
     }
     if skipped.is_some() {
@@ -229,12 +230,16 @@ fn refuse_unmarked_pii(file: &Path, reader: &SchemaReader<std::fs::File>) -> Res
     let Ok(product) = crate::scan::Products::of_mesh()?.identify(reader.header(), schema) else {
         return Ok(());
     };
-    let mut marked = std::collections::HashSet::new();
-    marked_paths(schema, schema.root(), &mut String::new(), &mut Vec::new(), &mut marked);
+    // A field the file's schema does not have (a file of an older version) stores nothing; one it
+    // has without an encryption mark stores plaintext. A path that does not parse is refused.
     let unmarked: Vec<String> = product
         .pii_fields()
         .into_iter()
-        .filter(|field| field.pii.encrypted_at_rest() && !marked.contains(&field.path))
+        .filter(|field| field.pii.encrypted_at_rest())
+        .filter(|field| {
+            mesh_core::model::FieldPath::parse(&field.path)
+                .map_or(true, |path| schema.field_at(&path).is_some_and(|stored| stored.encryption.is_none()))
+        })
         .map(|field| format!("`{}`", field.path))
         .collect();
     if unmarked.is_empty() {
@@ -247,45 +252,4 @@ fn refuse_unmarked_pii(file: &Path, reader: &SchemaReader<std::fs::File>) -> Res
         product.id(),
         unmarked.join(", ")
     ))
-}
-
-/// The paths of the fields `schema` marks encrypted (`a.b`, `a[].b`, `a{}.b`); each record type is
-/// entered once, so a recursive type ends.
-fn marked_paths(
-    schema: &mesh_avro::Schema,
-    ty: mesh_avro::schema::TypeId,
-    path: &mut String,
-    entered: &mut Vec<mesh_avro::schema::TypeId>,
-    marked: &mut std::collections::HashSet<String>,
-) {
-    use mesh_avro::schema::Kind;
-    match &schema.get(ty).kind {
-        Kind::Record(record) if !entered.contains(&ty) => {
-            entered.push(ty);
-            for field in &record.fields {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(&field.name);
-                if field.encryption.is_some() {
-                    marked.insert(path.clone());
-                }
-                marked_paths(schema, field.ty, path, entered, marked);
-                path.truncate(len);
-            }
-        }
-        Kind::Array(inner) | Kind::Map(inner) => {
-            let len = path.len();
-            path.push_str(if matches!(schema.get(ty).kind, Kind::Array(_)) { "[]" } else { "{}" });
-            marked_paths(schema, *inner, path, entered, marked);
-            path.truncate(len);
-        }
-        Kind::Union(branches) => {
-            for branch in branches {
-                marked_paths(schema, *branch, path, entered, marked);
-            }
-        }
-        _ => {}
-    }
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use mesh_model::{FieldPath, PathStep};
 
-use super::types::{Kind, Schema, TypeId};
+use super::types::{Field, Kind, Schema, TypeId};
 
 impl Schema {
     /// The path of the field at `path` in this schema, following renames: at each field step the
@@ -13,45 +13,55 @@ impl Schema {
     /// steps step into items and values, and unions (options) are stepped through to the branch
     /// that continues the path. `None` when the field is gone.
     pub fn current_field_path(&self, path: &FieldPath) -> Option<FieldPath> {
-        let mut at = vec![(self.root, FieldPath::new())];
+        self.locate(path).map(|(path, _)| path)
+    }
+
+    /// The field at `path` in this schema (for a path into an array's items or a map's values, the
+    /// last field stepped into), found as [`Schema::current_field_path`] finds it; `None` when the
+    /// field is gone.
+    pub fn field_at(&self, path: &FieldPath) -> Option<&Field> {
+        self.locate(path).and_then(|(_, field)| field)
+    }
+
+    /// The current path of `path` and the last field it steps into.
+    fn locate(&self, path: &FieldPath) -> Option<(FieldPath, Option<&Field>)> {
+        let mut at: Vec<(TypeId, FieldPath, Option<&Field>)> = vec![(self.root, FieldPath::new(), None)];
         for step in path.steps() {
-            let next: Vec<(TypeId, FieldPath)> = match step {
+            let next: Vec<(TypeId, FieldPath, Option<&Field>)> = match step {
                 PathStep::Field(name) => at
                     .iter()
-                    .flat_map(|(id, prefix)| {
-                        self.field_types(*id, name)
+                    .flat_map(|(id, prefix, _)| {
+                        self.fields_named(*id, name)
                             .into_iter()
-                            .map(move |(ty, current)| (ty, prefix.then_field(current)))
+                            .map(move |field| (field.ty, prefix.then_field(field.name.as_str()), Some(field)))
                     })
                     .collect(),
                 PathStep::Items | PathStep::Values => at
                     .into_iter()
-                    .flat_map(|(id, path)| {
+                    .flat_map(|(id, path, field)| {
                         let path = path.then(step.clone());
-                        self.step_into(id, step).into_iter().map(move |ty| (ty, path.clone()))
+                        self.step_into(id, step).into_iter().map(move |ty| (ty, path.clone(), field))
                     })
                     .collect(),
             };
             // Union branches can lead to one type along several ways: keep each type once, or
             // the candidates would multiply at every step.
             let mut seen = HashSet::new();
-            at = next.into_iter().filter(|(id, _)| seen.insert(*id)).collect();
+            at = next.into_iter().filter(|(id, _, _)| seen.insert(*id)).collect();
             if at.is_empty() {
                 return None;
             }
         }
-        at.into_iter().next().map(|(_, path)| path)
+        at.into_iter().next().map(|(_, path, field)| (path, field))
     }
 
-    /// The type and current name of field `name` of the record at `id`, or of a record among its
-    /// union branches: the field of that name, else the one listing it among its aliases.
-    fn field_types<'s>(&'s self, id: TypeId, name: &str) -> Vec<(TypeId, &'s str)> {
+    /// Field `name` of the record at `id`, or of a record among its union branches: the field of
+    /// that name, else the one listing it among its aliases.
+    fn fields_named<'s>(&'s self, id: TypeId, name: &str) -> Vec<&'s Field> {
         self.branches(id)
             .into_iter()
             .filter_map(|branch| match &self.get(branch).kind {
-                Kind::Record(record) => {
-                    record.field(name).or_else(|| record.field_aliased(name)).map(|(_, f)| (f.ty, f.name.as_str()))
-                }
+                Kind::Record(record) => record.field(name).or_else(|| record.field_aliased(name)).map(|(_, f)| f),
                 _ => None,
             })
             .collect()
@@ -102,6 +112,18 @@ mod tests {
         for path in ["id", "shipping_address.postcode", "addresses[].street", "contacts_by_role{}[].email"] {
             assert_eq!(current(&schema, path).as_deref(), Some(path));
         }
+    }
+
+    #[test]
+    fn the_field_at_a_path_is_the_last_field_stepped_into_wherever_its_type_is_used() {
+        let schema = Schema::parse(CUSTOMERS).unwrap();
+        let field = |path: &str| schema.field_at(&FieldPath::parse(path).unwrap()).map(|f| f.name.as_str());
+        // `Address` is used by two fields: each path finds its own.
+        assert_eq!(field("shipping_address.postcode"), Some("postcode"));
+        assert_eq!(field("addresses[].street"), Some("street"));
+        assert_eq!(field("contacts_by_role{}[].email"), Some("email"));
+        assert_eq!(field("addresses"), Some("addresses"));
+        assert_eq!(field("shipping_address.city"), None);
     }
 
     #[test]
