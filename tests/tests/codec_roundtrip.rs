@@ -192,6 +192,25 @@ impl std::io::Write for Shared {
     }
 }
 
+/// A writer's output whose next write can be made to fail (writing nothing), once.
+#[derive(Clone, Default)]
+struct Failing {
+    out: Shared,
+    fail_next: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl std::io::Write for Failing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.fail_next.replace(false) {
+            return Err(std::io::Error::other("the disk is full"));
+        }
+        self.out.write(bytes)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn read_file(file: Vec<u8>) -> Vec<Everything> {
     ContainerReader::<Everything, _>::new(Cursor::new(file), "prop.avro").unwrap().collect::<Result<_, _>>().unwrap()
 }
@@ -227,6 +246,29 @@ proptest! {
             drop(writer);
         }
         let written = out.0.borrow().clone();
+        prop_assert_eq!(read_file(written), records);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// A block compressed on the writer's thread whose write fails is kept, as a block that fails
+    /// to compress is: the next flush writes it, and no record is lost.
+    #[test]
+    fn a_block_whose_write_fails_is_written_by_the_next_flush(records in vec(everything(), 2..20)) {
+        let output = Failing::default();
+        let mut writer = ContainerWriter::<Everything, _>::new(output.clone(), Compression::Deflate).unwrap();
+        // Every record a block of its own: appending hands each over, the last one still in flight.
+        writer.set_block_bytes(1);
+        for record in &records {
+            writer.append(record).unwrap();
+        }
+        output.fail_next.set(true);
+        prop_assert!(writer.flush_block().is_err());
+        writer.flush_block().unwrap();
+        writer.finish().unwrap();
+        let written = output.out.0.borrow().clone();
         prop_assert_eq!(read_file(written), records);
     }
 }

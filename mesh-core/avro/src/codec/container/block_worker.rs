@@ -50,10 +50,11 @@ impl<J: Send + 'static> BlockWorker<J> {
 
 impl<J> Drop for BlockWorker<J> {
     fn drop(&mut self) {
-        // Closing both queues ends the thread after the job it may be on (handing it back fails),
-        // the jobs queued behind it never done; waiting for it leaves no thread behind.
-        self.jobs = None;
+        // Closing both queues ends the thread after the job it may be on (handing it back fails,
+        // so the queue of finished jobs closes first), the jobs queued behind it never done;
+        // waiting for it leaves no thread behind.
         self.done = None;
+        self.jobs = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

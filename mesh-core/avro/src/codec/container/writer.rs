@@ -188,17 +188,18 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
         let Some(DeflateJob { mut block, compressed, records, result, .. }) = job else {
             return Err(io::Error::other("the thread compressing a block stopped; the block is lost"));
         };
-        if let Err(error) = result {
+        let written = result.and_then(|()| match self.out.as_mut() {
+            Some(out) => write_block(out, records, &compressed, &self.sync),
+            None => Ok(()),
+        });
+        if let Err(error) = written {
             // Not lost: the block goes back in front of the records gathered since, for the next
-            // flush to try again, as a block that failed to compress here stays.
+            // flush to try again, as a block that failed to compress or be written here stays.
             block.extend_from_slice(&self.block);
             self.block.clear();
             self.spare = std::mem::replace(&mut self.block, block);
             (self.records, self.compressed) = (self.records + records, compressed);
             return Err(error);
-        }
-        if let Some(out) = self.out.as_mut() {
-            write_block(out, records, &compressed, &self.sync)?;
         }
         block.clear();
         (self.spare, self.compressed) = (block, compressed);
