@@ -12,7 +12,7 @@ use std::path::Path;
 
 use mesh_core::codec::crypto::{token_mode, Encryption, Opener};
 use mesh_core::codec::json::Openers;
-use mesh_core::model::ProductDescriptor;
+use mesh_core::model::{FieldPath, PathStep, ProductDescriptor};
 use mesh_core::registered_products;
 use mesh_pipeline::lakehouse::Lakehouse;
 use serde_json::Value;
@@ -50,9 +50,13 @@ pub fn run(product: &str, lakehouse: &Path, reveal: bool, out: &mut Output) -> R
         // Sealed with the keys of the product the line or record belongs to.
         let owner = entry["input"].as_str().unwrap_or(id).to_owned();
         if !reveal {
-            if let Some(owner) = products.iter().find(|p| p.id() == owner) {
-                refuse_plaintext(&entry, owner).map_err(|why| format!("{}: {why}: `--reveal` prints it", at()))?;
-            }
+            // An owner this binary does not know could keep anything encrypted: refused, not guessed.
+            let known = products.iter().find(|p| p.id() == owner).ok_or_else(|| {
+                format!("{}: the entry belongs to {owner}, which is not linked into this xtask binary", at())
+            });
+            known
+                .and_then(|owner| refuse_plaintext(&entry, owner).map_err(|why| format!("{}: {why}", at())))
+                .map_err(|why| format!("{why}: `--reveal` prints it"))?;
         }
         let opener = openers.for_domain(mesh_core::model::domain_of(&owner));
         if let Value::Object(fields) = &mut entry {
@@ -86,33 +90,26 @@ fn refuse_plaintext(entry: &Value, owner: &ProductDescriptor) -> Result<(), Stri
         ));
     }
     let record = &entry["record"];
-    let mut encrypted = pii.into_iter().filter(|f| f.pii.encrypted_at_rest()).map(|f| f.path);
-    match encrypted.find(|path| plaintext_at(record, &path.split('.').collect::<Vec<_>>())) {
-        Some(path) => Err(format!("field `{path}`, which {} encrypts, is stored unencrypted", owner.id())),
+    // A path that does not parse is refused: what it holds cannot be told.
+    let stored_plain = |path: &str| FieldPath::parse(path).map_or(true, |path| plaintext_at(record, path.steps()));
+    match pii.into_iter().filter(|f| f.pii.encrypted_at_rest()).find(|f| stored_plain(&f.path)) {
+        Some(field) => Err(format!("field `{}`, which {} encrypts, is stored unencrypted", field.path, owner.id())),
         None => Ok(()),
     }
 }
 
-/// Whether a string at the field path `steps` (`a`, `b[]`, `c{}`: an array's items, a map's
-/// values) of `value` is something other than a ciphertext token.
-fn plaintext_at(value: &Value, steps: &[&str]) -> bool {
-    let Some((step, rest)) = steps.split_first() else {
-        return matches!(value, Value::String(text) if token_mode(text.as_str()).is_none());
-    };
-    let name = step.trim_end_matches(['[', ']', '{', '}']);
-    within(&value[name], &step[name.len()..], rest)
-}
-
-/// [`plaintext_at`] inside `value`, after `suffixes` (`[]`, `{}`, repeated) of the current step.
-fn within(value: &Value, suffixes: &str, rest: &[&str]) -> bool {
-    if suffixes.len() < 2 {
-        return plaintext_at(value, rest);
-    }
-    let more = &suffixes[2..];
-    match value {
-        Value::Array(items) => items.iter().any(|item| within(item, more, rest)),
-        Value::Object(values) => values.values().any(|item| within(item, more, rest)),
-        _ => false,
+/// Whether a string at `steps` of `value` (into a field, each array item, each map value) is
+/// something other than a ciphertext token.
+fn plaintext_at(value: &Value, steps: &[PathStep]) -> bool {
+    match steps.split_first() {
+        None => matches!(value, Value::String(text) if token_mode(text.as_str()).is_none()),
+        Some((PathStep::Field(name), rest)) => plaintext_at(&value[name.as_str()], rest),
+        Some((PathStep::Items, rest)) => {
+            value.as_array().is_some_and(|items| items.iter().any(|v| plaintext_at(v, rest)))
+        }
+        Some((PathStep::Values, rest)) => {
+            value.as_object().is_some_and(|values| values.values().any(|v| plaintext_at(v, rest)))
+        }
     }
 }
 
@@ -151,4 +148,30 @@ fn open_tokens(
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn plaintext_is_found_through_fields_items_and_values_and_tokens_are_not() {
+        let token = format!("mesh1.r.1.0a1b2c3d.{}", "A".repeat(40));
+        let record = json!({
+            "lines": [{"note": token}, {"note": "not sealed"}],
+            "sealed_lines": [{"note": token}],
+            "by_role": {"a": token, "b": token},
+            "by_team": {"a": token, "b": "not sealed"},
+        });
+        let plaintext = |path: &str| plaintext_at(&record, FieldPath::parse(path).unwrap().steps());
+        assert!(plaintext("lines[].note"));
+        assert!(!plaintext("sealed_lines[].note"));
+        assert!(!plaintext("by_role{}"));
+        assert!(plaintext("by_team{}"));
+        // A field the entry does not have holds nothing.
+        assert!(!plaintext("missing"));
+        assert!(!plaintext("lines{}.note"), "a map step into an array finds nothing");
+    }
 }
