@@ -107,11 +107,9 @@ impl Evaluator {
         Ok(Self { rules, masks, records: 0, passing: 0, key: Vec::new() })
     }
 
-    /// Evaluates one record at `location`.
-    ///
-    /// # Errors
-    /// A uniqueness spill file cannot be written.
-    pub fn record(&mut self, location: Location, record: &dyn QualityRecord) -> io::Result<()> {
+    /// Evaluates one record at `location` (uniqueness counting's own failures are reported by
+    /// [`Evaluator::finish`]).
+    pub fn record(&mut self, location: Location, record: &dyn QualityRecord) {
         self.records += 1;
         let mut passes = true;
         for evaluated in &mut self.rules {
@@ -148,7 +146,7 @@ impl Evaluator {
                         key::push(&mut self.key, value);
                     }
                     if !(null && *skip_nulls) {
-                        counter.add(&self.key, location)?;
+                        counter.add(&self.key, location);
                     }
                 }
                 State::RowCount { .. } => {}
@@ -157,7 +155,6 @@ impl Evaluator {
         if passes {
             self.passing += 1;
         }
-        Ok(())
     }
 
     /// Records read, and those passing every record-level rule.
@@ -168,7 +165,8 @@ impl Evaluator {
     /// The result of every rule; `file_name` names a location's file.
     ///
     /// # Errors
-    /// A uniqueness spill file cannot be read back.
+    /// Uniqueness could not be counted: a spill file cannot be written or read back, or a counting
+    /// thread could not be started.
     pub fn finish(self, file_name: &dyn Fn(u32) -> String) -> io::Result<(Vec<RuleResult>, bool)> {
         let mut results = Vec::new();
         let mut spilled = false;

@@ -82,9 +82,7 @@ impl KeyCounter {
     /// # Errors
     /// A spill file cannot be created or written.
     pub fn add(&mut self, key: &[u8], location: Location) -> io::Result<()> {
-        // Spilled keys go by their partition's hash, not the table's.
-        let hash = if self.spill.is_none() { self.keys.hash(key) } else { 0 };
-        self.add_hashed(hash, key, location)
+        self.add_all(key, &[(key.len(), location)])
     }
 
     /// Counts the keys of `bytes`, each ending where `keys` says, at its location, in order: as
@@ -97,6 +95,7 @@ impl KeyCounter {
         const TOGETHER: usize = 8;
         let mut start = 0;
         for group in keys.chunks(TOGETHER) {
+            // Spilled keys go by their partition's hash, not the table's.
             let mut hashes = [0u64; TOGETHER];
             if self.spill.is_none() {
                 let mut from = start;

@@ -135,32 +135,36 @@ impl UniqueCounter {
         self
     }
 
-    /// Counts one occurrence of `key` at `location`.
-    ///
-    /// # Errors
-    /// The counting thread could not be started or has stopped; a spill file that cannot be
-    /// written is an error of [`UniqueCounter::finish`].
-    pub fn add(&mut self, key: &[u8], location: Location) -> io::Result<()> {
+    /// Counts one occurrence of `key` at `location`. Never fails here: a counting thread that
+    /// cannot be started or has stopped, or a spill file that cannot be written, is an error of
+    /// [`UniqueCounter::finish`] (the keys it could not take are dropped, not held in memory).
+    pub fn add(&mut self, key: &[u8], location: Location) {
         self.batch.bytes.extend_from_slice(key);
         self.batch.keys.push((self.batch.bytes.len(), location));
         if self.batch.keys.len() == BATCH_KEYS {
-            self.hand_over()?;
+            self.hand_over();
         }
-        Ok(())
     }
 
     /// Sends the full batch to the counting thread (started on the first), taking an empty one.
-    fn hand_over(&mut self) -> io::Result<()> {
-        let worker = match self.counting.take() {
-            Some(Counting::Threaded(worker)) => worker,
-            Some(Counting::Here(counter)) => Worker::start(counter)?,
-            None => return Err(io::Error::other("the uniqueness counting thread could not be started")),
-        };
+    fn hand_over(&mut self) {
         let full = std::mem::take(&mut self.batch);
-        let sent = worker.send(full);
-        self.counting = Some(Counting::Threaded(worker));
-        self.batch = sent?;
-        Ok(())
+        self.counting = match self.counting.take() {
+            Some(Counting::Threaded(worker)) => {
+                if let Ok(empty) = worker.send(full) {
+                    self.batch = empty;
+                }
+                Some(Counting::Threaded(worker))
+            }
+            // The counter goes with a thread that cannot start: `finish` says so.
+            Some(Counting::Here(counter)) => Worker::start(counter).ok().map(|worker| {
+                if let Ok(empty) = worker.send(full) {
+                    self.batch = empty;
+                }
+                Counting::Threaded(worker)
+            }),
+            None => None,
+        };
     }
 
     /// The counts, once every key was added.
@@ -190,7 +194,7 @@ mod tests {
         let at = |i: usize| Location { file: 0, block: (i / 100) as u64, record: (i % 100) as u64 };
         let result = if on_thread {
             let mut counter = UniqueCounter::new(budget, dir.path());
-            keys.iter().enumerate().for_each(|(i, key)| counter.add(&key.to_le_bytes(), at(i)).unwrap());
+            keys.iter().enumerate().for_each(|(i, key)| counter.add(&key.to_le_bytes(), at(i)));
             counter.finish().unwrap()
         } else {
             let mut counter = KeyCounter::new(budget, dir.path());
@@ -222,8 +226,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut counter = UniqueCounter::new(20_000, dir.path());
         for i in 0..100_000u64 {
-            counter.add(&i.to_le_bytes(), Location { file: 0, block: 0, record: i }).unwrap();
+            counter.add(&i.to_le_bytes(), Location { file: 0, block: 0, record: i });
         }
+        // A dozen batches were handed over, at most two of them not yet counted: the first ones
+        // went past the budget, so the thread is spilling.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the counter spills");
         drop(counter);
         // The drop waited for the thread, which removed the spill folder it had made.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no spill files are left behind");
