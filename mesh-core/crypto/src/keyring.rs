@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -116,8 +116,12 @@ impl LocalKeyring {
         if metadata.len() > MAX_FILE_BYTES {
             return Err(self.error("is larger than any keyring (16 MiB): give the path of a keyring file"));
         }
-        let parsed: File1 = serde_json::from_reader(io::BufReader::new(file))
-            .map_err(|e| self.error(format!("is not a mesh keyring ({e})")))?;
+        // Read whole into a buffer sized up front and wiped on drop: it holds the key-encryption
+        // key's text (a reader's own buffer, or a grown one, would be freed unwiped).
+        let mut text = Zeroizing::new(Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1));
+        (&file).read_to_end(&mut text).map_err(|e| self.error(format!("cannot be read: {e}")))?;
+        let parsed: File1 =
+            serde_json::from_slice(&text).map_err(|e| self.error(format!("is not a mesh keyring ({e})")))?;
         if parsed.format != FORMAT {
             return Err(self.error(format!("is not a mesh keyring: its format is `{}`, not `{FORMAT}`", parsed.format)));
         }
@@ -159,10 +163,10 @@ impl LocalKeyring {
     /// leaves one or the other, and a key written is a key kept (data encrypted with a key the
     /// keyring then lost could never be read).
     fn store(&self, contents: &Contents) -> Result<(), CryptoError> {
-        let kek = Zeroizing::new(STANDARD.encode(contents.kek.as_slice()));
-        let file = File1 {
+        let mut kek = Zeroizing::new(STANDARD.encode(contents.kek.as_slice()));
+        let mut file = File1 {
             format: FORMAT.to_owned(),
-            kek: kek.to_string(),
+            kek: std::mem::take(&mut *kek),
             domains: contents
                 .domains
                 .iter()
@@ -172,8 +176,16 @@ impl LocalKeyring {
                 })
                 .collect(),
         };
-        let text = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(|e| self.error(e.to_string()))?);
-        drop(Zeroizing::new(file.kek));
+        // Sized up front (generously: the pretty-printed layout of each key and domain) so that the
+        // buffer holding the key-encryption key's text never grows and leaves a copy behind.
+        let capacity = 1024
+            + (file.domains.iter())
+                .map(|(domain, keys)| 64 + domain.len() + keys.iter().map(|k| 128 + k.wrapped.len()).sum::<usize>())
+                .sum::<usize>();
+        let mut text = Zeroizing::new(Vec::with_capacity(capacity));
+        let serialized = serde_json::to_writer_pretty(&mut *text, &file);
+        drop(Zeroizing::new(std::mem::take(&mut file.kek)));
+        serialized.map_err(|e| self.error(e.to_string()))?;
         let temp = self.path.with_extension("new");
         let written = OpenOptions::new()
             .create(true)

@@ -89,7 +89,9 @@ pub fn validate(
     std::fs::write(&request_file, request.to_string())
         .and_then(|()| std::fs::write(&driver, DRIVER))
         .map_err(|e| format!("cannot write to the staging folder {}: {e}", staging.0.display()))?;
-    let lines = run_driver(&driver, &request_file, &staging.0, master, keys.as_deref().map_or("{}", |k| k.as_str()))?;
+    // The keys go to the driver and are wiped as soon as they are sent.
+    let keys = keys.unwrap_or_else(|_| Zeroizing::new("{}".to_owned()));
+    let lines = run_driver(&driver, &request_file, &staging.0, master, keys)?;
 
     let mut timings = Timings { startup_seconds: None, products: Vec::new() };
     let mut reports = Vec::new();
@@ -177,8 +179,14 @@ fn data_keys(domains: &[&str]) -> Result<Zeroizing<String>, String> {
     Ok(json)
 }
 
-/// Runs the driver with `keys` on its standard input; its JSON lines.
-fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str, keys: &str) -> Result<Vec<Value>, String> {
+/// Runs the driver with `keys` on its standard input (wiped once written); its JSON lines.
+fn run_driver(
+    driver: &Path,
+    request: &Path,
+    cwd: &Path,
+    master: &str,
+    keys: Zeroizing<String>,
+) -> Result<Vec<Value>, String> {
     let mut child = Command::new("python3")
         .arg(driver)
         .arg(request)
@@ -196,6 +204,7 @@ fn run_driver(driver: &Path, request: &Path, cwd: &Path, master: &str, keys: &st
         // A driver that died at once says why on stderr, read below.
         let _ = stdin.write_all(keys.as_bytes());
     }
+    drop(keys);
     let mut stderr = String::new();
     let mut stdout = String::new();
     // Spark logs a lot on stderr: read it on a thread so neither pipe fills up and blocks the driver.
