@@ -28,8 +28,6 @@ pub const PRODUCT_KEY: &str = "mesh.product";
 /// Metadata key: the product version that wrote the file.
 pub const VERSION_KEY: &str = "mesh.version";
 
-pub(crate) use mesh_model::domain_of;
-
 /// What a container file needs of the record type it holds: the product it belongs to and the
 /// schema it is written with. `#[data_product]` implements it beside `DataProduct`.
 pub trait ContainerRecord: super::AvroCodec + 'static {

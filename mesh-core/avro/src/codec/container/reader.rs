@@ -159,13 +159,13 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
             .map_err(|e| error(ContainerErrorKind::IncompatibleSchema(format!("{e} (reading as `{expected}`)"))))?;
         let plan = (!plan.is_identity()).then_some(plan);
         let mut blocks = Blocks::new(input, file, header, plan, writer_schema.min_datum_bytes());
-        blocks.opener = Some(Opener::new(super::domain_of(T::PRODUCT_ID), None));
+        blocks.opener = Some(Opener::new(mesh_model::domain_of(T::PRODUCT_ID), None));
         Ok(Self { blocks, _product: PhantomData })
     }
 
     /// Opens encrypted fields with keys from `provider` instead of the default provider.
     pub fn set_key_provider(&mut self, provider: std::sync::Arc<dyn KeyProvider>) {
-        self.blocks.opener = Some(Opener::new(super::domain_of(T::PRODUCT_ID), Some(provider)));
+        self.blocks.opener = Some(Opener::new(mesh_model::domain_of(T::PRODUCT_ID), Some(provider)));
     }
 
     /// Reads without keys: every encrypted field as [`REDACTED`](crate::codec::crypto::REDACTED),
@@ -173,7 +173,7 @@ impl<T: ContainerRecord, R: Read> ContainerReader<T, R> {
     /// cannot be taken for data by mistake (written to a product, say). For showing a file to
     /// whoever has no access. Call [`ContainerReader::skip_corrupt_blocks`] first if wanted.
     pub fn redacted(mut self) -> RedactedReader<T, R> {
-        self.blocks.opener = Some(Opener::redacting(super::domain_of(T::PRODUCT_ID)));
+        self.blocks.opener = Some(Opener::redacting(mesh_model::domain_of(T::PRODUCT_ID)));
         RedactedReader { reader: self }
     }
 

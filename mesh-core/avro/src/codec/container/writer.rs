@@ -103,14 +103,14 @@ impl<T: ContainerRecord, W: Write> ContainerWriter<T, W> {
             deflater: None,
             in_flight: false,
             spare: Vec::new(),
-            sealer: Sealer::new(super::domain_of(product), None),
+            sealer: Sealer::new(mesh_model::domain_of(product), None),
             _product: PhantomData,
         })
     }
 
     /// Seals encrypted fields with keys from `provider` instead of the default provider.
     pub fn set_key_provider(&mut self, provider: std::sync::Arc<dyn KeyProvider>) {
-        self.sealer = Sealer::new(super::domain_of(T::PRODUCT_ID), Some(provider));
+        self.sealer = Sealer::new(mesh_model::domain_of(T::PRODUCT_ID), Some(provider));
     }
 
     /// Sets how many bytes of encoded records make a block (at least 1).
